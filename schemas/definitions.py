@@ -1,0 +1,591 @@
+"""The one description of every table and column; datapackage.json and all else derive from it."""
+
+from __future__ import annotations
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ISO_PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+PACKAGE = {
+    "name": "mandate-notes",
+    "title": "mandate-notes: coded meeting notes on UN peace operation mandates",
+    "description": (
+        "Recommendations, statistics, actors, events and citations coded from the meeting notes "
+        "that the International Peace Institute, the Stimson Center and Security Council Report "
+        "publish after their workshops on the prioritization and sequencing of Security Council "
+        "mandates. Every coded row points at a paragraph of its source note and carries a "
+        "verbatim quote from it."
+    ),
+    "homepage": "https://github.com/mandate-notes/mandate-notes",
+    "keywords": [
+        "United Nations",
+        "peace operations",
+        "Security Council",
+        "mandates",
+        "MINUSMA",
+        "Mali",
+    ],
+    "licenses": [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0 (the coded tables)",
+        }
+    ],
+    "code_license": "MIT",
+    "sources": [
+        {
+            "title": (
+                "Prioritization and Sequencing of Security Council Mandates: The Case of MINUSMA "
+                "(International Peace Institute, Stimson Center and Security Council Report, "
+                "May 2023)"
+            ),
+            "path": "sources/ipi-2023-minusma-meeting-note.txt",
+            "sha256": "1c80a036eaa6159e5c7f1ee8b5a97dd0d7e707554589ecfda4b67d92fd8e303f",
+            "copyright": (
+                "Text of the International Peace Institute, the Stimson Center and Security "
+                "Council Report; kept here only so that quotations can be verified."
+            ),
+        }
+    ],
+    "contributors": [{"title": "mandate-notes contributors", "role": "author"}],
+}
+
+# Fields used by several tables: described once, referred to by name.
+SHARED_FIELDS = {
+    "document_id": {
+        "type": "string",
+        "description": "Identifier of the source note (documents.document_id).",
+        "constraints": {"required": True, "pattern": ID_PATTERN},
+    },
+    "paragraph_id": {
+        "type": "string",
+        "description": "Paragraph of the source note the row is coded from (paragraphs.paragraph_id).",
+        "constraints": {"required": True, "pattern": ID_PATTERN},
+    },
+    "quote": {
+        "type": "string",
+        "description": (
+            "The note's own words, copied verbatim (characters as in the source): an exact "
+            "substring of the paragraph's text."
+        ),
+        "constraints": {"required": True},
+    },
+    "code": {
+        "type": "string",
+        "description": "The code, as used in the tables that refer to this list.",
+        "constraints": {"required": True, "unique": True, "pattern": CODE_PATTERN},
+    },
+    "label": {
+        "type": "string",
+        "description": "Short human-readable name of the code.",
+        "constraints": {"required": True},
+    },
+    "definition": {
+        "type": "string",
+        "description": "What the code means and when coders apply it.",
+        "constraints": {"required": True},
+    },
+    "actor_id": {
+        "type": "string",
+        "description": "Identifier of an actor (actors.actor_id).",
+        "constraints": {"required": True, "pattern": ID_PATTERN},
+    },
+    "notes": {
+        "type": "string",
+        "description": "Coder's note on a hard case or decision, in our own words; empty if none.",
+    },
+}
+
+
+def code_list(name: str, title: str, description: str, ranked: bool = False) -> dict:
+    """A code list table: code, label, definition (and rank, where the codes are ordered)."""
+    fields = ["code", "label"]
+    if ranked:
+        fields.append(
+            {
+                "name": "rank",
+                "type": "integer",
+                "description": "Position on the ordered scale; 1 is the widest support.",
+                "constraints": {"required": True, "unique": True, "minimum": 1},
+            }
+        )
+    fields.append("definition")
+    return {
+        "name": name,
+        "title": title,
+        "description": description,
+        "fields": fields,
+        "primary_key": ["code"],
+        "label_column": "label",
+        "sort": "rank" if ranked else "code",
+        "code_list": True,
+    }
+
+
+def ref(field: str, table: str, key: str | None = None) -> dict:
+    return {"fields": [field], "reference": {"resource": table, "fields": [key or field]}}
+
+
+CONTENT_TABLES = [
+    {
+        "name": "documents",
+        "title": "Source notes",
+        "description": "One row per meeting note coded in the dataset.",
+        "fields": [
+            {**SHARED_FIELDS["document_id"], "name": "document_id",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            {"name": "title", "type": "string", "description": "Title as printed on the note.",
+             "constraints": {"required": True}},
+            {"name": "series", "type": "string", "description": "Series the note belongs to.",
+             "constraints": {"required": True}},
+            {"name": "mission_actor_id", "type": "string",
+             "description": "The peace operation whose mandate the workshop discussed (actors.actor_id).",
+             "constraints": {"required": True, "pattern": ID_PATTERN}},
+            {"name": "host_country_iso3", "type": "string",
+             "description": "ISO 3166-1 alpha-3 code of the mission's host country.",
+             "constraints": {"required": True, "pattern": r"^[A-Z]{3}$"}},
+            {"name": "workshop_date", "type": "date", "description": "Date the workshop was held.",
+             "constraints": {"required": True}},
+            {"name": "publication_month", "type": "string",
+             "description": "Month of publication printed on the note (YYYY-MM).",
+             "constraints": {"required": True, "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}},
+            {"name": "expected_renewal", "type": "string",
+             "description": "When the note says the Council is expected to renew the mandate (ISO 8601, as precise as the note).",
+             "constraints": {"pattern": ISO_PARTIAL_DATE}},
+            {"name": "attribution_rule", "type": "string",
+             "description": "The rule under which the discussion was held, as the note states it.",
+             "constraints": {"required": True}},
+            {"name": "source_file", "type": "string",
+             "description": "File under sources/ holding the note's text.",
+             "constraints": {"required": True, "unique": True}},
+            {"name": "source_sha256", "type": "string",
+             "description": "SHA-256 of the source file; a test checks it.",
+             "constraints": {"required": True, "pattern": r"^[0-9a-f]{64}$"}},
+            {"name": "language", "type": "string", "description": "ISO 639-1 language of the note.",
+             "constraints": {"required": True, "pattern": r"^[a-z]{2}$"}},
+            {"name": "paragraph_id", "type": "string",
+             "description": "The paragraph stating the workshop, organisers and rule (paragraphs.paragraph_id).",
+             "constraints": {"required": True, "pattern": ID_PATTERN}},
+        ],
+        "primary_key": ["document_id"],
+        "foreign_keys": [ref("mission_actor_id", "actors", "actor_id"), ref("paragraph_id", "paragraphs")],
+        "label_column": "title",
+        "sort": "document_id",
+    },
+    {
+        "name": "document_actors",
+        "title": "Organisers and funders of each note",
+        "description": "Which actors organised, drafted or funded each workshop and note.",
+        "fields": [
+            "document_id",
+            "actor_id",
+            {"name": "role", "type": "string", "description": "Role of the actor (document_roles.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            "paragraph_id",
+            "quote",
+        ],
+        "primary_key": ["document_id", "actor_id", "role"],
+        "foreign_keys": [ref("document_id", "documents"), ref("actor_id", "actors"),
+                         ref("role", "document_roles", "code"), ref("paragraph_id", "paragraphs")],
+        "sort": "document_id",
+    },
+    {
+        "name": "paragraphs",
+        "title": "Paragraphs of the source notes",
+        "description": (
+            "Every heading, body paragraph, bullet, footnote and boilerplate block of each note in "
+            "reading order, made by scripts/make_paragraphs.py from the source text; paragraphs "
+            "cut by a page break are re-joined. Never edited by hand."
+        ),
+        "fields": [
+            {"name": "paragraph_id", "type": "string",
+             "description": "Document id plus reading-order number, e.g. ipi-2023-minusma-p007.",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            "document_id",
+            {"name": "sequence", "type": "integer", "description": "Reading order within the note, from 1.",
+             "constraints": {"required": True, "minimum": 1}},
+            {"name": "section", "type": "string",
+             "description": "Heading of the section the paragraph stands in; empty for the cover, opening paragraph and back matter."},
+            {"name": "kind", "type": "string", "description": "Kind of paragraph (paragraph_kinds.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "footnote_number", "type": "integer",
+             "description": "For a footnote, its number; empty otherwise.",
+             "constraints": {"minimum": 1}},
+            {"name": "footnote_markers", "type": "string",
+             "description": "Footnote numbers marked in the text, in order, joined by ';'.",
+             "constraints": {"pattern": r"^\d+(;\d+)*$"}},
+            {"name": "first_line", "type": "integer", "description": "First line of the source file the paragraph occupies.",
+             "constraints": {"required": True, "minimum": 1}},
+            {"name": "last_line", "type": "integer",
+             "description": "Last line it occupies (beyond footnote lines in between, for a re-joined paragraph).",
+             "constraints": {"required": True, "minimum": 1}},
+            {"name": "text", "type": "string", "description": "The paragraph's text, lines joined by single spaces.",
+             "constraints": {"required": True}},
+        ],
+        "primary_key": ["paragraph_id"],
+        "foreign_keys": [ref("document_id", "documents"), ref("kind", "paragraph_kinds", "code")],
+        "label_column": "paragraph_id",
+        "sort": "paragraph_id",
+        "fts": ["text", "section"],
+    },
+    {
+        "name": "recommendations",
+        "title": "Recommendations",
+        "description": (
+            "Every recommendation, suggestion or call to action in a note, from the opening list "
+            "and the body, with who is asked to act and how widely participants backed it."
+        ),
+        "fields": [
+            {"name": "recommendation_id", "type": "string",
+             "description": "Stable id: document id, 'rec', three-digit number. Never reused.",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            "document_id",
+            "paragraph_id",
+            "quote",
+            {"name": "summary", "type": "string",
+             "description": "What is recommended, in our own neutral words.",
+             "constraints": {"required": True}},
+            {"name": "is_opening_bullet", "type": "boolean",
+             "description": "True for an item of the note's opening list of points for the negotiations.",
+             "constraints": {"required": True}},
+            {"name": "addressee_actor_id", "type": "string",
+             "description": "Who is asked to act (actors.actor_id); empty if neither said nor inferable.",
+             "constraints": {"pattern": ID_PATTERN}},
+            {"name": "addressee_as_written", "type": "string",
+             "description": "The words naming the addressee, verbatim from the paragraph; empty when inferred."},
+            {"name": "addressee_is_inferred", "type": "boolean",
+             "description": "True when the addressee is not named in the sentence but inferred from context (see codebook).",
+             "constraints": {"required": True}},
+            {"name": "theme", "type": "string",
+             "description": "Primary theme (themes.code); further themes in recommendation_themes.",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "support_level", "type": "string",
+             "description": "How widely participants backed it, on the ordered scale (support_levels.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "attribution_phrase", "type": "string",
+             "description": "The words that attribute the view, verbatim from the paragraph (e.g. 'Some participants urged').",
+             "constraints": {"required": True}},
+            {"name": "priority_signal", "type": "string",
+             "description": "Priority or sequencing the note attaches to it (priority_signals.code); empty if none.",
+             "constraints": {"pattern": CODE_PATTERN}},
+            {"name": "priority_phrase", "type": "string",
+             "description": "The words carrying the priority or sequencing signal, verbatim; empty if none."},
+            "notes",
+        ],
+        "primary_key": ["recommendation_id"],
+        "foreign_keys": [ref("document_id", "documents"), ref("paragraph_id", "paragraphs"),
+                         ref("addressee_actor_id", "actors", "actor_id"), ref("theme", "themes", "code"),
+                         ref("support_level", "support_levels", "code"),
+                         ref("priority_signal", "priority_signals", "code")],
+        "label_column": "summary",
+        "sort": "recommendation_id",
+        "facets": ["theme", "support_level", "addressee_actor_id"],
+        "fts": ["quote", "summary"],
+    },
+    {
+        "name": "recommendation_themes",
+        "title": "Further themes of recommendations",
+        "description": "Themes a recommendation touches besides its primary theme.",
+        "fields": [
+            {"name": "recommendation_id", "type": "string", "description": "The recommendation (recommendations.recommendation_id).",
+             "constraints": {"required": True, "pattern": ID_PATTERN}},
+            {"name": "theme", "type": "string", "description": "A further theme (themes.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+        ],
+        "primary_key": ["recommendation_id", "theme"],
+        "foreign_keys": [ref("recommendation_id", "recommendations"), ref("theme", "themes", "code")],
+        "sort": "recommendation_id",
+    },
+    {
+        "name": "recommendation_links",
+        "title": "Opening bullets and the body recommendations they summarise",
+        "description": "Links each item of a note's opening list to the body recommendations it summarises.",
+        "fields": [
+            {"name": "bullet_recommendation_id", "type": "string",
+             "description": "The opening-list recommendation (recommendations.recommendation_id).",
+             "constraints": {"required": True, "pattern": ID_PATTERN}},
+            {"name": "body_recommendation_id", "type": "string",
+             "description": "A body recommendation it summarises (recommendations.recommendation_id).",
+             "constraints": {"required": True, "pattern": ID_PATTERN}},
+        ],
+        "primary_key": ["bullet_recommendation_id", "body_recommendation_id"],
+        "foreign_keys": [ref("bullet_recommendation_id", "recommendations", "recommendation_id"),
+                         ref("body_recommendation_id", "recommendations", "recommendation_id")],
+        "sort": "bullet_recommendation_id",
+    },
+    {
+        "name": "statistics",
+        "title": "Statistics",
+        "description": (
+            "Every quantitative fact in a note, body and footnotes, numbers in words included, "
+            "with its unit, comparator, reference period, geography, producer and supporting citation."
+        ),
+        "fields": [
+            {"name": "statistic_id", "type": "string",
+             "description": "Stable id: document id, 'stat', three-digit number. Never reused.",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            "document_id",
+            "paragraph_id",
+            "quote",
+            {"name": "quantity", "type": "string", "description": "What is counted or measured, in our own words.",
+             "constraints": {"required": True}},
+            {"name": "value", "type": "number", "description": "The figure as a number (percentages as 0-100, fractions as decimals in their unit).",
+             "constraints": {"required": True}},
+            {"name": "value_as_written", "type": "string",
+             "description": "The figure exactly as the note writes it ('24 percent', 'sixty-four'); occurs in the quote.",
+             "constraints": {"required": True}},
+            {"name": "unit", "type": "string", "description": "Unit of the value (units.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "comparator", "type": "string",
+             "description": "Whether the value is exact or a bound (comparators.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "reference_period", "type": "string",
+             "description": "Date or period the figure refers to (ISO 8601, as precise as the note; 'start/end' for a span); empty if the note gives none."},
+            {"name": "geography", "type": "string", "description": "Place the figure refers to, as the note gives it; empty if none."},
+            {"name": "producer_actor_id", "type": "string",
+             "description": "Who produced the figure, where the note says or cites it (actors.actor_id); empty otherwise.",
+             "constraints": {"pattern": ID_PATTERN}},
+            {"name": "citation_id", "type": "string",
+             "description": "The footnote citation supporting the figure (citations.citation_id); empty if none.",
+             "constraints": {"pattern": ID_PATTERN}},
+            "notes",
+        ],
+        "primary_key": ["statistic_id"],
+        "foreign_keys": [ref("document_id", "documents"), ref("paragraph_id", "paragraphs"),
+                         ref("unit", "units", "code"), ref("comparator", "comparators", "code"),
+                         ref("producer_actor_id", "actors", "actor_id"), ref("citation_id", "citations")],
+        "label_column": "quantity",
+        "sort": "statistic_id",
+        "facets": ["unit", "producer_actor_id"],
+        "fts": ["quote", "quantity"],
+    },
+    {
+        "name": "actors",
+        "title": "Actors",
+        "description": "Every organisation, state, body, armed group and collective named in a note.",
+        "fields": [
+            {"name": "actor_id", "type": "string", "description": "Stable slug id of the actor, shared by all notes.",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            {"name": "name", "type": "string", "description": "Full name in English.", "constraints": {"required": True}},
+            {"name": "acronym", "type": "string", "description": "Acronym where the note uses one; empty otherwise."},
+            {"name": "actor_type", "type": "string", "description": "Kind of actor (actor_types.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "parent_actor_id", "type": "string",
+             "description": "The organisation this one is part of (actors.actor_id), e.g. MINUSMA → United Nations; empty if none.",
+             "constraints": {"pattern": ID_PATTERN}},
+            {"name": "country_iso3", "type": "string",
+             "description": "ISO 3166-1 alpha-3 code of the state, or of the country a national body belongs to; empty otherwise.",
+             "constraints": {"pattern": r"^[A-Z]{3}$"}},
+            {"name": "description", "type": "string", "description": "One line in our own words.",
+             "constraints": {"required": True}},
+        ],
+        "primary_key": ["actor_id"],
+        "foreign_keys": [ref("actor_type", "actor_types", "code"), ref("parent_actor_id", "actors", "actor_id")],
+        "label_column": "name",
+        "sort": "actor_id",
+        "facets": ["actor_type"],
+    },
+    {
+        "name": "actor_aliases",
+        "title": "Names of actors as written",
+        "description": "Every form in which a note names an actor, exactly as written, with its first paragraph.",
+        "fields": [
+            "actor_id",
+            {"name": "alias", "type": "string", "description": "The name exactly as written in the note.",
+             "constraints": {"required": True}},
+            "document_id",
+            {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id",
+             "description": "First paragraph of the note in which the alias occurs (paragraphs.paragraph_id)."},
+        ],
+        "primary_key": ["actor_id", "alias", "document_id"],
+        "foreign_keys": [ref("actor_id", "actors"), ref("document_id", "documents"), ref("paragraph_id", "paragraphs")],
+        "sort": "actor_id",
+    },
+    {
+        "name": "actor_relations",
+        "title": "Relations between actors",
+        "description": "Membership and similar relations that a note states between actors.",
+        "fields": [
+            {"name": "subject_actor_id", "type": "string", "description": "The actor the relation starts from (actors.actor_id).",
+             "constraints": {"required": True, "pattern": ID_PATTERN}},
+            {"name": "relation", "type": "string", "description": "Kind of relation (relation_types.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "object_actor_id", "type": "string", "description": "The actor it points to (actors.actor_id).",
+             "constraints": {"required": True, "pattern": ID_PATTERN}},
+            "document_id",
+            "paragraph_id",
+            "quote",
+        ],
+        "primary_key": ["subject_actor_id", "relation", "object_actor_id"],
+        "foreign_keys": [ref("subject_actor_id", "actors", "actor_id"), ref("object_actor_id", "actors", "actor_id"),
+                         ref("relation", "relation_types", "code"), ref("document_id", "documents"),
+                         ref("paragraph_id", "paragraphs")],
+        "sort": "subject_actor_id",
+    },
+    {
+        "name": "works",
+        "title": "Cited works",
+        "description": "Each work a note cites, once, however many footnotes cite it.",
+        "fields": [
+            {"name": "work_id", "type": "string",
+             "description": "Stable slug id; for UN documents the normalised symbol in lower case (un-s-2023-36).",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            {"name": "work_type", "type": "string", "description": "Kind of work (work_types.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "title", "type": "string", "description": "Title as the note gives it, markup removed; empty if the note gives none."},
+            {"name": "author", "type": "string", "description": "Personal author(s) as written; empty if none named."},
+            {"name": "issuing_actor_id", "type": "string",
+             "description": "Organisation that issued or published the work (actors.actor_id); empty if none named.",
+             "constraints": {"pattern": ID_PATTERN}},
+            {"name": "container_title", "type": "string",
+             "description": "Outlet, journal or website the work appeared in, as written; empty if none."},
+            {"name": "date_published", "type": "string",
+             "description": "Publication date as precise as the note gives it (ISO 8601).",
+             "constraints": {"pattern": ISO_PARTIAL_DATE}},
+            {"name": "un_symbol", "type": "string",
+             "description": "UN document symbol, normalised (no 'UN Doc.' prefix, upper case, e.g. S/2023/36); empty if not a UN document.",
+             "constraints": {"pattern": r"^[A-Z]+(/[A-Z0-9.]+)+$"}},
+            {"name": "url", "type": "string", "description": "URL exactly as the note gives it; empty if none.",
+             "constraints": {"pattern": r"^https?://\S+$"}},
+            {"name": "language", "type": "string", "description": "ISO 639-1 language of the title.",
+             "constraints": {"required": True, "pattern": r"^[a-z]{2}$"}},
+        ],
+        "primary_key": ["work_id"],
+        "foreign_keys": [ref("work_type", "work_types", "code"), ref("issuing_actor_id", "actors", "actor_id")],
+        "label_column": "title",
+        "sort": "work_id",
+        "facets": ["work_type"],
+    },
+    {
+        "name": "citations",
+        "title": "Footnote citations",
+        "description": (
+            "One row per work cited in a footnote (a footnote citing two works gives two rows); a "
+            "footnote that cites no work is one row without a work. Each row carries the body "
+            "sentence that bears the footnote's marker."
+        ),
+        "fields": [
+            {"name": "citation_id", "type": "string",
+             "description": "Stable id: document id, 'fn', two-digit footnote number, order within the footnote (ipi-2023-minusma-fn01-1).",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            "document_id",
+            {"name": "footnote_number", "type": "integer", "description": "Number of the footnote.",
+             "constraints": {"required": True, "minimum": 1}},
+            {"name": "position", "type": "integer", "description": "Order of this citation within its footnote, from 1.",
+             "constraints": {"required": True, "minimum": 1}},
+            {"name": "citation_role", "type": "string", "description": "What the footnote does (citation_roles.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "work_id", "type": "string", "description": "The work cited (works.work_id); empty for an explanatory note.",
+             "constraints": {"pattern": ID_PATTERN}},
+            {"name": "pinpoint", "type": "string",
+             "description": "Part of the work cited, as written ('para. 6', 'paras. 65–81'); empty if none."},
+            {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id",
+             "description": "The footnote's own paragraph (paragraphs.paragraph_id)."},
+            {**SHARED_FIELDS["quote"], "name": "quote",
+             "description": "The part of the footnote for this citation, verbatim (for an explanatory note, its text)."},
+            {"name": "citing_paragraph_id", "type": "string",
+             "description": "The body paragraph carrying the footnote marker (paragraphs.paragraph_id).",
+             "constraints": {"required": True, "pattern": ID_PATTERN}},
+            {"name": "citing_sentence", "type": "string",
+             "description": "The sentence carrying the marker, verbatim from the citing paragraph, marker included.",
+             "constraints": {"required": True}},
+        ],
+        "primary_key": ["citation_id"],
+        "foreign_keys": [ref("document_id", "documents"), ref("work_id", "works"),
+                         ref("citation_role", "citation_roles", "code"), ref("paragraph_id", "paragraphs"),
+                         ref("citing_paragraph_id", "paragraphs", "paragraph_id")],
+        "label_column": "citation_id",
+        "sort": "citation_id",
+        "facets": ["citation_role"],
+    },
+    {
+        "name": "events",
+        "title": "Events",
+        "description": "Dated events a note mentions: reports, meetings, attacks, decisions, elections announced.",
+        "fields": [
+            {"name": "event_id", "type": "string",
+             "description": "Stable id: document id, 'evt', three-digit number. Never reused.",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            "document_id",
+            "paragraph_id",
+            "quote",
+            {"name": "event_type", "type": "string", "description": "Kind of event (event_types.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "description", "type": "string", "description": "What happened, in our own words.",
+             "constraints": {"required": True}},
+            {"name": "date", "type": "string",
+             "description": "Date (or first day) of the event, as precise as the note gives it (ISO 8601: 2023, 2023-03, 2023-03-01).",
+             "constraints": {"required": True, "pattern": ISO_PARTIAL_DATE}},
+            {"name": "date_end", "type": "string",
+             "description": "Last day of an event spanning several days, as precise as the note gives it; empty otherwise.",
+             "constraints": {"pattern": ISO_PARTIAL_DATE}},
+            {"name": "date_as_written", "type": "string", "description": "The date exactly as the note writes it; occurs in the quote.",
+             "constraints": {"required": True}},
+            {"name": "is_planned", "type": "boolean",
+             "description": "True when the note speaks of the event as expected or planned, not as having happened.",
+             "constraints": {"required": True}},
+            {"name": "location", "type": "string", "description": "Place of the event as the note gives it; empty if none."},
+            {"name": "actor_id", "type": "string", "description": "Main actor of the event (actors.actor_id); empty if none.",
+             "constraints": {"pattern": ID_PATTERN}},
+            "notes",
+        ],
+        "primary_key": ["event_id"],
+        "foreign_keys": [ref("document_id", "documents"), ref("paragraph_id", "paragraphs"),
+                         ref("event_type", "event_types", "code"), ref("actor_id", "actors")],
+        "label_column": "description",
+        "sort": "date",
+        "facets": ["event_type"],
+        "fts": ["quote", "description"],
+    },
+    {
+        "name": "retired_ids",
+        "title": "Retired and merged ids",
+        "description": "Every id removed from a table in a release, with what replaced it and why. Ids are never reused.",
+        "fields": [
+            {"name": "retired_id", "type": "string", "description": "The id no longer in use.",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            {"name": "table_name", "type": "string", "description": "Table the id belonged to.",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "replaced_by", "type": "string", "description": "Id that replaces it; empty if none.",
+             "constraints": {"pattern": ID_PATTERN}},
+            {"name": "retired_in_version", "type": "string", "description": "Dataset version that first lacks the id.",
+             "constraints": {"required": True, "pattern": r"^\d+\.\d+\.\d+$"}},
+            {"name": "reason", "type": "string", "description": "Why it was retired.", "constraints": {"required": True}},
+        ],
+        "primary_key": ["retired_id"],
+        "sort": "retired_id",
+    },
+]
+
+CODE_LISTS = [
+    code_list("paragraph_kinds", "Kinds of paragraph", "How scripts/make_paragraphs.py classifies each block of a note."),
+    code_list("themes", "Themes", "Subject areas of recommendations."),
+    code_list("support_levels", "Support levels",
+              "How widely participants backed a view, from the note's attribution phrase, widest first.", ranked=True),
+    code_list("priority_signals", "Priority and sequencing signals", "Priority or timing the note attaches to a recommendation."),
+    code_list("actor_types", "Actor types", "Kinds of actor."),
+    code_list("relation_types", "Relation types", "Kinds of relation between actors."),
+    code_list("document_roles", "Document roles", "Roles an actor plays for a note."),
+    code_list("units", "Units", "Units of statistics."),
+    code_list("comparators", "Comparators", "Whether a figure is exact, approximate or a bound."),
+    code_list("work_types", "Work types", "Kinds of cited work."),
+    code_list("citation_roles", "Citation roles", "What a footnote citation does."),
+    code_list("event_types", "Event types", "Kinds of dated event."),
+]
+
+TABLES = CONTENT_TABLES + CODE_LISTS
+
+
+def resolve_field(spec: str | dict) -> dict:
+    """A field's full descriptor: shared fields are named by string, others given in full."""
+    if isinstance(spec, str):
+        return {"name": spec, **SHARED_FIELDS[spec]}
+    return spec
+
+
+def table(name: str) -> dict:
+    for spec in TABLES:
+        if spec["name"] == name:
+            return spec
+    raise KeyError(name)
