@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, PACKAGE  # noqa: E402
+from schemas.citation import citation_bibtex, citation_text  # noqa: E402
 from schemas.package import DATA, descriptor, fields, version  # noqa: E402
 
 DATABASE_NAME = "mandate_notes"
@@ -57,6 +58,9 @@ def render_metadata() -> str:
         "source_url": PACKAGE["homepage"],
         "about": f"Dataset version {version()}",
         "about_url": PACKAGE["homepage"],
+        # Read by the server's templates: the version and how to cite it.
+        "version": version(),
+        "citation": {"text": citation_text(), "bibtex": citation_bibtex()},
         "databases": {DATABASE_NAME: {"tables": tables}},
     }
     return to_json(metadata)
