@@ -1,0 +1,153 @@
+"""Grow the package to about N rows in its largest table, keeping every key, foreign key and quote rule valid.
+
+The package's notes are copied whole, again and again: copy k of every content row gets each of its
+own ids, and every reference to a content table's id, suffixed with `-sK` (copy 0 keeps the real
+ids). Texts are left as they are, so every quote still occurs verbatim in its (renamed) paragraph,
+every bullet still follows its lead-in and every footnote marker still points at its footnote.
+Code lists are copied unchanged. Tables grow in the real tables' proportions; a content table that
+is empty today stays empty and grows as soon as it holds rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from schemas.definitions import CODE_LISTS, CONTENT_TABLES  # noqa: E402
+from schemas.package import descriptor, fields  # noqa: E402
+
+DEFAULT_OUTPUT = ROOT / "build" / "bench"
+
+
+def renamed_columns() -> dict[str, list[str]]:
+    """For each content table, the columns whose values are given a fresh value in every copy.
+
+    These are a table's own single-column key, any other column that must be unique, and every
+    foreign key into a content table (whose target column is itself renamed, so references stay
+    consistent). Foreign keys into code lists keep their values.
+    """
+    content = {spec["name"] for spec in CONTENT_TABLES}
+    renamed: dict[str, list[str]] = {}
+    for spec in CONTENT_TABLES:
+        columns = []
+        for field in fields(spec):
+            name = field["name"]
+            unique = field.get("constraints", {}).get("unique", False)
+            if spec["primary_key"] == [name] or unique:
+                columns.append(name)
+        for key in spec.get("foreign_keys", []):
+            if key["reference"]["resource"] in content:
+                columns += [name for name in key["fields"] if name not in columns]
+        renamed[spec["name"]] = columns
+    for spec in CONTENT_TABLES:
+        # A copy whose key had no renamed column would repeat the original's key.
+        if not set(spec["primary_key"]) & set(renamed[spec["name"]]):
+            raise ValueError(f"{spec['name']}: no key column is renamed, copies would collide")
+        for key in spec.get("foreign_keys", []):
+            target = key["reference"]
+            if target["resource"] in content and not set(target["fields"]) <= set(renamed[target["resource"]]):
+                raise ValueError(f"{spec['name']}: reference to {target['resource']} would not follow the copy")
+    return renamed
+
+
+def renamed(value: str, copy: int) -> str:
+    """The value in copy `copy`: ids get a -sK suffix; a file name gets it before its extension."""
+    if copy == 0 or value == "":
+        return value
+    stem, dot, extension = value.rpartition(".")
+    if dot and stem and "/" not in extension:
+        return f"{stem}-s{copy}.{extension}"
+    return f"{value}-s{copy}"
+
+
+def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        header = next(reader)
+        return header, list(reader)
+
+
+SYNTHETIC = "Synthetic benchmark package"
+
+
+def _check_replaceable(output: Path, source: Path) -> None:
+    """Only ever delete a folder this script wrote."""
+    marker = output / "datapackage.json"
+    ours = marker.exists() and json.loads(marker.read_text(encoding="utf-8")).get("description", "").startswith(SYNTHETIC)
+    if output == source or (any(output.iterdir()) and not ours):
+        raise ValueError(f"{output} exists and is not a scaled package: not replacing it")
+
+
+def copies_for(rows: int, largest: int) -> int:
+    """How many copies of the notes bring the largest content table nearest to `rows` rows."""
+    if largest == 0:
+        raise ValueError("every content table is empty: nothing to scale")
+    return max(1, round(rows / largest))
+
+
+def scale_package(source: Path, output: Path, rows: int) -> dict[str, int]:
+    """Write a scaled copy of the package at source into output; returns the rows of each table."""
+    data_in, data_out = source / "data", output / "data"
+    if output.exists():
+        _check_replaceable(output, source)
+        shutil.rmtree(output)
+    data_out.mkdir(parents=True)
+    tables = {spec["name"]: read_csv(data_in / f"{spec['name']}.csv") for spec in CONTENT_TABLES}
+    copies = copies_for(rows, max(len(body) for _, body in tables.values()))
+    counts = {}
+    for name, columns in renamed_columns().items():
+        header, body = tables[name]
+        positions = [header.index(column) for column in columns]
+        with open(data_out / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            for copy in range(copies):
+                for record in body:
+                    record = list(record)
+                    for position in positions:
+                        record[position] = renamed(record[position], copy)
+                    writer.writerow(record)
+        counts[name] = copies * len(body)
+    for spec in CODE_LISTS:
+        shutil.copyfile(data_in / f"{spec['name']}.csv", data_out / f"{spec['name']}.csv")
+        counts[spec["name"]] = len(read_csv(data_in / f"{spec['name']}.csv")[1])
+    package = descriptor(data_out)
+    package["description"] = (
+        f"{SYNTHETIC}: the real notes copied {copies} times under new ids. "
+        + package["description"]
+    )
+    (output / "datapackage.json").write_text(
+        json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline=""
+    )
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, required=True, help="target rows of the largest content table")
+    parser.add_argument("--source", type=Path, default=ROOT, help="package folder to grow (default: this repository)")
+    parser.add_argument("--output", type=Path, help="folder to write (default: build/bench/rows-N); replaced if present")
+    args = parser.parse_args(argv)
+    if args.rows < 1:
+        parser.error("--rows must be at least 1")
+    output = args.output or DEFAULT_OUTPUT / f"rows-{args.rows}"
+    try:
+        counts = scale_package(args.source.resolve(), output.resolve(), args.rows)
+    except (OSError, ValueError, csv.Error) as error:
+        print(f"scale failed: {error}", file=sys.stderr)
+        return 1
+    content = {spec["name"] for spec in CONTENT_TABLES}
+    grown = ", ".join(f"{name} {count:,}" for name, count in sorted(counts.items()) if name in content and count)
+    print(f"wrote {output}: {grown}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
