@@ -220,7 +220,7 @@ CONTENT_TABLES = [
             {"name": "last_line", "type": "integer",
              "description": "Last line it occupies (beyond footnote lines in between, for a re-joined paragraph).",
              "constraints": {"required": True, "minimum": 1}},
-            {"name": "text", "type": "string", "description": "The paragraph's text, lines joined by single spaces.",
+            {"name": "text", "type": "string", "description": "The paragraph's text, lines joined by single spaces; a bullet's leading '- ' is left out (its kind says it is a bullet).",
              "constraints": {"required": True}},
         ],
         "primary_key": ["paragraph_id"],

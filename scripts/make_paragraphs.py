@@ -32,6 +32,7 @@ COLUMNS = [
     "text",
 ]
 
+BULLET_MARKER = "- "
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 TO_ASCII = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 MARKER_RE = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
@@ -68,7 +69,7 @@ def read_blocks(text: str) -> list[Block]:
         if not line.strip():
             current = None
             continue
-        if current is None or line.startswith("- "):
+        if current is None or line.startswith(BULLET_MARKER):
             current = Block(number, number)
             blocks.append(current)
         current.lines.append(line)
@@ -104,7 +105,7 @@ def is_heading(block: Block) -> bool:
         and not text.endswith(SENTENCE_END + (",",))
         and len(text.split()) <= HEADING_MAX_WORDS
         and text[0].isupper()
-        and not text.startswith("- ")
+        and not text.startswith(BULLET_MARKER)
     )
 
 
@@ -141,7 +142,7 @@ def split_paragraphs(text: str, document_id: str) -> list[dict]:
             continue
         if stage in ("cover", "back"):
             kind = "boilerplate"
-        elif block_text.startswith("- "):
+        elif block_text.startswith(BULLET_MARKER):
             kind = "bullet"
         elif is_heading(block):
             kind = "heading"
@@ -149,6 +150,10 @@ def split_paragraphs(text: str, document_id: str) -> list[dict]:
         else:
             kind = "body"
         row = _row(document_id, "" if kind == "boilerplate" else section, kind, block, None)
+        if kind == "bullet":
+            # The list marker is carried by the kind; a cell starting with '-' would be read
+            # as a formula by spreadsheets.
+            row["text"] = row["text"][len(BULLET_MARKER):]
         rows.append(row)
         if kind == "body" and not ends_sentence(block_text):
             open_paragraph = row

@@ -1,0 +1,491 @@
+"""What must hold: file-level checks, pandera schemas derived from the Table Schemas, cross-table rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMULA_START = ("=", "+", "-", "@")
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One violation, printed as FILE:LINE: column: rule: value."""
+
+    file: str
+    line: int
+    column: str
+    rule: str
+    value: str
+
+    def __str__(self) -> str:
+        value = self.value if len(self.value) <= 120 else self.value[:117] + "..."
+        return f"{self.file}:{self.line}: {self.column}: {self.rule}: {value!r}"
+
+
+@dataclass
+class Table:
+    """A CSV read as strings, with the file line each record starts on."""
+
+    name: str
+    file: str
+    frame: pd.DataFrame
+    lines: list[int]
+
+    def line(self, index: int) -> int:
+        return self.lines[index] if 0 <= index < len(self.lines) else 0
+
+
+def load_package(root: Path) -> dict:
+    with open(root / "datapackage.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+# ---------------------------------------------------------------- file level
+
+
+def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | None:
+    """Read one resource's CSV as text, reporting encoding, layout and header problems.
+
+    Returns None when the file cannot be read into rows at all.
+    """
+    name = resource["name"]
+    file = resource["path"]
+    path = root / file
+    expected = [field["name"] for field in resource["schema"]["fields"]]
+    if not path.exists():
+        problems.append(Problem(file, 0, "-", "file missing", str(path.name)))
+        return None
+    raw = path.read_bytes()
+    if not raw:
+        problems.append(Problem(file, 1, "-", "empty file (a header row is required)", ""))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(file, 1, "-", "byte order mark (UTF-8 without BOM required)", "\ufeff"))
+        raw = raw[3:]
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        problems.append(Problem(file, line, "-", "NUL byte", "\\x00"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        bad = raw[error.start : error.end].hex()
+        problems.append(Problem(file, line, "-", "invalid UTF-8", f"0x{bad}"))
+        return None
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        problems.append(Problem(file, line, "-", "CR line ending (LF only)", "\\r\\n"))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):
+        problems.append(Problem(file, text.count("\n") + 1, "-", "no newline at end of file", ""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for record in reader:
+            records.append(record)
+            lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        problems.append(Problem(file, start, "-", f"malformed CSV ({error})", ""))
+        return None
+    if not records:
+        problems.append(Problem(file, 1, "-", "no header row", ""))
+        return None
+    header, rows = records[0], records[1:]
+    if header != expected:
+        _header_problems(file, header, expected, problems)
+        return None
+    clean_rows = []
+    clean_lines = []
+    for record, line in zip(rows, lines[1:]):
+        if len(record) != len(expected):
+            problems.append(
+                Problem(file, line, "-", f"row has {len(record)} fields, header has {len(expected)}",
+                        ",".join(record))
+            )
+            continue
+        clean_rows.append(record)
+        clean_lines.append(line)
+    frame = pd.DataFrame(clean_rows, columns=expected, dtype=object)
+    return Table(name, file, frame, clean_lines)
+
+
+def _header_problems(file: str, header: list[str], expected: list[str], problems: list[Problem]) -> None:
+    missing = [name for name in expected if name not in header]
+    extra = [name for name in header if name not in expected]
+    for name in missing:
+        problems.append(Problem(file, 1, name, "missing column", name))
+    for name in extra:
+        problems.append(Problem(file, 1, name, "unexpected column (renamed or extra?)", name))
+    if not missing and not extra:
+        problems.append(
+            Problem(file, 1, "-", f"columns out of order, expected {','.join(expected)}", ",".join(header))
+        )
+
+
+def cell_problems(table: Table, resource: dict) -> list[Problem]:
+    """Per-cell text hygiene: NFC, no padding, no spreadsheet formulas in text cells."""
+    problems = []
+    types = {field["name"]: field["type"] for field in resource["schema"]["fields"]}
+    for column in table.frame.columns:
+        values = table.frame[column]
+        nonempty = values[values != ""]
+        for index, value in nonempty.items():
+            line = table.line(index)
+            if unicodedata.normalize("NFC", value) != value:
+                problems.append(Problem(table.file, line, column, "text not in Unicode NFC", value))
+            if value != value.strip():
+                problems.append(Problem(table.file, line, column, "leading or trailing whitespace", value))
+            if types[column] == "string" and value.startswith(FORMULA_START):
+                problems.append(
+                    Problem(table.file, line, column, "starts with = + - or @ (spreadsheet formula)", value)
+                )
+    return problems
+
+
+# ---------------------------------------------------------------- pandera
+
+
+def _is_calendar_date(value: str) -> bool:
+    """True for a partial ISO date whose full form (if any) exists in the calendar."""
+    if len(value) != 10:
+        return True
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _numeric(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series.where(series != ""), errors="coerce")
+
+
+def column_schema(field: dict) -> pa.Column:
+    """A pandera column over the text of the CSV; every rule named so errors can say which."""
+    constraints = field.get("constraints", {})
+    required = constraints.get("required", False)
+    checks: list[pa.Check] = []
+    kind = field["type"]
+
+    def present(series: pd.Series) -> pd.Series:
+        return series != ""
+
+    if required:
+        checks.append(pa.Check(present, name="required"))
+    type_patterns = {
+        "integer": r"-?\d+",
+        "number": r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?",
+        "boolean": r"true|false",
+        "date": r"\d{4}-\d{2}-\d{2}",
+    }
+    if kind in type_patterns:
+        pattern = re.compile(type_patterns[kind])
+        checks.append(
+            pa.Check(lambda s, p=pattern: (s == "") | s.str.fullmatch(p), name=f"type {kind}")
+        )
+    if kind == "date":
+        checks.append(
+            pa.Check(lambda s: (s == "") | s.map(_is_calendar_date), name="date exists in the calendar")
+        )
+    if "pattern" in constraints:
+        pattern = re.compile(constraints["pattern"])
+        checks.append(
+            pa.Check(lambda s, p=pattern: (s == "") | s.str.fullmatch(p),
+                     name=f"pattern {constraints['pattern']}")
+        )
+        if "(0[1-9]|1[0-2])" in constraints["pattern"]:
+            checks.append(
+                pa.Check(lambda s: (s == "") | s.map(_is_calendar_date), name="date exists in the calendar")
+            )
+    if "enum" in constraints:
+        allowed = set(constraints["enum"])
+        checks.append(pa.Check(lambda s: (s == "") | s.isin(allowed), name=f"one of {sorted(allowed)}"))
+    if "minimum" in constraints:
+        low = constraints["minimum"]
+        checks.append(pa.Check(lambda s, m=low: ~(_numeric(s) < m), name=f"minimum {low}"))
+    if "maximum" in constraints:
+        high = constraints["maximum"]
+        checks.append(pa.Check(lambda s, m=high: ~(_numeric(s) > m), name=f"maximum {high}"))
+    if constraints.get("unique"):
+        checks.append(
+            pa.Check(lambda s: (s == "") | ~s.duplicated(keep=False), name="unique")
+        )
+    return pa.Column(None, checks=checks, nullable=False, name=field["name"])
+
+
+def dataframe_schema(resource: dict) -> pa.DataFrameSchema:
+    """The pandera schema of one resource, derived from its Table Schema."""
+    schema = resource["schema"]
+    key = schema.get("primaryKey", [])
+    checks = []
+    if len(key) > 1:
+        checks.append(
+            pa.Check(
+                lambda frame, k=tuple(key): ~frame.duplicated(subset=list(k), keep=False),
+                name=f"primary key ({', '.join(key)}) unique",
+            )
+        )
+    return pa.DataFrameSchema(
+        {field["name"]: column_schema(field) for field in schema["fields"]},
+        checks=checks,
+        strict=True,
+        ordered=True,
+        name=resource["name"],
+    )
+
+
+def pandera_problems(table: Table, resource: dict) -> list[Problem]:
+    try:
+        dataframe_schema(resource).validate(table.frame, lazy=True)
+    except SchemaErrors as errors:
+        return _from_failure_cases(table, resource, errors.failure_cases)
+    return []
+
+
+def _from_failure_cases(table: Table, resource: dict, cases: pd.DataFrame) -> list[Problem]:
+    problems = []
+    key = resource["schema"].get("primaryKey", [])
+    for case in cases.itertuples(index=False):
+        index = case.index
+        column = case.column if isinstance(case.column, str) else ""
+        if column == "" and len(key) > 1:
+            column = ",".join(key)
+            value = "" if index is None else ",".join(str(table.frame.at[index, k]) for k in key)
+        else:
+            value = "" if case.failure_case is None else str(case.failure_case)
+        line = table.line(int(index)) if index is not None and not pd.isna(index) else 0
+        problems.append(Problem(table.file, line, column or "-", str(case.check), value))
+    return problems
+
+
+# ---------------------------------------------------------------- cross-table rules
+
+
+def foreign_key_problems(tables: dict[str, Table], resource: dict) -> list[Problem]:
+    problems = []
+    table = tables.get(resource["name"])
+    if table is None:
+        return problems
+    for key in resource["schema"].get("foreignKeys", []):
+        target_name = key["reference"]["resource"] or resource["name"]
+        target = tables.get(target_name)
+        if target is None:
+            continue
+        column = key["fields"][0]
+        target_column = key["reference"]["fields"][0]
+        values = table.frame[column]
+        known = set(target.frame[target_column])
+        bad = values[(values != "") & ~values.isin(known)]
+        for index, value in bad.items():
+            problems.append(
+                Problem(table.file, table.line(index), column,
+                        f"foreign key: no {target_name}.{target_column} with this value", value)
+            )
+    return problems
+
+
+def _contains(
+    table: Table, column: str, haystacks: pd.Series, rule: str, problems: list[Problem]
+) -> None:
+    """Report rows whose non-empty `column` value is not a substring of the row's haystack."""
+    if column not in table.frame.columns:
+        return
+    needles = table.frame[column]
+    for index, needle in needles.items():
+        haystack = haystacks.get(index)
+        if needle and (not isinstance(haystack, str) or needle not in haystack):
+            problems.append(Problem(table.file, table.line(index), column, rule, needle))
+
+
+def anchor_problems(tables: dict[str, Table]) -> list[Problem]:
+    """Quotes and verbatim phrases occur where the row says; paragraphs belong to the row's note."""
+    problems: list[Problem] = []
+    paragraphs = tables.get("paragraphs")
+    if paragraphs is None:
+        return problems
+    para = paragraphs.frame.set_index("paragraph_id")
+    text_of = para["text"].to_dict()
+    document_of = para["document_id"].to_dict()
+    # The paragraph that introduces a bullet list: the nearest non-bullet paragraph before it.
+    intro_of: dict[str, str] = {}
+    last_non_bullet = ""
+    for pid, kind in zip(paragraphs.frame["paragraph_id"], paragraphs.frame["kind"]):
+        if kind == "bullet":
+            intro_of[pid] = last_non_bullet
+        else:
+            last_non_bullet = pid
+    for table in tables.values():
+        frame = table.frame
+        if "paragraph_id" not in frame.columns or table.name == "paragraphs":
+            continue
+        paragraph_text = frame["paragraph_id"].map(text_of)
+        if "document_id" in frame.columns:
+            owner = frame["paragraph_id"].map(document_of)
+            mismatch = frame[owner.notna() & (owner != frame["document_id"])]
+            for index, row in mismatch.iterrows():
+                problems.append(
+                    Problem(table.file, table.line(index), "paragraph_id",
+                            f"paragraph belongs to another document than {row['document_id']}",
+                            row["paragraph_id"])
+                )
+        _contains(table, "quote", paragraph_text, "quote not found verbatim in its paragraph", problems)
+        _contains(table, "alias", paragraph_text, "alias not found verbatim in its paragraph", problems)
+        _contains(table, "addressee_as_written", paragraph_text,
+                  "addressee_as_written not found verbatim in the paragraph", problems)
+        _contains(table, "priority_phrase", paragraph_text,
+                  "priority_phrase not found verbatim in the paragraph", problems)
+        if "quote" in frame.columns:
+            for column in ("value_as_written", "date_as_written"):
+                _contains(table, column, frame["quote"], f"{column} not found verbatim in the quote", problems)
+        if "attribution_phrase" in frame.columns:
+            intro_text = frame["paragraph_id"].map(lambda pid: text_of.get(intro_of.get(pid, ""), ""))
+            where = paragraph_text.fillna("") + "\n" + intro_text
+            _contains(table, "attribution_phrase", where,
+                      "attribution_phrase not found in the paragraph (or, for a bullet, its list's lead-in)",
+                      problems)
+    return problems
+
+
+def citation_problems(tables: dict[str, Table]) -> list[Problem]:
+    """Footnote numbers exist; a citation's paragraph is that footnote; the marker is in the citing sentence."""
+    problems: list[Problem] = []
+    citations, paragraphs = tables.get("citations"), tables.get("paragraphs")
+    if citations is None or paragraphs is None:
+        return problems
+    para = paragraphs.frame
+    footnotes = para[para["kind"] == "footnote"]
+    footnote_paragraph = {
+        (doc, number): pid
+        for doc, number, pid in zip(footnotes["document_id"], footnotes["footnote_number"], footnotes["paragraph_id"])
+    }
+    text_of = dict(zip(para["paragraph_id"], para["text"]))
+    markers_of = dict(zip(para["paragraph_id"], para["footnote_markers"]))
+    for index, row in citations.frame.iterrows():
+        line = citations.line(index)
+        number = row["footnote_number"]
+        expected = footnote_paragraph.get((row["document_id"], number))
+        if expected is None:
+            problems.append(Problem(citations.file, line, "footnote_number",
+                                    "no footnote with this number in the document", number))
+            continue
+        if row["paragraph_id"] != expected:
+            problems.append(Problem(citations.file, line, "paragraph_id",
+                                    f"not the paragraph of footnote {number} ({expected})", row["paragraph_id"]))
+        citing = row["citing_paragraph_id"]
+        if number not in markers_of.get(citing, "").split(";"):
+            problems.append(Problem(citations.file, line, "citing_paragraph_id",
+                                    f"paragraph carries no marker for footnote {number}", citing))
+        sentence = row["citing_sentence"]
+        if sentence and sentence not in text_of.get(citing, ""):
+            problems.append(Problem(citations.file, line, "citing_sentence",
+                                    "citing_sentence not found verbatim in the citing paragraph", sentence))
+        elif sentence and number.isdigit() and number.translate(TO_SUPERSCRIPT) not in sentence:
+            problems.append(Problem(citations.file, line, "citing_sentence",
+                                    f"citing_sentence lacks the marker of footnote {number}", sentence))
+    return problems
+
+
+def value_problems(tables: dict[str, Table]) -> list[Problem]:
+    """Values that make sense for their unit: no negative counts, no percent above 100."""
+    problems: list[Problem] = []
+    stats = tables.get("statistics")
+    if stats is None:
+        return problems
+    values = _numeric(stats.frame["value"])
+    units = stats.frame["unit"]
+    for index in stats.frame.index[(units == "percent") & ((values < 0) | (values > 100))]:
+        problems.append(Problem(stats.file, stats.line(index), "value", "percent outside 0-100",
+                                stats.frame.at[index, "value"]))
+    for index in stats.frame.index[(units.isin(["count", "years"])) & (values < 0)]:
+        problems.append(Problem(stats.file, stats.line(index), "value", f"negative {units[index]}",
+                                stats.frame.at[index, "value"]))
+    return problems
+
+
+def recommendation_problems(tables: dict[str, Table]) -> list[Problem]:
+    """Inferred addressees have no written form; explicit ones have one; links join bullets to body rows."""
+    problems: list[Problem] = []
+    recs = tables.get("recommendations")
+    if recs is None:
+        return problems
+    frame = recs.frame
+    inferred = frame["addressee_is_inferred"] == "true"
+    for index in frame.index[inferred & (frame["addressee_as_written"] != "")]:
+        problems.append(Problem(recs.file, recs.line(index), "addressee_as_written",
+                                "must be empty when addressee_is_inferred is true",
+                                frame.at[index, "addressee_as_written"]))
+    for index in frame.index[~inferred & (frame["addressee_actor_id"] != "") & (frame["addressee_as_written"] == "")]:
+        problems.append(Problem(recs.file, recs.line(index), "addressee_as_written",
+                                "required when the addressee is explicit", ""))
+    links = tables.get("recommendation_links")
+    if links is not None:
+        bullet = dict(zip(frame["recommendation_id"], frame["is_opening_bullet"]))
+        for index, row in links.frame.iterrows():
+            if bullet.get(row["bullet_recommendation_id"]) == "false":
+                problems.append(Problem(links.file, links.line(index), "bullet_recommendation_id",
+                                        "not an opening bullet", row["bullet_recommendation_id"]))
+            if bullet.get(row["body_recommendation_id"]) == "true":
+                problems.append(Problem(links.file, links.line(index), "body_recommendation_id",
+                                        "is an opening bullet, not a body recommendation",
+                                        row["body_recommendation_id"]))
+    return problems
+
+
+def resource_file_problems(root: Path, package: dict) -> list[Problem]:
+    """datapackage.json's bytes and hash match each CSV."""
+    from schemas.package import file_facts
+
+    problems = []
+    for resource in package["resources"]:
+        path = root / resource["path"]
+        if not path.exists():
+            continue
+        size, digest = file_facts(path)
+        if resource.get("hash") != f"sha256:{digest}":
+            problems.append(Problem("datapackage.json", 0, f"resources[{resource['name']}].hash",
+                                    f"does not match {resource['path']} (run `make generate`)",
+                                    resource.get("hash", "")))
+        if resource.get("bytes") != size:
+            problems.append(Problem("datapackage.json", 0, f"resources[{resource['name']}].bytes",
+                                    f"does not match {resource['path']} ({size})", str(resource.get("bytes"))))
+    return problems
+
+
+def validate_package(root: Path = ROOT) -> list[Problem]:
+    """Every problem in the package at root, sorted by file and line."""
+    package = load_package(root)
+    problems: list[Problem] = []
+    tables: dict[str, Table] = {}
+    for resource in package["resources"]:
+        table = read_table(root, resource, problems)
+        if table is None:
+            continue
+        tables[resource["name"]] = table
+        problems += cell_problems(table, resource)
+        problems += pandera_problems(table, resource)
+    for resource in package["resources"]:
+        problems += foreign_key_problems(tables, resource)
+    problems += anchor_problems(tables)
+    problems += citation_problems(tables)
+    problems += value_problems(tables)
+    problems += recommendation_problems(tables)
+    problems += resource_file_problems(root, package)
+    return sorted(set(problems))

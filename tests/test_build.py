@@ -1,0 +1,65 @@
+"""The SQLite build: keys, indexes and full-text search; byte-identical twice; atomic on failure."""
+
+import hashlib
+import shutil
+import sqlite3
+
+import pytest
+
+from schemas.definitions import TABLES
+from scripts.build import BuildError, build_database
+
+
+def sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_two_builds_of_the_same_inputs_are_byte_identical(root, tmp_path):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    build_database(root / "data", first)
+    build_database(root / "data", second)
+    assert sha256(first) == sha256(second)
+
+
+def test_every_table_has_its_primary_key_and_foreign_keys(built_database):
+    connection = sqlite3.connect(built_database)
+    for spec in TABLES:
+        columns = connection.execute(f'PRAGMA table_info("{spec["name"]}")').fetchall()
+        key = [row[1] for row in sorted(columns, key=lambda r: r[5]) if row[5]]
+        assert key == spec["primary_key"], spec["name"]
+        references = {row[2] for row in connection.execute(f'PRAGMA foreign_key_list("{spec["name"]}")')}
+        assert references == {k["reference"]["resource"] for k in spec.get("foreign_keys", [])}
+    assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_full_text_search_finds_paragraph_text(built_database):
+    connection = sqlite3.connect(built_database)
+    hits = connection.execute(
+        "SELECT p.paragraph_id FROM paragraphs_fts f JOIN paragraphs p ON p.rowid = f.rowid "
+        "WHERE paragraphs_fts MATCH 'Wagner'"
+    ).fetchall()
+    assert len(hits) >= 3
+
+
+def test_row_counts_equal_the_csvs(root, built_database):
+    connection = sqlite3.connect(built_database)
+    for spec in TABLES:
+        with open(root / "data" / f"{spec['name']}.csv", encoding="utf-8") as handle:
+            import csv
+
+            expected = sum(1 for _ in csv.reader(handle)) - 1
+        assert connection.execute(f'SELECT count(*) FROM "{spec["name"]}"').fetchone()[0] == expected
+
+
+def test_a_failed_build_leaves_the_last_good_database_untouched(root, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data)
+    target = tmp_path / "out.db"
+    build_database(data, target)
+    before = sha256(target)
+    path = data / "support_levels.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",2,", ",two,"), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"data/support_levels.csv:3: rank: type integer: 'two'"):
+        build_database(data, target)
+    assert sha256(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out.db"]

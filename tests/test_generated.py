@@ -1,0 +1,24 @@
+"""Files derived from schemas/definitions.py are current: datapackage.json, Datasette metadata, codebook."""
+
+from scripts import generate
+
+
+def test_no_derived_file_is_stale(root):
+    stale = [str(path.relative_to(root)) for path in generate.stale_files()]
+    assert stale == [], f"run `make generate`: {stale}"
+
+
+def test_a_stale_file_is_detected(root, monkeypatch):
+    real = generate.render_metadata
+    monkeypatch.setattr(generate, "render_metadata", lambda: real().replace("Recommendations", "Recs"))
+    assert root / "server" / "metadata.json" in generate.stale_files()
+
+
+def test_every_csv_in_data_is_a_resource_and_every_resource_has_a_csv(root):
+    import json
+
+    package = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {resource["path"] for resource in package["resources"]}
+    files = {f"data/{path.name}" for path in (root / "data").glob("*.csv")}
+    assert resources == files
+    assert all(resource["name"] == resource["path"][5:-4] for resource in package["resources"])

@@ -1,0 +1,65 @@
+"""Datasette serves every table read-only, with the CSVs' row counts."""
+
+import csv
+
+import pytest
+
+from schemas.definitions import TABLES
+
+DB = "mandate_notes"
+
+
+
+
+def csv_count(root, name):
+    with open(root / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+def get(app, path):
+    import asyncio
+
+    return asyncio.run(app.client.get(path))
+
+
+def post(app, path, **kwargs):
+    import asyncio
+
+    return asyncio.run(app.client.post(path, **kwargs))
+
+
+def test_every_table_answers_with_the_csv_row_count(root, datasette_app):
+    for spec in TABLES:
+        response = get(datasette_app, f"/{DB}/{spec['name']}.json?_size=0&_shape=objects")
+        assert response.status_code == 200, spec["name"]
+        assert response.json()["filtered_table_rows_count"] == csv_count(root, spec["name"]), spec["name"]
+
+
+def test_the_database_is_immutable(datasette_app):
+    response = get(datasette_app, "/-/databases.json")
+    assert [(d["name"], d["is_mutable"]) for d in response.json()] == [(DB, False)]
+
+
+def test_a_write_through_sql_is_refused(datasette_app):
+    response = get(datasette_app, f"/{DB}.json?sql=delete+from+themes")
+    assert response.status_code == 400
+    assert "Statement must be a SELECT" in response.text
+    count = get(datasette_app, f"/{DB}/themes.json?_size=0").json()["filtered_table_rows_count"]
+    assert count > 0
+
+
+def test_a_post_to_a_table_is_refused(datasette_app):
+    response = post(datasette_app, f"/{DB}/themes", json={"code": "x"})
+    assert response.status_code == 405
+    assert "read-only" in response.text
+
+
+def test_settings_bound_queries_and_pages(datasette_app):
+    settings = get(datasette_app, "/-/settings.json").json()
+    assert settings["sql_time_limit_ms"] == 1000
+    assert settings["max_returned_rows"] >= settings["default_page_size"]
+
+
+def test_table_metadata_comes_from_the_definitions(datasette_app):
+    html = get(datasette_app, f"/{DB}/recommendations").text
+    assert "Every recommendation, suggestion or call to action" in html
