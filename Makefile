@@ -10,7 +10,7 @@ TO ?=
 # Compiled bytecode is what makes the second run fast; never skip writing it.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup setup-cff generate paragraphs validate validate-cff build serve test release diff clean
+.PHONY: setup setup-cff generate paragraphs agreement validate validate-cff build serve test release diff clean
 
 setup: $(VENV)/.synced
 setup-cff: $(VENV_CFF)/.synced
@@ -33,6 +33,10 @@ paragraphs: setup
 
 generate: setup
 	$(PY) scripts/generate.py
+
+# Inter-coder agreement report; run before `make generate`, which copies it into the codebook.
+agreement: setup
+	$(PY) scripts/agreement.py
 
 validate: setup
 	$(PY) scripts/make_paragraphs.py --check
