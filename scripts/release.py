@@ -57,13 +57,8 @@ def preflight(root: Path) -> tuple[str, str]:
         releases = released(root / "CHANGELOG.md")
     except ChangelogError as error:
         raise ReleaseRefused(str(error)) from None
-    newest = releases[0] if releases else None
-    if newest is None or newest.version != version:
-        last = f"the last release is {newest.version}" if newest else "nothing has been released yet"
-        raise ReleaseRefused(
-            f"CHANGELOG.md:0: version {version}: no dated entry '## [{version}] - YYYY-MM-DD' at the top "
-            f"({last}): move the Unreleased notes under a heading for {version}, then `make generate` and commit"
-        )
+    # First the content: a version whose released files changed since it was set needs a new number,
+    # whatever CHANGELOG.md says.
     introduced = VersionHistory(root).introducing_commit(version)
     if introduced is None:
         raise ReleaseRefused(f"pyproject.toml:0: version {version}: never committed: commit the version bump")
@@ -71,9 +66,16 @@ def preflight(root: Path) -> tuple[str, str]:
     if changed:
         listed = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
         raise ReleaseRefused(
-            f"version {version} was not bumped: it was introduced in commit {introduced[:7]} and released files "
+            f"version {version} was not bumped: it was set in commit {introduced[:7]} and released files "
             f"changed since ({listed}): raise the version in pyproject.toml (see the versioning policy in "
             f"README.md), add its CHANGELOG.md entry, run `make generate` and commit"
+        )
+    newest = releases[0] if releases else None
+    if newest is None or newest.version != version:
+        last = f"the last release is {newest.version}" if newest else "nothing has been released yet"
+        raise ReleaseRefused(
+            f"CHANGELOG.md:0: version {version}: no dated entry '## [{version}] - YYYY-MM-DD' at the top "
+            f"({last}): move the Unreleased notes under a heading for {version}, then `make generate` and commit"
         )
     return version, newest.date
 
