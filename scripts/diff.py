@@ -196,7 +196,7 @@ def render_markdown(diffs: list[TableDiff], old: Ref, new: Ref) -> str:
                 lines.append(f"| `{rid}` | {by_cell} | {_md(reason) if reason else 'not recorded in retired_ids'} |")
             lines.append("")
         if d.changed:
-            lines += [f"Changed ({d.changed_rows} rows):", "", "| row id | column | old value | new value |", "|---|---|---|---|"]
+            lines += [f"Changed ({d.changed_rows} row{'' if d.changed_rows == 1 else 's'}):", "", "| row id | column | old value | new value |", "|---|---|---|---|"]
             for rid, column, before, after in d.changed:
                 lines.append(f"| `{rid}` | `{column}` | {_md(before)} | {_md(after)} |")
             lines.append("")

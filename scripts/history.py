@@ -110,7 +110,7 @@ class Ref:
         if self.commit is None:
             return "working tree"
         short = self.commit[:7]
-        return short if self.spec == self.commit else f"{self.spec} ({short})"
+        return short if self.commit.startswith(self.spec) else f"{self.spec} ({short})"
 
 
 def resolve(root: Path, spec: str) -> Ref:
