@@ -10,11 +10,13 @@ exactly the released data). No git tag is read or needed.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import hashlib
 import io
 import json
 import os
+import sqlite3
 import sys
 import tempfile
 import zipfile
@@ -23,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scripts.build import BuildError, build_database  # noqa: E402
 from scripts.history import HistoryError, VersionHistory, git, is_repository, version_of  # noqa: E402
 from schemas.versions import ChangelogError, released  # noqa: E402
 
@@ -84,8 +87,6 @@ def preflight(root: Path) -> tuple[str, str]:
 
 
 def read_resource(root: Path, resource: dict) -> tuple[list[str], list[list[str]]]:
-    import csv
-
     with open(root / resource["path"], encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, strict=True))
     return rows[0], rows[1:]
@@ -153,8 +154,6 @@ def to_stata(resource: dict, header: list[str], rows: list[list[str]], stamp: dt
 
 def members(root: Path, released_on: str) -> dict[str, bytes]:
     """Every file of the archive by its path inside it (without the top folder), SHA256SUMS last."""
-    from scripts.build import build_database
-
     package = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     stamp = dt.datetime.fromisoformat(released_on)
     files: dict[str, bytes] = {
@@ -218,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         target = release(ROOT, args.dist)
     except (ReleaseRefused, HistoryError) as error:
         print(f"release refused: {error}", file=sys.stderr)
+        return 1
+    except (BuildError, OSError, ValueError, csv.Error, sqlite3.Error) as error:
+        # Validation runs first in `make release`, so this is a broken build, not bad data.
+        print(f"release failed, nothing written to {args.dist}: {error}", file=sys.stderr)
         return 1
     with zipfile.ZipFile(target) as archive:
         count = len(archive.namelist())
