@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -93,18 +94,21 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.endswith("\n"):
         problems.append(Problem(file, text.count("\n") + 1, "-", "no newline at end of file", ""))
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[list[str]] = []
-    lines: list[int] = []
-    start = 1
-    try:
-        for record in reader:
-            records.append(record)
-            lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as error:
-        problems.append(Problem(file, start, "-", f"malformed CSV ({error})", ""))
-        return None
+    parsed = _one_line_records(text)
+    if parsed is not None:
+        records, lines = parsed
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        records, lines = [], []
+        start = 1
+        try:
+            for record in reader:
+                records.append(record)
+                lines.append(start)
+                start = reader.line_num + 1
+        except csv.Error as error:
+            problems.append(Problem(file, start, "-", f"malformed CSV ({error})", ""))
+            return None
     if not records:
         problems.append(Problem(file, 1, "-", "no header row", ""))
         return None
@@ -112,6 +116,9 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
     if header != expected:
         _header_problems(file, header, expected, problems)
         return None
+    if all(len(record) == len(expected) for record in rows):
+        frame = pd.DataFrame(rows, columns=expected, dtype=object)
+        return Table(name, file, frame, lines[1:])
     clean_rows = []
     clean_lines = []
     for record, line in zip(rows, lines[1:]):
@@ -125,6 +132,23 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
         clean_lines.append(line)
     frame = pd.DataFrame(clean_rows, columns=expected, dtype=object)
     return Table(name, file, frame, clean_lines)
+
+
+def _one_line_records(text: str) -> tuple[list[list[str]], list[int]] | None:
+    """The records and their lines when every record is one line; None otherwise (or if malformed).
+
+    Parsing in one call of the C reader is what keeps large files fast; the caller's line-by-line
+    loop, which can place a record spanning lines or a parse error, runs only when this gives up.
+    """
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        return None
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    # Each record takes at least one line, so as many records as lines means one line each.
+    if len(records) != physical:
+        return None
+    return records, list(range(1, len(records) + 1))
 
 
 def _header_problems(file: str, header: list[str], expected: list[str], problems: list[Problem]) -> None:
@@ -146,6 +170,8 @@ def cell_problems(table: Table, resource: dict) -> list[Problem]:
     types = {field["name"]: field["type"] for field in resource["schema"]["fields"]}
     for column in table.frame.columns:
         values = table.frame[column]
+        if _clean_cells(values.tolist(), types[column] == "string"):
+            continue
         nonempty = values[values != ""]
         for index, value in nonempty.items():
             line = table.line(index)
@@ -158,6 +184,21 @@ def cell_problems(table: Table, resource: dict) -> list[Problem]:
                     Problem(table.file, line, column, "starts with = + - or @ (spreadsheet formula)", value)
                 )
     return problems
+
+
+def _clean_cells(values: list[str], text: bool) -> bool:
+    """True when cell_problems would find nothing in these cells: whole-column tests at C speed.
+
+    Cells never hold NUL (read_table rejects the file), so joined by NUL each cell stays apart:
+    NUL composes with nothing, so the joined text is NFC exactly when every cell is.
+    """
+    joined = "\x00".join(values)
+    if not unicodedata.is_normalized("NFC", joined):
+        return False
+    if any(map(str.__ne__, values, map(str.strip, values))):
+        return False
+    # A cell opens the joined text or follows a NUL.
+    return not (text and (joined.startswith(FORMULA_START) or any("\x00" + c in joined for c in FORMULA_START)))
 
 
 # ---------------------------------------------------------------- pandera
@@ -176,6 +217,19 @@ def _is_calendar_date(value: str) -> bool:
 
 def _numeric(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series.where(series != ""), errors="coerce")
+
+
+def _fullmatch(series: pd.Series, pattern: re.Pattern) -> pd.Series:
+    """series.str.fullmatch(pattern) for a column of strings, without pandas' per-cell overhead."""
+    values = series.tolist()
+    distinct = set(values)
+    if len(distinct) * 2 < len(values):
+        # A column of repeated values (codes, references): match each distinct value once.
+        verdict = {value: pattern.fullmatch(value) is not None for value in distinct}
+        matched = np.fromiter(map(verdict.__getitem__, values), dtype=bool, count=len(values))
+    else:
+        matched = np.fromiter(map(bool, map(pattern.fullmatch, values)), dtype=bool, count=len(values))
+    return pd.Series(matched, index=series.index)
 
 
 def column_schema(field: dict) -> pa.Column:
@@ -199,7 +253,7 @@ def column_schema(field: dict) -> pa.Column:
     if kind in type_patterns:
         pattern = re.compile(type_patterns[kind])
         checks.append(
-            pa.Check(lambda s, p=pattern: (s == "") | s.str.fullmatch(p), name=f"type {kind}")
+            pa.Check(lambda s, p=pattern: (s == "") | _fullmatch(s, p), name=f"type {kind}")
         )
     if kind == "date":
         checks.append(
@@ -208,7 +262,7 @@ def column_schema(field: dict) -> pa.Column:
     if "pattern" in constraints:
         pattern = re.compile(constraints["pattern"])
         checks.append(
-            pa.Check(lambda s, p=pattern: (s == "") | s.str.fullmatch(p),
+            pa.Check(lambda s, p=pattern: (s == "") | _fullmatch(s, p),
                      name=f"pattern {constraints['pattern']}")
         )
         if "(0[1-9]|1[0-2])" in constraints["pattern"]:
@@ -228,7 +282,11 @@ def column_schema(field: dict) -> pa.Column:
         checks.append(
             pa.Check(lambda s: (s == "") | ~s.duplicated(keep=False), name="unique")
         )
-    return pa.Column(None, checks=checks, nullable=False, name=field["name"])
+    # Cells are strings read from the CSV, never null: pandera's null scans (per column and per
+    # check) could find nothing and cost a pass over every cell each, so they are switched off.
+    for check in checks:
+        check.ignore_na = False
+    return pa.Column(None, checks=checks, nullable=True, name=field["name"])
 
 
 def dataframe_schema(resource: dict) -> pa.DataFrameSchema:
@@ -241,6 +299,7 @@ def dataframe_schema(resource: dict) -> pa.DataFrameSchema:
             pa.Check(
                 lambda frame, k=tuple(key): ~frame.duplicated(subset=list(k), keep=False),
                 name=f"primary key ({', '.join(key)}) unique",
+                ignore_na=False,  # as for columns: no cell is null
             )
         )
     return pa.DataFrameSchema(
@@ -292,13 +351,14 @@ def foreign_key_problems(tables: dict[str, Table], resource: dict) -> list[Probl
         column = key["fields"][0]
         target_column = key["reference"]["fields"][0]
         values = table.frame[column]
-        known = set(target.frame[target_column])
-        bad = values[(values != "") & ~values.isin(known)]
-        for index, value in bad.items():
-            problems.append(
-                Problem(table.file, table.line(index), column,
-                        f"foreign key: no {target_name}.{target_column} with this value", value)
-            )
+        # Set arithmetic first: the row-by-row pass runs only when some value is unknown.
+        unknown = set(values.tolist()) - set(target.frame[target_column].tolist()) - {""}
+        for index, value in zip(values.index, values.tolist()) if unknown else ():
+            if value in unknown:
+                problems.append(
+                    Problem(table.file, table.line(index), column,
+                            f"foreign key: no {target_name}.{target_column} with this value", value)
+                )
     return problems
 
 
@@ -309,10 +369,16 @@ def _contains(
     if column not in table.frame.columns:
         return
     needles = table.frame[column]
-    for index, needle in needles.items():
-        haystack = haystacks.get(index)
+    # Plain lists: a label lookup per row would cost more than the test itself.
+    found = haystacks.reindex(needles.index).tolist()
+    for index, needle, haystack in zip(needles.index, needles.tolist(), found):
         if needle and (not isinstance(haystack, str) or needle not in haystack):
             problems.append(Problem(table.file, table.line(index), column, rule, needle))
+
+
+def _lookup(keys: pd.Series, mapping: dict) -> pd.Series:
+    """keys.map(mapping), NaN where absent, without pandas making a Series of the dict per call."""
+    return pd.Series([mapping.get(key, np.nan) for key in keys.tolist()], index=keys.index, dtype=object)
 
 
 def anchor_problems(tables: dict[str, Table]) -> list[Problem]:
@@ -322,8 +388,8 @@ def anchor_problems(tables: dict[str, Table]) -> list[Problem]:
     if paragraphs is None:
         return problems
     para = paragraphs.frame.set_index("paragraph_id")
-    text_of = para["text"].to_dict()
-    document_of = para["document_id"].to_dict()
+    text_of = dict(zip(para.index.tolist(), para["text"].tolist()))
+    document_of = dict(zip(para.index.tolist(), para["document_id"].tolist()))
     # The paragraph that introduces a bullet list: the nearest non-bullet paragraph before it.
     intro_of: dict[str, str] = {}
     last_non_bullet = ""
@@ -336,9 +402,9 @@ def anchor_problems(tables: dict[str, Table]) -> list[Problem]:
         frame = table.frame
         if "paragraph_id" not in frame.columns or table.name == "paragraphs":
             continue
-        paragraph_text = frame["paragraph_id"].map(text_of)
+        paragraph_text = _lookup(frame["paragraph_id"], text_of)
         if "document_id" in frame.columns:
-            owner = frame["paragraph_id"].map(document_of)
+            owner = _lookup(frame["paragraph_id"], document_of)
             mismatch = frame[owner.notna() & (owner != frame["document_id"])]
             for index, row in mismatch.iterrows():
                 problems.append(
@@ -364,6 +430,12 @@ def anchor_problems(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+def _records(frame: pd.DataFrame):
+    """(index, row as a dict) for each row: what iterrows gives, without a Series per row."""
+    columns = frame.columns.tolist()
+    return zip(frame.index, (dict(zip(columns, values)) for values in frame.itertuples(index=False, name=None)))
+
+
 def citation_problems(tables: dict[str, Table]) -> list[Problem]:
     """Footnote numbers exist; a citation's paragraph is that footnote; the marker is in the citing sentence."""
     problems: list[Problem] = []
@@ -378,7 +450,7 @@ def citation_problems(tables: dict[str, Table]) -> list[Problem]:
     }
     text_of = dict(zip(para["paragraph_id"], para["text"]))
     markers_of = dict(zip(para["paragraph_id"], para["footnote_markers"]))
-    for index, row in citations.frame.iterrows():
+    for index, row in _records(citations.frame):
         line = citations.line(index)
         number = row["footnote_number"]
         expected = footnote_paragraph.get((row["document_id"], number))
@@ -438,7 +510,7 @@ def recommendation_problems(tables: dict[str, Table]) -> list[Problem]:
     links = tables.get("recommendation_links")
     if links is not None:
         bullet = dict(zip(frame["recommendation_id"], frame["is_opening_bullet"]))
-        for index, row in links.frame.iterrows():
+        for index, row in _records(links.frame):
             if bullet.get(row["bullet_recommendation_id"]) == "false":
                 problems.append(Problem(links.file, links.line(index), "bullet_recommendation_id",
                                         "not an opening bullet", row["bullet_recommendation_id"]))
