@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -44,11 +45,16 @@ def main(argv: list[str] | None = None) -> int:
 
     from schemas.checks import validate_package
 
+    # A large package is millions of small objects without reference cycles: the cycle collector
+    # would walk them over and over for nothing (a fifth of the time at 100k rows per table).
+    gc.disable()
     try:
         problems = validate_package(root)
     except (OSError, ValueError) as error:
         print(f"datapackage.json:0: -: cannot read package: {error}", file=sys.stderr)
         return 2
+    finally:
+        gc.enable()
     if args.frictionless and not problems:
         problems = frictionless_problems(root)
     for problem in problems:
