@@ -7,10 +7,11 @@ VENV_CFF := .venv-cff
 PORT ?= 8001
 FROM ?=
 TO ?=
+BENCH_ARGS ?=
 # Compiled bytecode is what makes the second run fast; never skip writing it.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup setup-cff generate paragraphs agreement validate validate-cff build serve test release diff clean
+.PHONY: setup setup-cff generate paragraphs agreement validate validate-cff build serve test release diff bench clean
 
 setup: $(VENV)/.synced
 setup-cff: $(VENV_CFF)/.synced
@@ -64,6 +65,12 @@ release: setup setup-cff
 # make diff FROM=<version or git ref> [TO=<version or git ref>; default the working tree]
 diff: setup
 	$(PY) scripts/diff.py --from "$(FROM)" --to "$(TO)"
+
+# Timings against frictionless and sqlite-utils up to 1M rows per table, and Datasette under load;
+# writes docs/benchmarks.md. Takes about 25 minutes; never part of `make test`.
+# make bench [BENCH_ARGS="--sizes 10000"]
+bench: build
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build dist

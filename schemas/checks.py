@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FORMULA_START = ("=", "+", "-", "@")
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+SPACE_AFTER_NUL = re.compile("\x00\\s")
+FORMULA_AFTER_NUL = re.compile("\x00[=+\\-@]")
 
 
 @dataclass(frozen=True, order=True)
@@ -116,7 +118,7 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
     if header != expected:
         _header_problems(file, header, expected, problems)
         return None
-    if all(len(record) == len(expected) for record in rows):
+    if set(map(len, rows)) <= {len(expected)}:
         frame = pd.DataFrame(rows, columns=expected, dtype=object)
         return Table(name, file, frame, lines[1:])
     clean_rows = []
@@ -139,14 +141,18 @@ def _one_line_records(text: str) -> tuple[list[list[str]], list[int]] | None:
 
     Parsing in one call of the C reader is what keeps large files fast; the caller's line-by-line
     loop, which can place a record spanning lines or a parse error, runs only when this gives up.
+    The reader is given the lines without their LF (a StringIO would hold a second, four-byte-per-
+    character copy of the text): the same records, as long as none spans lines.
     """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        records = list(csv.reader(lines, strict=True))
     except csv.Error:
         return None
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     # Each record takes at least one line, so as many records as lines means one line each.
-    if len(records) != physical:
+    if len(records) != len(lines):
         return None
     return records, list(range(1, len(records) + 1))
 
@@ -195,10 +201,12 @@ def _clean_cells(values: list[str], text: bool) -> bool:
     joined = "\x00".join(values)
     if not unicodedata.is_normalized("NFC", joined):
         return False
-    if any(map(str.__ne__, values, map(str.strip, values))):
+    # Padding: a cell opening (or, read backwards, closing) with what str.strip removes; re's \s
+    # is the same test as strip's (both are Py_UNICODE_ISSPACE).
+    if any(SPACE_AFTER_NUL.search(side) or side[:1].isspace() for side in (joined, joined[::-1])):
         return False
     # A cell opens the joined text or follows a NUL.
-    return not (text and (joined.startswith(FORMULA_START) or any("\x00" + c in joined for c in FORMULA_START)))
+    return not (text and (joined.startswith(FORMULA_START) or FORMULA_AFTER_NUL.search(joined)))
 
 
 # ---------------------------------------------------------------- pandera
@@ -222,8 +230,9 @@ def _numeric(series: pd.Series) -> pd.Series:
 def _fullmatch(series: pd.Series, pattern: re.Pattern) -> pd.Series:
     """series.str.fullmatch(pattern) for a column of strings, without pandas' per-cell overhead."""
     values = series.tolist()
-    distinct = set(values)
-    if len(distinct) * 2 < len(values):
+    # Judged on a sample: building the set of a column of unique ids costs more than it saves.
+    if len(set(values[:1000])) * 2 < len(values[:1000]):
+        distinct = set(values)
         # A column of repeated values (codes, references): match each distinct value once.
         verdict = {value: pattern.fullmatch(value) is not None for value in distinct}
         matched = np.fromiter(map(verdict.__getitem__, values), dtype=bool, count=len(values))
