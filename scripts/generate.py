@@ -90,6 +90,8 @@ def render_codebook() -> str:
     for spec in CONTENT_TABLES:
         lines += [f"### `{spec['name']}`: {spec['title']}", "", spec["description"], ""]
         lines += [f"Primary key: `{', '.join(spec['primary_key'])}`.", ""]
+        if spec.get("min_rows"):
+            lines += [f"Must hold at least {spec['min_rows']} row(s).", ""]
         lines += ["| column | type | required | description |", "|---|---|---|---|"]
         for field in fields(spec):
             required = "yes" if field.get("constraints", {}).get("required") else ""
@@ -107,6 +109,8 @@ def render_codebook() -> str:
     lines += ["## Code lists", ""]
     for spec in CODE_LISTS:
         lines += [f"### `{spec['name']}`: {spec['title']}", "", spec["description"], ""]
+        if spec.get("min_rows"):
+            lines += [f"Must hold at least {spec['min_rows']} row(s).", ""]
         rows = _code_list_rows(spec["name"])
         if spec.get("sort") == "rank":
             rows.sort(key=lambda row: int(row["rank"]))

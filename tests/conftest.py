@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Loopback ports the tests may serve on.
+TEST_PORTS = range(8200, 8300)
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +43,17 @@ def package_copy(tmp_path: Path) -> Path:
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copy(ROOT / "datapackage.json", tmp_path / "datapackage.json")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """A function giving a loopback port of TEST_PORTS that nothing listens on."""
+    from scripts.serve import port_is_free
+
+    def first_free() -> int:
+        for port in TEST_PORTS:
+            if port_is_free("127.0.0.1", port):
+                return port
+        raise RuntimeError(f"no free port in {TEST_PORTS}")
+
+    return first_free
