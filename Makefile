@@ -3,10 +3,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8001
+LOAD_PORT ?= 8002
 # Compiled bytecode is what makes the second run fast; never skip writing it.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup generate paragraphs validate build serve test clean
+.PHONY: setup generate paragraphs validate build serve test load clean
 
 setup: $(VENV)/.synced
 
@@ -36,6 +37,10 @@ serve: build
 
 test: setup
 	$(PY) -m pytest
+
+# Not part of `make test`: 20,000 requests on loopback take minutes.
+load: build
+	$(PY) scripts/load_test.py --port $(LOAD_PORT)
 
 clean:
 	rm -rf build dist
