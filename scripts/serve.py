@@ -60,11 +60,11 @@ def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT):
     )
 
 
-def serve_command(host: str, port: int) -> list[str]:
+def serve_command(host: str, port: int, database: Path = DATABASE, inspect_file: Path = INSPECT) -> list[str]:
     command = [
         sys.executable, "-m", "datasette", "serve",
-        "--immutable", str(DATABASE),
-        "--inspect-file", str(INSPECT),
+        "--immutable", str(database),
+        "--inspect-file", str(inspect_file),
         "--metadata", str(METADATA),
         "--host", host,
         "--port", str(port),
