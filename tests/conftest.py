@@ -51,15 +51,19 @@ def _rows(data: Path, name: str) -> list[dict]:
 
 
 def _append(data: Path, name: str, rows: list[dict]) -> None:
-    """Add rows to a CSV of the copy; columns not given are left empty."""
+    """Add rows to a CSV of the copy, columns not given left empty; a key the coders already use is kept as theirs."""
     import csv
 
+    from schemas.definitions import table
+
+    key = table(name)["primary_key"]
+    taken = {tuple(row[k] for k in key) for row in _rows(data, name)}
     path = data / f"{name}.csv"
     with open(path, encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
     with open(path, "a", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header, restval="", lineterminator="\n")
-        writer.writerows(rows)
+        writer.writerows(row for row in rows if tuple(row[k] for k in key) not in taken)
 
 
 FIXTURE_PREFIX = "zz-fixture"
@@ -78,6 +82,10 @@ def add_fixture_rows(data: Path) -> dict:
     marked = next(p for p in body if p["footnote_markers"])
     number = marked["footnote_markers"].split(";")[0]
     footnote = next(p for p in paragraphs if p["kind"] == "footnote" and p["footnote_number"] == number)
+    # An alias written in the marked paragraph, for a recommendation that names an actor it does not address.
+    named = {"actor_id": "mali-transitional-authorities", "alias": "transitional authorities",
+             "document_id": document, "paragraph_id": marked["paragraph_id"]}
+    assert named["alias"] in marked["text"], "the fixture's alias must occur in its paragraph"
     themes = [row["code"] for row in _rows(data, "themes")]
     levels = [row["code"] for row in sorted(_rows(data, "support_levels"), key=lambda r: int(r["rank"]))]
     first = lambda name: _rows(data, name)[0]["code"]  # noqa: E731
@@ -91,6 +99,9 @@ def add_fixture_rows(data: Path) -> dict:
         {"recommendation_id": f"{FIXTURE_PREFIX}-rec-003", "paragraph_id": council["paragraph_id"],
          "quote": "Security Council", "summary": "Fixture: a second ask of the Council.",
          "addressee_actor_id": "un-security-council", "theme": themes[0], "support_level": levels[1]},
+        {"recommendation_id": f"{FIXTURE_PREFIX}-rec-004", "paragraph_id": marked["paragraph_id"],
+         "quote": named["alias"], "summary": "Fixture: names an actor it does not address.",
+         "addressee_actor_id": "minusma", "theme": themes[1], "support_level": levels[0]},
     ]
     for row in recommendations:
         row.update(document_id=document, is_opening_bullet="false", addressee_is_inferred="false",
@@ -121,10 +132,19 @@ def add_fixture_rows(data: Path) -> dict:
     for row in events:
         row.update(document_id=document, paragraph_id=council["paragraph_id"], quote="Security Council")
     _append(data, "events", events)
-    _append(data, "actor_aliases", [{"actor_id": "minusma", "alias": "the mission", "document_id": document,
-                                     "paragraph_id": mission["paragraph_id"]}])
+    _append(data, "actor_aliases", [named])
+    _append(data, "recommendation_themes", [{"recommendation_id": recommendations[0]["recommendation_id"],
+                                             "theme": themes[2]}])
+    _append(data, "recommendation_links", [{"bullet_recommendation_id": recommendations[0]["recommendation_id"],
+                                            "body_recommendation_id": recommendations[2]["recommendation_id"]}])
+    _append(data, "actor_relations", [{"subject_actor_id": "minusma", "relation": "member_of", "object_actor_id": "un",
+                                       "document_id": document, "paragraph_id": mission["paragraph_id"],
+                                       "quote": "MINUSMA"}])
+    _append(data, "retired_ids", [{"retired_id": f"{FIXTURE_PREFIX}-rec-000", "table_name": "recommendations",
+                                   "replaced_by": recommendations[0]["recommendation_id"],
+                                   "retired_in_version": "0.1.0", "reason": "Fixture: merged."}])
     return {"recommendations": recommendations, "citation": citation, "statistic": statistic, "events": events,
-            "work": work, "marked": marked, "footnote": footnote, "council": council}
+            "work": work, "marked": marked, "footnote": footnote, "council": council, "alias": named}
 
 
 @pytest.fixture(scope="session")
