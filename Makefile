@@ -6,7 +6,7 @@ PORT ?= 8001
 # Compiled bytecode is what makes the second run fast; never skip writing it.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup generate paragraphs validate build serve test clean
+.PHONY: setup generate paragraphs agreement validate build serve test clean
 
 setup: $(VENV)/.synced
 
@@ -22,6 +22,10 @@ paragraphs: setup
 
 generate: setup
 	$(PY) scripts/generate.py
+
+# Inter-coder agreement report; run before `make generate`, which copies it into the codebook.
+agreement: setup
+	$(PY) scripts/agreement.py
 
 validate: setup
 	$(PY) scripts/make_paragraphs.py --check

@@ -204,8 +204,9 @@ def queries() -> dict[str, dict]:
         "events_timeline": {
             "title": "Timeline of events",
             "description": (
-                "Dated events in date order (dates as precise as the note gives them), planned "
-                "ones marked; the numbers behind the timeline of 'At a glance'."
+                "Dated events in date order (dates as precise as the note gives them; events whose "
+                "year the note does not give come last), planned ones marked; the numbers behind "
+                "the timeline of 'At a glance'."
             ),
             "sql": (
                 "select e.date, e.date_end, e.date_as_written, et.label as event_type,\n"
@@ -213,7 +214,7 @@ def queries() -> dict[str, dict]:
                 "from events e\n"
                 "join event_types et on et.code = e.event_type\n"
                 "left join actors a on a.actor_id = e.actor_id\n"
-                "order by e.date, e.event_id"
+                "order by e.date is null, e.date, e.event_id"
             ),
         },
         "coding_by_section": {

@@ -373,8 +373,11 @@ def test_charts_are_inline_svg_drawn_from_the_queries_behind_them(coded):
         assert str(escape(label)) in by_theme
     timeline = page.split('id="timeline-chart"')[1].split("</svg>")[0]
     events = csv_rows(coded["data"], "events")
-    assert timeline.count('<circle class="event"') == len(events)
-    assert timeline.count('fill="#fff"') == sum(e["is_planned"] == "true" for e in events)
+    dated = [e for e in events if e["date"]]
+    assert timeline.count('<circle class="event"') == len(dated)
+    assert timeline.count('fill="#fff"') == sum(e["is_planned"] == "true" for e in dated)
+    for event in events:
+        assert f'href="/{DB}/events/{event["event_id"]}"' in page, "every event is on the timeline or listed"
     for name in ("recommendations_by_theme_and_support", "events_timeline", "coding_by_section"):
         assert f'href="/{DB}/{name}"' in page
 

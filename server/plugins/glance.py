@@ -61,18 +61,22 @@ def extra_template_vars(template, datasette):
                          lambda r: table(r["table_name"]))
         events = await run(datasette, "events_timeline")
         for event in events:
+            event["url"] = urls.row(DATABASE, "events", event["event_id"])
+        # An event whose year the note does not give has no place on a time axis; it is listed instead.
+        dated = [event for event in events if event["date"]]
+        for event in dated:
             event["x"] = year_fraction(event["date"])
             event["x_end"] = year_fraction(event["date_end"]) if event["date_end"] else None
-            event["url"] = urls.row(DATABASE, "events", event["event_id"])
-        years = [int(e[k]) for e in events for k in ("x", "x_end") if e[k] is not None] or [0]
+        years = [int(e[k]) for e in dated for k in ("x", "x_end") if e[k] is not None] or [0]
         return {
             "dataset_title": datasette.metadata("title"),
             "query_url": lambda name: urls.query(DATABASE, name),
             "by_theme": {"bars": by_theme, "legend": [level["label"] for level in levels],
                          "most": max([bar["total"] for bar in by_theme], default=0)},
             "coding": {"bars": coding, "legend": tables, "most": max([bar["total"] for bar in coding], default=0)},
-            "timeline": {"events": events, "first": min(years), "last": max(years) + 1,
-                         "types": sorted({e["event_type"] for e in events})},
+            "timeline": {"events": dated, "undated": [event for event in events if not event["date"]],
+                         "first": min(years), "last": max(years) + 1,
+                         "types": sorted({e["event_type"] for e in dated})},
         }
 
     return charts
