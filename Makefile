@@ -2,14 +2,19 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+# cffconvert pins jsonschema 3, which frictionless 5 cannot share, so it has an environment of its own.
+VENV_CFF := .venv-cff
 PORT ?= 8001
 LOAD_PORT ?= 8002
+FROM ?=
+TO ?=
 # Compiled bytecode is what makes the second run fast; never skip writing it.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup generate paragraphs validate build serve test load clean
+.PHONY: setup setup-cff generate paragraphs agreement validate validate-cff build serve test load release diff clean
 
 setup: $(VENV)/.synced
+setup-cff: $(VENV_CFF)/.synced
 
 # The environment is rebuilt from the lock files whenever they change.
 $(VENV)/.synced: requirements.lock requirements-bootstrap.lock
@@ -18,16 +23,29 @@ $(VENV)/.synced: requirements.lock requirements-bootstrap.lock
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
 	touch $@
 
+# uv makes this environment in about two seconds, so `make test` always runs the real cffconvert.
+$(VENV_CFF)/.synced: requirements-cff.lock $(VENV)/.synced
+	$(VENV)/bin/uv venv --quiet --clear --python $(PYTHON) $(VENV_CFF)
+	$(VENV)/bin/uv pip sync --quiet --python $(VENV_CFF)/bin/python requirements-cff.lock
+	touch $@
+
 paragraphs: setup
 	$(PY) scripts/make_paragraphs.py
 
 generate: setup
 	$(PY) scripts/generate.py
 
+# Inter-coder agreement report; run before `make generate`, which copies it into the codebook.
+agreement: setup
+	$(PY) scripts/agreement.py
+
 validate: setup
 	$(PY) scripts/make_paragraphs.py --check
 	$(PY) scripts/generate.py --check
 	$(PY) scripts/validate.py --frictionless
+
+validate-cff: setup-cff
+	$(VENV_CFF)/bin/cffconvert --validate --infile CITATION.cff
 
 build: validate
 	$(PY) scripts/build.py
@@ -35,12 +53,22 @@ build: validate
 serve: build
 	$(PY) scripts/serve.py --host 127.0.0.1 --port $(PORT)
 
-test: setup
+test: setup setup-cff
 	$(PY) -m pytest
 
 # Not part of `make test`: 20,000 requests on loopback take minutes.
 load: build
 	$(PY) scripts/load_test.py --port $(LOAD_PORT)
+
+# Refuses a dirty tree or an un-bumped version before spending time on validation.
+release: setup setup-cff
+	$(PY) scripts/release.py --check
+	$(MAKE) --no-print-directory validate validate-cff
+	$(PY) scripts/release.py
+
+# make diff FROM=<version or git ref> [TO=<version or git ref>; default the working tree]
+diff: setup
+	$(PY) scripts/diff.py --from "$(FROM)" --to "$(TO)"
 
 clean:
 	rm -rf build dist

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from schemas.definitions import PACKAGE
 from schemas.package import version
+from schemas.versions import release_date
 
 AUTHOR = "mandate-notes contributors"
-YEAR = "2026"
+
+
+def citation_year(release: str) -> str:
+    """The year of the version's release in CHANGELOG.md; "n.d." while it has no dated entry."""
+    released_on = release_date(release)
+    return released_on[:4] if released_on else "n.d."
 
 
 def citation_text(release: str | None = None) -> str:
     release = release or version()
     return (
-        f"{AUTHOR} ({YEAR}). {PACKAGE['title']} (Version {release}) [Data set]. "
+        f"{AUTHOR} ({citation_year(release)}). {PACKAGE['title']} (Version {release}) [Data set]. "
         f"{PACKAGE['homepage']}"
     )
 
@@ -24,7 +30,7 @@ def citation_bibtex(release: str | None = None) -> str:
         f"@misc{{{key},\n"
         f"  author = {{{{{AUTHOR}}}}},\n"
         f"  title = {{{PACKAGE['title']}}},\n"
-        f"  year = {{{YEAR}}},\n"
+        f"  year = {{{citation_year(release)}}},\n"
         f"  version = {{{release}}},\n"
         f"  howpublished = {{\\url{{{PACKAGE['homepage']}}}}},\n"
         f"  note = {{Data set, CC BY 4.0}}\n"
@@ -35,8 +41,8 @@ def citation_bibtex(release: str | None = None) -> str:
 def row_citation(table: str, row_id: str, release: str | None = None) -> str:
     """How to cite one row: dataset version plus the row's stable id.
 
-    >>> row_citation("recommendations", "ipi-2023-minusma-rec-001", "1.0.0")[:60]
-    'mandate-notes contributors (2026). mandate-notes: coded meet'
+    >>> row_citation("recommendations", "ipi-2023-minusma-rec-001", "1.0.0").split("[Data set]. ")[1]
+    'https://github.com/mandate-notes/mandate-notes, table recommendations, row ipi-2023-minusma-rec-001.'
     """
     release = release or version()
     return f"{citation_text(release)}, table {table}, row {row_id}."

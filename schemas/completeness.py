@@ -1,0 +1,180 @@
+"""What the coding must cover: every number, capitalised name and recommendation cue is coded or excluded."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CODED_KINDS = ("body", "bullet", "footnote")
+
+NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand million billion first second third fourth fifth sixth seventh "
+    "eighth ninth tenth half halves quarter quarters third thirds dozen twice double triple"
+).split()
+_WORD = "(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
+# Digits (with separators and ordinal suffixes) or number words, hyphenated compounds kept whole.
+NUMBER_RE = re.compile(
+    rf"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|\b{_WORD}(?:-{_WORD})*\b", re.IGNORECASE
+)
+
+# A capitalised word, and the lower-case words that may join capitalised words into one name.
+_CAP = r"[A-Z][\w'’.-]*"
+_JOIN = r"(?:of|the|for|and|in|on|de|des|du|la|le|les|sur|aux|au|à|wa|al|ul|et)"
+NAME_RE = re.compile(rf"{_CAP}(?:\s+(?:{_JOIN}\s+)*{_CAP})+")
+ACRONYM_RE = re.compile(r"\b[A-Z][A-Z]+s?\b")
+# Capitalised only because they open a sentence: never the first word of a name.
+SENTENCE_OPENERS = set(
+    "The In As At On For While However This These That Regarding Despite Toward From By With A An "
+    "To Over Most Many Some Several One Another Other Participants They It Its Ten See Similarly "
+    "Movement Implementing Incidents Community Points Therefore Ultimately".split()
+)
+
+CUE_RE = re.compile(
+    r"recommend|call(?:s|ed)? (?:on|for)|urg(?:e|ed|es|ing)\b|suggest|encourag|\bshould\b|"
+    r"\bneeds? to\b|\bneed for\b|requir",
+    re.IGNORECASE,
+)
+SENTENCE_END_RE = re.compile(r"([.!?][”\"’'⁰¹²³⁴⁵⁶⁷⁸⁹]*)\s+(?=[A-Z“\"])")
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@dataclass(frozen=True)
+class Miss:
+    paragraph_id: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.paragraph_id}: {self.what}"
+
+
+def coded_paragraphs(root: Path = ROOT) -> list[dict]:
+    return [row for row in read_csv(root / "data" / "paragraphs.csv") if row["kind"] in CODED_KINDS]
+
+
+def _blank(text: str, phrases: list[str]) -> str:
+    """Text with every occurrence of the phrases (longest first) replaced by spaces."""
+    for phrase in sorted({p for p in phrases if p}, key=len, reverse=True):
+        text = text.replace(phrase, " " * len(phrase))
+    return text
+
+
+def uncovered_numbers(root: Path = ROOT) -> list[Miss]:
+    """Numbers in coded paragraphs that are neither part of a statistic nor an excluded occurrence.
+
+    A footnote's own leading number is its marker, not a number of the text.
+    """
+    covering: dict[str, list[str]] = {}
+    for row in read_csv(root / "data" / "statistics.csv"):
+        covering.setdefault(row["paragraph_id"], []).append(row["value_as_written"])
+    for row in read_csv(root / "coding" / "number_exclusions.csv"):
+        covering.setdefault(row["paragraph_id"], []).append(row["number_as_written"])
+    misses = []
+    for paragraph in coded_paragraphs(root):
+        text = paragraph["text"]
+        if paragraph["kind"] == "footnote":
+            text = re.sub(r"^\S+", "", text)
+        remaining = _blank(text, covering.get(paragraph["paragraph_id"], []))
+        for match in NUMBER_RE.finditer(remaining):
+            misses.append(Miss(paragraph["paragraph_id"], f"number {match.group(0)!r}"))
+    return misses
+
+
+def name_candidates(text: str) -> list[str]:
+    """Multi-word capitalised names and acronyms, sentence openers dropped."""
+    found = []
+    for match in NAME_RE.finditer(text):
+        words = match.group(0).split()
+        while words and words[0] in SENTENCE_OPENERS:
+            words = words[1:]
+        capitals = [w for w in words if w[0].isupper()]
+        if len(capitals) >= 2:
+            found.append(" ".join(words))
+    found += [m.group(0) for m in ACRONYM_RE.finditer(text)]
+    return found
+
+
+def uncovered_names(root: Path = ROOT) -> list[Miss]:
+    """Capitalised names in coded paragraphs that are neither an actor alias, a cited title nor excluded."""
+    known = [row["alias"] for row in read_csv(root / "data" / "actor_aliases.csv")]
+    known += [row["name"] for row in read_csv(root / "coding" / "name_exclusions.csv")]
+    for work in read_csv(root / "data" / "works.csv"):
+        known += [work["title"], work["container_title"]]
+    misses = []
+    for paragraph in coded_paragraphs(root):
+        remaining = _blank(paragraph["text"].replace("*", ""), known)
+        for name in name_candidates(remaining):
+            misses.append(Miss(paragraph["paragraph_id"], f"name {name!r}"))
+    return misses
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in a paragraph."""
+    spans, start = [], 0
+    for match in SENTENCE_END_RE.finditer(text):
+        spans.append((start, match.end(1)))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def uncoded_cues(root: Path = ROOT) -> list[Miss]:
+    """Sentences with a recommendation cue that overlap no recommendation quote and are not excluded;
+    opening bullets without a recommendation."""
+    quotes: dict[str, list[str]] = {}
+    bullets_coded = set()
+    for row in read_csv(root / "data" / "recommendations.csv"):
+        quotes.setdefault(row["paragraph_id"], []).append(row["quote"])
+        if row["is_opening_bullet"] == "true":
+            bullets_coded.add(row["paragraph_id"])
+    excluded: dict[str, list[str]] = {}
+    for row in read_csv(root / "coding" / "recommendation_cue_exclusions.csv"):
+        excluded.setdefault(row["paragraph_id"], []).append(row["sentence_start"])
+    misses = []
+    for paragraph in coded_paragraphs(root):
+        pid, text = paragraph["paragraph_id"], paragraph["text"]
+        if paragraph["kind"] == "bullet":
+            if pid not in bullets_coded:
+                misses.append(Miss(pid, "opening bullet without a recommendation"))
+            continue
+        quote_spans = []
+        for quote in quotes.get(pid, []):
+            at = text.find(quote)
+            if at >= 0:
+                quote_spans.append((at, at + len(quote)))
+        for start, end in sentences(text):
+            sentence = text[start:end]
+            if not CUE_RE.search(sentence):
+                continue
+            if any(q_start < end and start < q_end for q_start, q_end in quote_spans):
+                continue
+            if any(sentence.startswith(prefix) for prefix in excluded.get(pid, [])):
+                continue
+            misses.append(Miss(pid, f"cue sentence {sentence[:60]!r}"))
+    return misses
+
+
+def stale_exclusions(root: Path = ROOT) -> list[Miss]:
+    """Exclusions must each point at text that is really there and give a reason."""
+    text_of = {row["paragraph_id"]: row["text"] for row in read_csv(root / "data" / "paragraphs.csv")}
+    all_text = "\n".join(text_of.values())
+    misses = []
+    for row in read_csv(root / "coding" / "number_exclusions.csv"):
+        if row["number_as_written"] not in text_of.get(row["paragraph_id"], "") or not row["reason"]:
+            misses.append(Miss(row["paragraph_id"], f"number exclusion {row['number_as_written']!r}"))
+    for row in read_csv(root / "coding" / "name_exclusions.csv"):
+        if row["name"] not in all_text or not row["reason"]:
+            misses.append(Miss("-", f"name exclusion {row['name']!r}"))
+    for row in read_csv(root / "coding" / "recommendation_cue_exclusions.csv"):
+        text = text_of.get(row["paragraph_id"], "")
+        if not row["sentence_start"] or row["sentence_start"] not in text or not row["reason"]:
+            misses.append(Miss(row["paragraph_id"], f"cue exclusion {row['sentence_start']!r}"))
+    return misses

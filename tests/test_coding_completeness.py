@@ -1,0 +1,73 @@
+"""Completeness of the coding: nothing in the note is silently skipped, nothing coded is unanchored."""
+
+import csv
+
+from schemas import completeness
+from schemas.checks import anchor_problems, citation_problems, read_table, load_package
+
+
+def rows(root, name):
+    with open(root / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def real_tables(root):
+    problems, tables = [], {}
+    for resource in load_package(root)["resources"]:
+        table = read_table(root, resource, problems)
+        if table is not None:
+            tables[resource["name"]] = table
+    assert problems == []
+    return tables
+
+
+def test_every_footnote_of_the_source_has_a_citation_row(root):
+    footnotes = {(r["document_id"], r["footnote_number"]) for r in rows(root, "paragraphs") if r["kind"] == "footnote"}
+    cited = {(r["document_id"], r["footnote_number"]) for r in rows(root, "citations")}
+    assert sorted(footnotes - cited) == []
+
+
+def test_every_citation_points_at_a_footnote(root):
+    assert [str(p) for p in citation_problems(real_tables(root))] == []
+
+
+def test_every_quote_and_verbatim_phrase_occurs_in_its_paragraph(root):
+    assert [str(p) for p in anchor_problems(real_tables(root))] == []
+
+
+def test_every_number_is_a_statistic_or_an_excluded_occurrence(root):
+    assert [str(m) for m in completeness.uncovered_numbers(root)] == []
+
+
+def test_every_capitalised_name_is_an_actor_alias_a_cited_title_or_excluded(root):
+    assert [str(m) for m in completeness.uncovered_names(root)] == []
+
+
+def test_every_recommendation_cue_is_coded_or_excluded_with_a_reason(root):
+    assert [str(m) for m in completeness.uncoded_cues(root)] == []
+
+
+def test_every_exclusion_points_at_real_text_and_gives_a_reason(root):
+    assert [str(m) for m in completeness.stale_exclusions(root)] == []
+
+
+def test_every_opening_bullet_links_to_at_least_one_body_recommendation(root):
+    bullets = {r["recommendation_id"] for r in rows(root, "recommendations") if r["is_opening_bullet"] == "true"}
+    linked = {r["bullet_recommendation_id"] for r in rows(root, "recommendation_links")}
+    assert sorted(bullets - linked) == []
+
+
+def test_every_actor_has_an_alias_as_written_in_some_note(root):
+    actors = {r["actor_id"] for r in rows(root, "actors")}
+    aliased = {r["actor_id"] for r in rows(root, "actor_aliases")}
+    assert sorted(actors - aliased) == []
+
+
+def test_the_detectors_find_what_they_look_for():
+    """The completeness checks would catch a miss: each detector fires on a planted example."""
+    assert [m.group(0) for m in completeness.NUMBER_RE.finditer("sixty-four of 630, three-quarters")] == [
+        "sixty-four", "630", "three-quarters"]
+    assert completeness.name_candidates("The Economic Community of West Africa States met ECOWAS") == [
+        "Economic Community of West Africa States", "ECOWAS"]
+    assert completeness.CUE_RE.search("Some participants urged MINUSMA to press")
+    assert completeness.sentences("One. Two ends.¹ Three") == [(0, 4), (5, 15), (16, 21)]
