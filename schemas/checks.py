@@ -129,8 +129,10 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
     clean_lines = []
     for record, line in zip(rows, lines[1:]):
         if len(record) != len(expected):
+            # Name the first column without a value, or the first field beyond the header.
+            where = expected[len(record)] if len(record) < len(expected) else f"field {len(expected) + 1}"
             problems.append(
-                Problem(file, line, "-", f"row has {len(record)} fields, header has {len(expected)}",
+                Problem(file, line, where, f"row has {len(record)} fields, header has {len(expected)}",
                         ",".join(record))
             )
             continue

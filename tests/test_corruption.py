@@ -253,7 +253,8 @@ def too_many_fields(root):
     header, rows = read(root, "actors")
     rows[-1].append("surplus")
     line = write(root, "actors", header, rows)[-1]
-    return message("actors", line, "-", f"row has {len(header) + 1} fields, header has {len(header)}",
+    return message("actors", line, f"field {len(header) + 1}",
+                   f"row has {len(header) + 1} fields, header has {len(header)}",
                    ",".join(rows[-1]))
 
 
@@ -261,7 +262,7 @@ def too_few_fields(root):
     header, rows = read(root, "actors")
     rows[-1].pop()
     line = write(root, "actors", header, rows)[-1]
-    return message("actors", line, "-", f"row has {len(header) - 1} fields, header has {len(header)}",
+    return message("actors", line, header[-1], f"row has {len(header) - 1} fields, header has {len(header)}",
                    ",".join(rows[-1]))
 
 
