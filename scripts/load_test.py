@@ -166,7 +166,8 @@ def report(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", type=Path, default=DATABASE, help="built database (default: build/mandate_notes.db)")
+    parser.add_argument("--database", type=Path, default=DATABASE,
+                        help="built database (default: build/mandate_notes.db)")
     parser.add_argument("--port", type=int, default=8002, help="loopback port to serve on (default 8002)")
     parser.add_argument("--requests", type=int, default=20000, help="number of requests (default 20000)")
     parser.add_argument("--concurrency", type=int, default=50, help="concurrent connections (default 50)")

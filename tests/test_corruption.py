@@ -152,7 +152,8 @@ def duplicate_id(root):
 
 def dangling_foreign_key(root):
     line = set_cell(root, "actors", "parent_actor_id", "no-such-actor")
-    return message("actors", line, "parent_actor_id", "foreign key: no actors.actor_id with this value", "no-such-actor")
+    return message("actors", line, "parent_actor_id", "foreign key: no actors.actor_id with this value",
+                   "no-such-actor")
 
 
 def missing_required_value(root):

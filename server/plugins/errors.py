@@ -70,4 +70,5 @@ def handle_exception(datasette, request, exception):
     if message is None:
         return None
     # Datasette's own handler renders the page (JSON or HTML) for the 400.
-    return default_handler.handle_exception(datasette, request, DatasetteError(message, status=400, title="Bad request"))
+    error = DatasetteError(message, status=400, title="Bad request")
+    return default_handler.handle_exception(datasette, request, error)
