@@ -5,13 +5,14 @@ PY := $(VENV)/bin/python
 # cffconvert pins jsonschema 3, which frictionless 5 cannot share, so it has an environment of its own.
 VENV_CFF := .venv-cff
 PORT ?= 8001
+LOAD_PORT ?= 8002
 FROM ?=
 TO ?=
 BENCH_ARGS ?=
 # Compiled bytecode is what makes the second run fast; never skip writing it.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup setup-cff generate paragraphs agreement validate validate-cff build serve test release diff bench clean
+.PHONY: setup setup-cff generate paragraphs agreement validate validate-cff build serve test load release diff bench clean
 
 setup: $(VENV)/.synced
 setup-cff: $(VENV_CFF)/.synced
@@ -55,6 +56,10 @@ serve: build
 
 test: setup setup-cff
 	$(PY) -m pytest
+
+# Not part of `make test`: 20,000 requests on loopback take minutes.
+load: build
+	$(PY) scripts/load_test.py --port $(LOAD_PORT)
 
 # Refuses a dirty tree or an un-bumped version before spending time on validation.
 release: setup setup-cff

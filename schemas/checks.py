@@ -16,10 +16,13 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from schemas.definitions import CODE_LISTS
+
 ROOT = Path(__file__).resolve().parents[1]
 FORMULA_START = ("=", "+", "-", "@")
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+CODE_LIST_NAMES = {spec["name"] for spec in CODE_LISTS}
 SPACE_AFTER_NUL = re.compile("\x00\\s")
 FORMULA_AFTER_NUL = re.compile("\x00[=+\\-@]")
 
@@ -80,22 +83,31 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
         problems.append(Problem(file, 1, "-", "byte order mark (UTF-8 without BOM required)", "\ufeff"))
         raw = raw[3:]
     if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        problems.append(Problem(file, line, "-", "NUL byte", "\\x00"))
+        at = raw.index(b"\x00")
+        line = raw[:at].count(b"\n") + 1
+        column = _column_at(raw[:at].decode("utf-8", errors="replace"), expected)
+        problems.append(Problem(file, line, column, "NUL byte", "\x00"))
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
+        column = _column_at(raw[: error.start].decode("utf-8", errors="replace"), expected)
         bad = raw[error.start : error.end].hex()
-        problems.append(Problem(file, line, "-", "invalid UTF-8", f"0x{bad}"))
+        problems.append(Problem(file, line, column, "invalid UTF-8", f"0x{bad}"))
         return None
     if "\r" in text:
-        line = text[: text.index("\r")].count("\n") + 1
-        problems.append(Problem(file, line, "-", "CR line ending (LF only)", "\\r\\n"))
+        at = text.index("\r")
+        line = text[:at].count("\n") + 1
+        ending = "\r\n" if text.startswith("\r\n", at) else "\r"
+        problems.append(Problem(file, line, "-", "CR line ending (LF only)", ending))
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.endswith("\n"):
         problems.append(Problem(file, text.count("\n") + 1, "-", "no newline at end of file", ""))
+    quoting, readable = quote_problems(file, text, expected)
+    problems += quoting
+    if not readable:
+        return None
     parsed = _one_line_records(text)
     if parsed is not None:
         records, lines = parsed
@@ -109,7 +121,8 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
                 lines.append(start)
                 start = reader.line_num + 1
         except csv.Error as error:
-            problems.append(Problem(file, start, "-", f"malformed CSV ({error})", ""))
+            line_text = text.split("\n")[start - 1] if start <= text.count("\n") + 1 else ""
+            problems.append(Problem(file, start, "-", f"malformed CSV ({error})", line_text))
             return None
     if not records:
         problems.append(Problem(file, 1, "-", "no header row", ""))
@@ -118,20 +131,27 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
     if header != expected:
         _header_problems(file, header, expected, problems)
         return None
-    if set(map(len, rows)) <= {len(expected)}:
-        frame = pd.DataFrame(rows, columns=expected, dtype=object)
-        return Table(name, file, frame, lines[1:])
     clean_rows = []
     clean_lines = []
-    for record, line in zip(rows, lines[1:]):
+    # When every row has the header's width (the usual case) no row-by-row pass is needed.
+    ragged = rows if set(map(len, rows)) - {len(expected)} else []
+    if not ragged:
+        clean_rows, clean_lines = rows, lines[1:]
+    for record, line in zip(ragged, lines[1:]):
         if len(record) != len(expected):
+            # Name the first column without a value, or the first field beyond the header.
+            where = expected[len(record)] if len(record) < len(expected) else f"field {len(expected) + 1}"
             problems.append(
-                Problem(file, line, "-", f"row has {len(record)} fields, header has {len(expected)}",
+                Problem(file, line, where, f"row has {len(record)} fields, header has {len(expected)}",
                         ",".join(record))
             )
             continue
         clean_rows.append(record)
         clean_lines.append(line)
+    least = resource.get("minRows", 0)
+    if len(rows) < least:
+        problems.append(Problem(file, len(records) + 1, "-", f"too few rows ({name} must hold at least {least})",
+                                str(len(rows))))
     frame = pd.DataFrame(clean_rows, columns=expected, dtype=object)
     return Table(name, file, frame, clean_lines)
 
@@ -157,17 +177,102 @@ def _one_line_records(text: str) -> tuple[list[list[str]], list[int]] | None:
     return records, list(range(1, len(records) + 1))
 
 
+QUOTE_SYNTAX = re.compile(r'[",\n]')
+# A text in which every quote opens a field, is doubled inside one or closes one right before a
+# comma or line end: what quote_problems accepts, matched at C speed. Possessive repeats keep the
+# engine from storing a way back for every field of a large file.
+_FIELD = r'(?:"(?:[^"]++|"")*+"|[^",\n]*+)'
+CLEANLY_QUOTED = re.compile(rf'(?:{_FIELD}(?:,{_FIELD})*+\n)*+')
+
+
+def _column_at(before: str, columns: list[str]) -> str:
+    """The column of the field that the text `before` ends in (header names by position)."""
+    field, in_quotes = 0, False
+    for match in QUOTE_SYNTAX.finditer(before):
+        char = match.group()
+        if char == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes:
+            field = field + 1 if char == "," else 0
+    return columns[field] if field < len(columns) else f"field {field + 1}"
+
+
+def quote_problems(file: str, text: str, columns: list[str]) -> tuple[list[Problem], bool]:
+    """RFC 4180 quoting, which the csv module accepts too loosely: a quote may only open a field,
+    close it right before a comma or line end, or be doubled inside a quoted field.
+
+    Returns the problems and whether the text can still be split into records.
+    """
+    if CLEANLY_QUOTED.fullmatch(text):
+        return [], True
+    problems: list[Problem] = []
+
+    def column(index: int) -> str:
+        return columns[index] if index < len(columns) else f"field {index + 1}"
+
+    def snippet(start: int) -> str:
+        end = text.find("\n", start)
+        return text[start : end if end >= 0 else len(text)]
+
+    line, field, field_start = 1, 0, 0
+    in_quotes, open_at, open_line, open_field = False, 0, 0, 0
+    position = 0
+    while (match := QUOTE_SYNTAX.search(text, position)) is not None:
+        at, char = match.start(), match.group()
+        position = at + 1
+        if char == "\n":
+            line += 1
+            if not in_quotes:
+                field, field_start = 0, at + 1
+        elif char == ",":
+            if not in_quotes:
+                field, field_start = field + 1, at + 1
+        elif in_quotes:
+            if text.startswith('"', at + 1):
+                position = at + 2
+                continue
+            in_quotes = False
+            if text[at + 1 : at + 2] not in ("", ",", "\n"):
+                problems.append(Problem(file, line, column(open_field),
+                                        'unbalanced quote (a quote inside a quoted field must be doubled: "")',
+                                        snippet(open_at) if open_line == line else snippet(at)))
+                return problems, False
+        elif at == field_start:
+            in_quotes, open_at, open_line, open_field = True, at, line, field
+        else:
+            problems.append(Problem(file, line, column(field),
+                                    "quote inside an unquoted field (quote the whole field and double the quote)",
+                                    snippet(field_start).split(",")[0]))
+    if in_quotes:
+        problems.append(Problem(file, open_line, column(open_field),
+                                "unbalanced quote (the quoted field is never closed)", snippet(open_at)))
+        return problems, False
+    return problems, True
+
+
 def _header_problems(file: str, header: list[str], expected: list[str], problems: list[Problem]) -> None:
     missing = [name for name in expected if name not in header]
     extra = [name for name in header if name not in expected]
+    # An unknown name where a missing one belongs is a renamed column.
+    renamed = set()
+    for position, (found, wanted) in enumerate(zip(header, expected), start=1):
+        if found in extra and wanted in missing:
+            problems.append(Problem(file, 1, wanted, f"column renamed (expected {wanted} as column {position})", found))
+            missing.remove(wanted)
+            extra.remove(found)
+            renamed.add(position)
     for name in missing:
-        problems.append(Problem(file, 1, name, "missing column", name))
+        problems.append(Problem(file, 1, name, "missing column", ",".join(header)))
     for name in extra:
-        problems.append(Problem(file, 1, name, "unexpected column (renamed or extra?)", name))
-    if not missing and not extra:
-        problems.append(
-            Problem(file, 1, "-", f"columns out of order, expected {','.join(expected)}", ",".join(header))
-        )
+        problems.append(Problem(file, 1, name, "unexpected column", name))
+    if not missing and not extra and len(header) == len(expected):
+        for position, (found, wanted) in enumerate(zip(header, expected), start=1):
+            if found != wanted and position not in renamed:
+                problems.append(
+                    Problem(file, 1, found, f"column out of order (expected {wanted} as column {position})", found)
+                )
+    elif not missing and not extra:
+        problems.append(Problem(file, 1, "-", "duplicate column name", ",".join(header)))
 
 
 def cell_problems(table: Table, resource: dict) -> list[Problem]:
@@ -252,7 +357,7 @@ def column_schema(field: dict) -> pa.Column:
         return series != ""
 
     if required:
-        checks.append(pa.Check(present, name="required"))
+        checks.append(pa.Check(present, name="required value missing"))
     type_patterns = {
         "integer": r"-?\d+",
         "number": r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?",
@@ -266,7 +371,7 @@ def column_schema(field: dict) -> pa.Column:
         )
     if kind == "date":
         checks.append(
-            pa.Check(lambda s: (s == "") | s.map(_is_calendar_date), name="date exists in the calendar")
+            pa.Check(lambda s: (s == "") | s.map(_is_calendar_date), name="impossible date (not in the calendar)")
         )
     if "pattern" in constraints:
         pattern = re.compile(constraints["pattern"])
@@ -276,7 +381,8 @@ def column_schema(field: dict) -> pa.Column:
         )
         if "(0[1-9]|1[0-2])" in constraints["pattern"]:
             checks.append(
-                pa.Check(lambda s: (s == "") | s.map(_is_calendar_date), name="date exists in the calendar")
+                pa.Check(lambda s: (s == "") | s.map(_is_calendar_date),
+                         name="impossible date (not in the calendar)")
             )
     if "enum" in constraints:
         allowed = set(constraints["enum"])
@@ -289,7 +395,7 @@ def column_schema(field: dict) -> pa.Column:
         checks.append(pa.Check(lambda s, m=high: ~(_numeric(s) > m), name=f"maximum {high}"))
     if constraints.get("unique"):
         checks.append(
-            pa.Check(lambda s: (s == "") | ~s.duplicated(keep=False), name="unique")
+            pa.Check(lambda s: (s == "") | ~s.duplicated(keep=False), name="duplicate value (must be unique)")
         )
     # Cells are strings read from the CSV, never null: pandera's null scans (per column and per
     # check) could find nothing and cost a pass over every cell each, so they are switched off.
@@ -307,7 +413,7 @@ def dataframe_schema(resource: dict) -> pa.DataFrameSchema:
         checks.append(
             pa.Check(
                 lambda frame, k=tuple(key): ~frame.duplicated(subset=list(k), keep=False),
-                name=f"primary key ({', '.join(key)}) unique",
+                name=f"duplicate primary key ({', '.join(key)})",
                 ignore_na=False,  # as for columns: no cell is null
             )
         )
@@ -362,12 +468,13 @@ def foreign_key_problems(tables: dict[str, Table], resource: dict) -> list[Probl
         values = table.frame[column]
         # Set arithmetic first: the row-by-row pass runs only when some value is unknown.
         unknown = set(values.tolist()) - set(target.frame[target_column].tolist()) - {""}
+        if target_name in CODE_LIST_NAMES:
+            rule = f"not in code list {target_name} (see docs/codebook.md)"
+        else:
+            rule = f"foreign key: no {target_name}.{target_column} with this value"
         for index, value in zip(values.index, values.tolist()) if unknown else ():
             if value in unknown:
-                problems.append(
-                    Problem(table.file, table.line(index), column,
-                            f"foreign key: no {target_name}.{target_column} with this value", value)
-                )
+                problems.append(Problem(table.file, table.line(index), column, rule, value))
     return problems
 
 
@@ -432,7 +539,9 @@ def anchor_problems(tables: dict[str, Table]) -> list[Problem]:
                 _contains(table, column, frame["quote"], f"{column} not found verbatim in the quote", problems)
         if "attribution_phrase" in frame.columns:
             intro_text = frame["paragraph_id"].map(lambda pid: text_of.get(intro_of.get(pid, ""), ""))
-            where = paragraph_text.fillna("") + "\n" + intro_text
+            # Built from plain strings: with no paragraph found, map() would give a float column.
+            own_text = frame["paragraph_id"].map(lambda pid: text_of.get(pid, ""))
+            where = own_text + "\n" + intro_text
             _contains(table, "attribution_phrase", where,
                       "attribution_phrase not found in the paragraph (or, for a bullet, its list's lead-in)",
                       problems)
@@ -530,23 +639,65 @@ def recommendation_problems(tables: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+def _descriptor_lines(root: Path) -> dict[tuple[str, str], int]:
+    """Line of each resource's "bytes" and "hash" in datapackage.json, found after its "path"."""
+    lines: dict[tuple[str, str], int] = {}
+    path = ""
+    text = (root / "datapackage.json").read_text(encoding="utf-8")
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = re.match(r'\s*"(path|bytes|hash)":\s*"?([^",]*)', line)
+        if found is None:
+            continue
+        key, value = found.groups()
+        if key == "path":
+            path = value
+        elif path and (path, key) not in lines:
+            lines[(path, key)] = number
+    return lines
+
+
 def resource_file_problems(root: Path, package: dict) -> list[Problem]:
     """datapackage.json's bytes and hash match each CSV."""
     from schemas.package import file_facts
 
     problems = []
+    where = _descriptor_lines(root)
     for resource in package["resources"]:
         path = root / resource["path"]
         if not path.exists():
             continue
         size, digest = file_facts(path)
         if resource.get("hash") != f"sha256:{digest}":
-            problems.append(Problem("datapackage.json", 0, f"resources[{resource['name']}].hash",
+            problems.append(Problem("datapackage.json", where.get((resource["path"], "hash"), 0),
+                                    f"resources[{resource['name']}].hash",
                                     f"does not match {resource['path']} (run `make generate`)",
                                     resource.get("hash", "")))
         if resource.get("bytes") != size:
-            problems.append(Problem("datapackage.json", 0, f"resources[{resource['name']}].bytes",
+            problems.append(Problem("datapackage.json", where.get((resource["path"], "bytes"), 0),
+                                    f"resources[{resource['name']}].bytes",
                                     f"does not match {resource['path']} ({size})", str(resource.get("bytes"))))
+    return problems
+
+
+def table_problems(root: Path, resource: dict, tables: dict[str, Table]) -> list[Problem]:
+    """One resource's file, cell and schema problems; a readable table is added to tables."""
+    problems: list[Problem] = []
+    table = read_table(root, resource, problems)
+    if table is None:
+        return problems
+    tables[resource["name"]] = table
+    return problems + cell_problems(table, resource) + pandera_problems(table, resource)
+
+
+def cross_table_problems(package: dict, tables: dict[str, Table]) -> list[Problem]:
+    """Rules between the tables that could be read."""
+    problems: list[Problem] = []
+    for resource in package["resources"]:
+        problems += foreign_key_problems(tables, resource)
+    problems += anchor_problems(tables)
+    problems += citation_problems(tables)
+    problems += value_problems(tables)
+    problems += recommendation_problems(tables)
     return problems
 
 
@@ -556,17 +707,7 @@ def validate_package(root: Path = ROOT) -> list[Problem]:
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
     for resource in package["resources"]:
-        table = read_table(root, resource, problems)
-        if table is None:
-            continue
-        tables[resource["name"]] = table
-        problems += cell_problems(table, resource)
-        problems += pandera_problems(table, resource)
-    for resource in package["resources"]:
-        problems += foreign_key_problems(tables, resource)
-    problems += anchor_problems(tables)
-    problems += citation_problems(tables)
-    problems += value_problems(tables)
-    problems += recommendation_problems(tables)
+        problems += table_problems(root, resource, tables)
+    problems += cross_table_problems(package, tables)
     problems += resource_file_problems(root, package)
     return sorted(set(problems))

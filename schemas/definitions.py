@@ -120,6 +120,8 @@ def code_list(name: str, title: str, description: str, ranked: bool = False) -> 
         "label_column": "label",
         "sort": "rank" if ranked else "code",
         "code_list": True,
+        # A code list without codes makes every coded value invalid: it must never be empty.
+        "min_rows": 1,
     }
 
 
@@ -127,6 +129,8 @@ def ref(field: str, table: str, key: str | None = None) -> dict:
     return {"fields": [field], "reference": {"resource": table, "fields": [key or field]}}
 
 
+# A table's "min_rows" is the fewest data rows its CSV may hold; without it a table may be empty
+# (a header only), as content tables are until a note is coded.
 CONTENT_TABLES = [
     {
         "name": "documents",
@@ -172,6 +176,8 @@ CONTENT_TABLES = [
         "foreign_keys": [ref("mission_actor_id", "actors", "actor_id"), ref("paragraph_id", "paragraphs")],
         "label_column": "title",
         "sort": "document_id",
+        # The package is about notes: a release without one is broken, not empty.
+        "min_rows": 1,
     },
     {
         "name": "document_actors",
@@ -227,6 +233,8 @@ CONTENT_TABLES = [
         "foreign_keys": [ref("document_id", "documents"), ref("kind", "paragraph_kinds", "code")],
         "label_column": "paragraph_id",
         "sort": "paragraph_id",
+        # Every note is split into paragraphs; every coded row points at one.
+        "min_rows": 1,
         "fts": ["text", "section"],
     },
     {

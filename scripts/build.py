@@ -1,9 +1,11 @@
-"""Build the SQLite database from the validated CSVs: keys, indexes, full-text search; atomic, deterministic."""
+"""Validate the package, then build the SQLite database from its CSVs: keys, indexes, full-text search;
+atomic (a failed or refused build leaves the previous database as it was), deterministic."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import os
 import sqlite3
 import sys
@@ -89,8 +91,14 @@ def read_rows(data_dir: Path, spec: dict) -> list[tuple]:
     specs = fields(spec)
     names = [f["name"] for f in specs]
     rows = []
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, strict=True)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise BuildError(f"data/{path.name}:{line}: -: invalid UTF-8: {raw[error.start:error.end]!r}") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
         header = next(reader, None)
         if header != names:
             raise BuildError(f"data/{path.name}:1: -: header differs from the schema: {header!r}")
@@ -99,6 +107,8 @@ def read_rows(data_dir: Path, spec: dict) -> list[tuple]:
             if len(record) != len(names):
                 raise BuildError(f"{where}: -: row has {len(record)} fields, header has {len(names)}: {record!r}")
             rows.append(tuple(convert(v, f["type"], where, f["name"]) for v, f in zip(record, specs)))
+    except csv.Error as error:
+        raise BuildError(f"data/{path.name}:{reader.line_num}: -: malformed CSV: {error}") from None
     key_positions = [names.index(k) for k in spec["primary_key"]]
     rows.sort(key=lambda row: tuple("" if row[i] is None else str(row[i]) for i in key_positions))
     return rows
@@ -139,12 +149,25 @@ def build_database(data_dir: Path, target: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=ROOT / "data", help="folder of CSVs (default: data/)")
+    parser.add_argument("--root", type=Path, default=ROOT,
+                        help="package folder holding datapackage.json and data/ (default: this repository)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="database file (default: build/mandate_notes.db)")
     args = parser.parse_args(argv)
+    # Never build from data that fails validation, even when this script is run on its own.
+    from schemas.checks import validate_package
+
     try:
-        build_database(args.data, args.output)
-    except (BuildError, csv.Error, OSError, sqlite3.Error) as error:
+        problems = validate_package(args.root)
+    except (OSError, ValueError) as error:
+        problems = [f"datapackage.json:0: -: cannot read package: {error}"]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"build refused, {args.output.name} left as it was: {len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    try:
+        build_database(args.root / "data", args.output)
+    except (BuildError, OSError, sqlite3.Error) as error:
         print(f"build failed, {args.output.name} left as it was: {error}", file=sys.stderr)
         return 1
     print(f"built {args.output}")

@@ -20,6 +20,7 @@ from schemas.definitions import CODE_LISTS, CONTENT_TABLES, PACKAGE  # noqa: E40
 from schemas.citation import citation_bibtex, citation_text, row_citation  # noqa: E402
 from schemas.package import DATA, descriptor, fields, version  # noqa: E402
 from schemas.versions import ChangelogError, release_date  # noqa: E402
+from server.queries import MARK_CLOSE, MARK_OPEN, queries, row_link_columns  # noqa: E402
 
 DATABASE_NAME = "mandate_notes"
 CODING_RULES = ROOT / "docs" / "coding-rules.md"
@@ -47,6 +48,52 @@ def render_datapackage() -> str:
 
 def license_line() -> str:
     return "Tables CC BY 4.0; code MIT; source text © its publishers"
+
+
+def release_archive_url(release: str) -> str:
+    """Where the release archive (dist/NAME-X.Y.Z.zip) is published: the repository's release."""
+    return f"{PACKAGE['homepage']}/releases/download/v{release}/{PACKAGE['name']}-{release}.zip"
+
+
+def dataset_json_ld() -> dict:
+    """schema.org Dataset for the home page; the server adds this instance's own downloads."""
+    release = version()
+    return {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": PACKAGE["title"],
+        "alternateName": PACKAGE["name"],
+        "description": PACKAGE["description"],
+        "url": PACKAGE["homepage"],
+        "version": release,
+        "keywords": PACKAGE["keywords"],
+        "license": PACKAGE["licenses"][0]["path"],
+        "isAccessibleForFree": True,
+        "creator": [{"@type": "Organization", "name": c["title"]} for c in PACKAGE["contributors"]],
+        "creditText": citation_text(release),
+        "isBasedOn": [{"@type": "CreativeWork", "name": s["title"]} for s in PACKAGE["sources"]],
+        "distribution": [
+            {"@type": "DataDownload", "name": "Release archive (CSV tables, datapackage.json, codebook)",
+             "encodingFormat": "application/zip", "contentUrl": release_archive_url(release)}
+        ],
+    }
+
+
+def server_config() -> dict:
+    """What the server's templates and plugins read beyond Datasette's own metadata keys."""
+    return {
+        "homepage": PACKAGE["homepage"],
+        "release_archive": release_archive_url(version()),
+        "code_license": PACKAGE["code_license"],
+        "sources": [{"title": s["title"], "copyright": s["copyright"]} for s in PACKAGE["sources"]],
+        "content_tables": [spec["name"] for spec in CONTENT_TABLES],
+        "code_lists": [spec["name"] for spec in CODE_LISTS],
+        # Filled with the table and the row's key by the row page.
+        "row_citation": row_citation("{table}", "{row_id}"),
+        "row_link_columns": row_link_columns(),
+        "snippet_marks": [MARK_OPEN, MARK_CLOSE],
+        "json_ld": dataset_json_ld(),
+    }
 
 
 def render_metadata() -> str:
@@ -78,7 +125,8 @@ def render_metadata() -> str:
         # Read by the server's templates: the version and how to cite it.
         "version": version(),
         "citation": {"text": citation_text(), "bibtex": citation_bibtex()},
-        "databases": {DATABASE_NAME: {"tables": tables}},
+        "databases": {DATABASE_NAME: {"tables": tables, "queries": queries()}},
+        "plugins": {"mandate-notes": server_config()},
     }
     return to_json(metadata)
 
@@ -107,6 +155,8 @@ def render_codebook() -> str:
     for spec in CONTENT_TABLES:
         lines += [f"### `{spec['name']}`: {spec['title']}", "", spec["description"], ""]
         lines += [f"Primary key: `{', '.join(spec['primary_key'])}`.", ""]
+        if spec.get("min_rows"):
+            lines += [f"Must hold at least {spec['min_rows']} row(s).", ""]
         lines += ["| column | type | required | description |", "|---|---|---|---|"]
         for field in fields(spec):
             required = "yes" if field.get("constraints", {}).get("required") else ""
@@ -124,6 +174,8 @@ def render_codebook() -> str:
     lines += ["## Code lists", ""]
     for spec in CODE_LISTS:
         lines += [f"### `{spec['name']}`: {spec['title']}", "", spec["description"], ""]
+        if spec.get("min_rows"):
+            lines += [f"Must hold at least {spec['min_rows']} row(s).", ""]
         rows = _code_list_rows(spec["name"])
         if spec.get("sort") == "rank":
             rows.sort(key=lambda row: int(row["rank"]))

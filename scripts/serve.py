@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,11 +65,11 @@ def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT):
     )
 
 
-def serve_command(host: str, port: int) -> list[str]:
+def serve_command(host: str, port: int, database: Path = DATABASE, inspect_file: Path = INSPECT) -> list[str]:
     command = [
         sys.executable, "-m", "datasette", "serve",
-        "--immutable", str(DATABASE),
-        "--inspect-file", str(INSPECT),
+        "--immutable", str(database),
+        "--inspect-file", str(inspect_file),
         "--metadata", str(METADATA),
         "--host", host,
         "--port", str(port),
@@ -79,6 +84,54 @@ def serve_command(host: str, port: int) -> list[str]:
     if "static" in dirs:
         command += ["--static", f"static:{dirs['static']}"]
     return command
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+@contextmanager
+def running_server(database: Path, port: int, host: str = "127.0.0.1", timeout: float = 60.0):
+    """Serve database exactly as `make serve` does, in a child process; yield (process, base URL) once it
+    answers, and stop it on leaving. Used by the tests and the load test."""
+    if not port_is_free(host, port):
+        raise RuntimeError(f"port {port} on {host} is in use")
+    inspect_file = database.with_name(database.stem + ".inspect.json")
+    write_inspect_file(database, inspect_file)
+    # A file, not a pipe: a pipe nobody reads would fill with the access log and stall the server.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(serve_command(host, port, database, inspect_file),
+                               stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://{host}:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"server exited with {process.returncode}: {log.read().decode()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not answer on {base} within {timeout:.0f} s")
+            time.sleep(0.1)
+        yield process, base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import sys
 from pathlib import Path
 
@@ -50,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     try:
         problems = validate_package(root)
+    except json.JSONDecodeError as error:
+        print(f"datapackage.json:{error.lineno}: -: invalid JSON: {error.msg!r}", file=sys.stderr)
+        return 2
     except (OSError, ValueError) as error:
         print(f"datapackage.json:0: -: cannot read package: {error}", file=sys.stderr)
         return 2

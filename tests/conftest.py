@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Loopback ports the tests may serve on.
+TEST_PORTS = range(8200, 8300)
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +43,136 @@ def package_copy(tmp_path: Path) -> Path:
         shutil.copytree(ROOT / name, tmp_path / name)
     shutil.copy(ROOT / "datapackage.json", tmp_path / "datapackage.json")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """A function giving a loopback port of TEST_PORTS that nothing listens on."""
+    from scripts.serve import port_is_free
+
+    def first_free() -> int:
+        for port in TEST_PORTS:
+            if port_is_free("127.0.0.1", port):
+                return port
+        raise RuntimeError(f"no free port in {TEST_PORTS}")
+
+    return first_free
+
+
+def _rows(data: Path, name: str) -> list[dict]:
+    import csv
+
+    with open(data / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _append(data: Path, name: str, rows: list[dict]) -> None:
+    """Add rows to a CSV of the copy, columns not given left empty; a key the coders already use is kept as theirs."""
+    import csv
+
+    from schemas.definitions import table
+
+    key = table(name)["primary_key"]
+    taken = {tuple(row[k] for k in key) for row in _rows(data, name)}
+    path = data / f"{name}.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, restval="", lineterminator="\n")
+        writer.writerows(row for row in rows if tuple(row[k] for k in key) not in taken)
+
+
+FIXTURE_PREFIX = "zz-fixture"
+
+
+def add_fixture_rows(data: Path) -> dict:
+    """A few coded rows of every kind the server shows, drawn from the real paragraphs and code lists.
+
+    Ids start with 'zz-fixture' so they never meet the coders' ids. Returns what was added.
+    """
+    paragraphs = _rows(data, "paragraphs")
+    document = paragraphs[0]["document_id"]
+    body = [p for p in paragraphs if p["kind"] in ("body", "bullet")]
+    council = next(p for p in body if "Security Council" in p["text"])
+    mission = next(p for p in body if "MINUSMA" in p["text"] and p is not council)
+    marked = next(p for p in body if p["footnote_markers"])
+    number = marked["footnote_markers"].split(";")[0]
+    footnote = next(p for p in paragraphs if p["kind"] == "footnote" and p["footnote_number"] == number)
+    # An alias written in the marked paragraph, for a recommendation that names an actor it does not address.
+    named = {"actor_id": "mali-transitional-authorities", "alias": "transitional authorities",
+             "document_id": document, "paragraph_id": marked["paragraph_id"]}
+    assert named["alias"] in marked["text"], "the fixture's alias must occur in its paragraph"
+    themes = [row["code"] for row in _rows(data, "themes")]
+    levels = [row["code"] for row in sorted(_rows(data, "support_levels"), key=lambda r: int(r["rank"]))]
+    first = lambda name: _rows(data, name)[0]["code"]  # noqa: E731
+    recommendations = [
+        {"recommendation_id": f"{FIXTURE_PREFIX}-rec-001", "paragraph_id": council["paragraph_id"],
+         "quote": "Security Council", "summary": "Fixture: the Council should act.",
+         "addressee_actor_id": "un-security-council", "theme": themes[0], "support_level": levels[0]},
+        {"recommendation_id": f"{FIXTURE_PREFIX}-rec-002", "paragraph_id": mission["paragraph_id"],
+         "quote": "MINUSMA", "summary": "Fixture: the mission should act.",
+         "addressee_actor_id": "minusma", "theme": themes[1], "support_level": levels[2]},
+        {"recommendation_id": f"{FIXTURE_PREFIX}-rec-003", "paragraph_id": council["paragraph_id"],
+         "quote": "Security Council", "summary": "Fixture: a second ask of the Council.",
+         "addressee_actor_id": "un-security-council", "theme": themes[0], "support_level": levels[1]},
+        {"recommendation_id": f"{FIXTURE_PREFIX}-rec-004", "paragraph_id": marked["paragraph_id"],
+         "quote": named["alias"], "summary": "Fixture: names an actor it does not address.",
+         "addressee_actor_id": "minusma", "theme": themes[1], "support_level": levels[0]},
+    ]
+    for row in recommendations:
+        row.update(document_id=document, is_opening_bullet="false", addressee_is_inferred="false",
+                   attribution_phrase="participants")
+    _append(data, "recommendations", recommendations)
+    work = {"work_id": f"{FIXTURE_PREFIX}-work-001", "work_type": first("work_types"),
+            "title": "Fixture cited work", "language": "en"}
+    _append(data, "works", [work])
+    citation = {"citation_id": f"{FIXTURE_PREFIX}-fn-1", "document_id": document, "footnote_number": number,
+                "position": "1", "citation_role": first("citation_roles"), "work_id": work["work_id"],
+                "paragraph_id": footnote["paragraph_id"], "quote": footnote["text"][:20],
+                "citing_paragraph_id": marked["paragraph_id"], "citing_sentence": marked["text"][:40]}
+    _append(data, "citations", [citation])
+    statistic = {"statistic_id": f"{FIXTURE_PREFIX}-stat-001", "document_id": document,
+                 "paragraph_id": marked["paragraph_id"], "quote": marked["text"][:30], "quantity": "Fixture figure",
+                 "value": "1", "value_as_written": "one", "unit": first("units"), "comparator": first("comparators"),
+                 "producer_actor_id": "un-secretary-general", "citation_id": citation["citation_id"]}
+    _append(data, "statistics", [statistic])
+    events = [
+        {"event_id": f"{FIXTURE_PREFIX}-evt-001", "event_type": "mandate_renewal", "date": "2023-06",
+         "date_as_written": "June 2023", "is_planned": "true", "description": "Fixture: renewal expected."},
+        {"event_id": f"{FIXTURE_PREFIX}-evt-002", "event_type": "agreement", "date": "2015",
+         "date_as_written": "2015", "is_planned": "false", "description": "Fixture: agreement signed."},
+        {"event_id": f"{FIXTURE_PREFIX}-evt-003", "event_type": "publication", "date": "2023-01-16",
+         "date_end": "2023-01-20", "date_as_written": "January 16, 2023", "is_planned": "false",
+         "description": "Fixture: review published."},
+    ]
+    for row in events:
+        row.update(document_id=document, paragraph_id=council["paragraph_id"], quote="Security Council")
+    _append(data, "events", events)
+    _append(data, "actor_aliases", [named])
+    _append(data, "recommendation_themes", [{"recommendation_id": recommendations[0]["recommendation_id"],
+                                             "theme": themes[2]}])
+    _append(data, "recommendation_links", [{"bullet_recommendation_id": recommendations[0]["recommendation_id"],
+                                            "body_recommendation_id": recommendations[2]["recommendation_id"]}])
+    _append(data, "actor_relations", [{"subject_actor_id": "minusma", "relation": "member_of", "object_actor_id": "un",
+                                       "document_id": document, "paragraph_id": mission["paragraph_id"],
+                                       "quote": "MINUSMA"}])
+    _append(data, "retired_ids", [{"retired_id": f"{FIXTURE_PREFIX}-rec-000", "table_name": "recommendations",
+                                   "replaced_by": recommendations[0]["recommendation_id"],
+                                   "retired_in_version": "0.1.0", "reason": "Fixture: merged."}])
+    return {"recommendations": recommendations, "citation": citation, "statistic": statistic, "events": events,
+            "work": work, "marked": marked, "footnote": footnote, "council": council, "alias": named}
+
+
+@pytest.fixture(scope="session")
+def coded(tmp_path_factory):
+    """The real data plus a few fixture rows in every coded table, built and served (build/ left alone)."""
+    from scripts.build import build_database
+    from scripts.serve import make_datasette, write_inspect_file
+
+    folder = tmp_path_factory.mktemp("coded")
+    shutil.copytree(ROOT / "data", folder / "data")
+    added = add_fixture_rows(folder / "data")
+    database = folder / "mandate_notes.db"
+    build_database(folder / "data", database)
+    write_inspect_file(database, folder / "inspect.json")
+    return {"app": make_datasette(database, folder / "inspect.json"), "added": added, "data": folder / "data"}

@@ -1,0 +1,53 @@
+"""The home page: every table with its row count and downloads, queries, and the schema.org block."""
+
+import json
+
+from datasette import hookimpl
+from markupsafe import Markup
+
+DATABASE = "mandate_notes"
+
+
+@hookimpl
+def extra_template_vars(template, request, datasette):
+    if template != "index.html":
+        return {}
+
+    async def home():
+        config = datasette.plugin_config("mandate-notes")
+        db, urls = datasette.get_database(DATABASE), datasette.urls
+        counts = await db.table_counts(limit=100)
+        described = datasette.metadata("tables", database=DATABASE) or {}
+
+        def entry(name):
+            csv = urls.table(DATABASE, name, format="csv") + "?_stream=on"
+            return {**described[name], "name": name, "count": counts.get(name), "url": urls.table(DATABASE, name),
+                    "csv": csv, "json": urls.table(DATABASE, name, format="json") + "?_shape=array"}
+
+        tables = {group: [entry(name) for name in config[group]] for group in ("content_tables", "code_lists")}
+        documents = (await db.execute("select document_id, title, workshop_date from documents order by document_id")).rows
+        database_file = urls.database(DATABASE, format="db")
+        json_ld = dict(config["json_ld"])
+        json_ld["distribution"] = json_ld["distribution"] + [
+            {"@type": "DataDownload", "name": "SQLite database", "encodingFormat": "application/vnd.sqlite3",
+             "contentUrl": datasette.absolute_url(request, database_file)}
+        ] + [
+            {"@type": "DataDownload", "name": f"{t['name']}.csv: {t['title']}", "encodingFormat": "text/csv",
+             "contentUrl": datasette.absolute_url(request, t["csv"])}
+            for t in tables["content_tables"]
+        ]
+        queries = await datasette.get_canned_queries(DATABASE, request.actor if request else None)
+        return {
+            "mandate": config,
+            "table_groups": tables,
+            "documents": [{"url": urls.row(DATABASE, "documents", row[0]), "title": row[1], "date": row[2]}
+                          for row in documents],
+            "database_file": database_file,
+            "queries": [{**query, "url": urls.query(DATABASE, name)} for name, query in queries.items()],
+            "search_url": urls.query(DATABASE, "search"),
+            "limits": {key: datasette.setting(key) for key in ("sql_time_limit_ms", "max_returned_rows")},
+            # "</" cannot end the script element early once escaped.
+            "json_ld": Markup(json.dumps(json_ld, ensure_ascii=False, indent=2).replace("</", "<\\/")),
+        }
+
+    return home

@@ -1,0 +1,43 @@
+"""A coded row's page shows the paragraph it comes from, with the row's quote highlighted."""
+
+from datasette import hookimpl
+from datasette.utils import urlsafe_components
+from markupsafe import Markup, escape
+
+
+def highlighted(text, quote):
+    """The paragraph's text with the first occurrence of the quote marked (validation ensures one)."""
+    start = text.find(quote) if quote else -1
+    if start < 0:
+        return escape(text)
+    end = start + len(quote)
+    return Markup(f"{escape(text[:start])}<mark>{escape(quote)}</mark>{escape(text[end:])}")
+
+
+@hookimpl
+def extra_template_vars(template, database, table, request, datasette):
+    if template != "row.html" or table == "paragraphs" or request is None:
+        return {}
+
+    async def context():
+        db = datasette.get_database(database)
+        keys = [k for k in (await db.get_all_foreign_keys())[table]["outgoing"]
+                if k["other_table"] == "paragraphs" and k["column"] == "paragraph_id"]
+        if not keys:
+            return {}
+        pks = await db.primary_keys(table)
+        has_quote = "quote" in await db.table_columns(table)
+        where = " and ".join(f'r."{k}" = ?' for k in pks)
+        row = (await db.execute(
+            f'select p.paragraph_id, p.section, p.text, {"r.quote" if has_quote else "null"} as quote '
+            f'from "{table}" r join paragraphs p on p.paragraph_id = r.paragraph_id where {where}',
+            urlsafe_components(request.url_vars["pks"]))).first()
+        if row is None:
+            return {}
+        return {"in_context": {
+            "paragraph_id": row["paragraph_id"], "section": row["section"],
+            "url": datasette.urls.row(database, "paragraphs", row["paragraph_id"]),
+            "text": highlighted(row["text"], row["quote"]),
+        }}
+
+    return context

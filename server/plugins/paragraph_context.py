@@ -1,0 +1,102 @@
+"""A paragraph's page: its text with footnote markers linked, its footnotes, and the rows coded from it."""
+
+import re
+
+from datasette import hookimpl
+from datasette.utils import path_from_row_pks, urlsafe_components
+from markupsafe import Markup, escape
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+MARKER = re.compile(f"[{SUPERSCRIPTS}]+")
+TO_DIGITS = str.maketrans(SUPERSCRIPTS, "0123456789")
+ROWS_SHOWN = 100
+
+
+def marked_up(text):
+    """The text with each superscript footnote marker linked to the footnote below it."""
+    def link(match):
+        number = match.group().translate(TO_DIGITS)
+        return f'<sup><a href="#footnote-{number}" class="marker">{number}</a></sup>'
+
+    return Markup(MARKER.sub(link, str(escape(text))))
+
+
+async def coded_rows(datasette, db, paragraph_id):
+    """Rows of every table with a key to paragraphs that points at this paragraph, by table."""
+    groups = []
+    for key in (await db.get_all_foreign_keys())["paragraphs"]["incoming"]:
+        table, column = key["other_table"], key["other_column"]
+        pks = await db.primary_keys(table)
+        label = await db.label_column_for_table(table)
+        has_quote = "quote" in await db.table_columns(table)
+        shown = ", ".join(f'"{c}"' for c in pks + ([label] if label else []) + (["quote"] if has_quote else []))
+        order = ", ".join(f'"{c}"' for c in pks)
+        rows = (await db.execute(
+            f'select {shown} from "{table}" where "{column}" = ? order by {order} limit {ROWS_SHOWN + 1}',
+            [paragraph_id])).rows
+        if rows:
+            groups.append({
+                "table": table, "column": column, "more": len(rows) > ROWS_SHOWN,
+                "title": datasette.table_metadata(db.name, table).get("title", table),
+                "rows": [{"url": datasette.urls.row(db.name, table, path_from_row_pks(row, pks, False)),
+                          "key": ", ".join(str(row[k]) for k in pks),
+                          "label": row[label] if label and label not in pks else None,
+                          "quote": row["quote"] if has_quote else None} for row in rows[:ROWS_SHOWN]],
+            })
+    return groups
+
+
+async def footnotes(datasette, db, paragraph):
+    notes = []
+    for number in filter(None, (paragraph["footnote_markers"] or "").split(";")):
+        note = (await db.execute(
+            "select paragraph_id, text from paragraphs where document_id = ? and kind = 'footnote' "
+            "and footnote_number = ?", [paragraph["document_id"], int(number)])).first()
+        citations = (await db.execute(
+            "select c.citation_id, c.pinpoint, w.work_id, coalesce(w.title, w.un_symbol, w.work_id) as work "
+            "from citations c left join works w on w.work_id = c.work_id "
+            "where c.document_id = ? and c.footnote_number = ? order by c.position",
+            [paragraph["document_id"], int(number)])).rows
+        notes.append({
+            "number": number,
+            "paragraph": note and {"url": datasette.urls.row(db.name, "paragraphs", note["paragraph_id"]),
+                                   "id": note["paragraph_id"], "text": note["text"]},
+            "citations_url": datasette.urls.table(db.name, "citations")
+            + f"?document_id={paragraph['document_id']}&footnote_number={number}",
+            "citations": [{"url": datasette.urls.row(db.name, "citations", c["citation_id"]),
+                           "id": c["citation_id"], "pinpoint": c["pinpoint"], "work": c["work"],
+                           "work_url": c["work_id"] and datasette.urls.row(db.name, "works", c["work_id"])}
+                          for c in citations],
+        })
+    return notes
+
+
+@hookimpl
+def extra_template_vars(template, database, table, request, datasette):
+    if template != "row.html" or table != "paragraphs" or request is None:
+        return {}
+
+    async def context():
+        db = datasette.get_database(database)
+        paragraph_id = urlsafe_components(request.url_vars["pks"])[0]
+        paragraph = (await db.execute("select * from paragraphs where paragraph_id = ?", [paragraph_id])).first()
+        if paragraph is None:
+            return {}
+        marked_in = []
+        if paragraph["kind"] == "footnote":
+            marked_in = [{"id": row[0], "url": datasette.urls.row(database, "paragraphs", row[0])}
+                         for row in (await db.execute(
+                             "select paragraph_id from paragraphs where document_id = ? "
+                             "and ';' || footnote_markers || ';' like ? order by sequence",
+                             [paragraph["document_id"], f"%;{paragraph['footnote_number']};%"])).rows]
+        return {"paragraph": {
+            "id": paragraph_id, "section": paragraph["section"], "kind": paragraph["kind"],
+            # A footnote's own leading number is not a marker.
+            "text": escape(paragraph["text"]) if paragraph["kind"] == "footnote" else marked_up(paragraph["text"]),
+            "footnotes": await footnotes(datasette, db, paragraph),
+            "marked_in": marked_in,
+            "coded": await coded_rows(datasette, db, paragraph_id),
+            "document_url": datasette.urls.row(database, "documents", paragraph["document_id"]),
+        }}
+
+    return context

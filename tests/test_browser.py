@@ -1,0 +1,275 @@
+"""A reader's path through the research browser, in headless Chromium against a served instance.
+
+Needs Debian's chromium and chromium-driver (`apt-get install chromium chromium-driver`); without
+them these tests skip, except in CI (CI=true), where they fail. Screenshots go to build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from schemas.citation import citation_text, row_citation
+from schemas.definitions import PACKAGE, TABLES, table
+from schemas.package import field_names
+from server.queries import coded_tables, searchable_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+PORTS = range(8100, 8200)
+SEARCH = "Wagner Group"
+# The first coded table with rows, in this order, is the one the reader opens; then any with a quote.
+PREFERRED = ["recommendations", "statistics", "events", "citations"]
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1280,900",
+]
+
+
+def chromium_paths() -> tuple[str, str]:
+    chromium = shutil.which("chromium")
+    driver = shutil.which("chromedriver")
+    if chromium and driver:
+        return chromium, driver
+    message = (
+        "browser tests need Chromium and its driver: on Debian, "
+        "`apt-get install chromium chromium-driver` (.ci/run installs them)"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"in CI the browser tests must run; {message}")
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+
+
+@pytest.fixture(scope="module")
+def server(built_database, tmp_path_factory):
+    """`datasette serve` as scripts/serve.py runs it, over the real data, on a free local port."""
+    chromium_paths()
+    from scripts.serve import serve_command, write_inspect_file
+
+    inspect_file = built_database.with_name("inspect.json")
+    if not inspect_file.exists():
+        write_inspect_file(built_database, inspect_file)
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "datasette.log"
+    with open(log, "w", encoding="utf-8") as output:
+        process = subprocess.Popen(serve_command("127.0.0.1", port, built_database, inspect_file),
+                                   stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"datasette exited with {process.returncode}: {log.read_text(encoding='utf-8')}")
+            try:
+                if httpx.get(f"{base}/-/versions.json", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"datasette did not answer within 60 s: {log.read_text(encoding='utf-8')}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser(server, tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = chromium_paths()
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+        options.add_argument(flag)
+    # The network log shows every request the pages make.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.implicitly_wait(5)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def screenshot(driver, name: str, max_height: int = 2400) -> Path:
+    """The page beyond the window, down to max_height pixels (a long table's top is what matters)."""
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], max_height), "scale": 1},
+    })
+    path = SCREENSHOTS / name
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def requested_urls(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def assert_only_local_requests(driver, base: str) -> None:
+    # chrome:// and data: URLs never leave the machine; anything over the network must go to the server.
+    urls = [url for url in requested_urls(driver) if url.startswith(("http:", "https:", "ws:", "wss:", "ftp:"))]
+    assert urls, "the network log shows no request to the server"
+    elsewhere = [url for url in urls if not url.startswith(f"{base}/")]
+    assert elsewhere == []
+
+
+def csv_rows(name: str) -> list[dict]:
+    with open(ROOT / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def by_css(driver, selector: str):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def all_by_css(driver, selector: str):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def wait_for_path(driver, pattern: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 10).until(lambda d: re.search(pattern, d.current_url))
+
+
+def test_the_home_page_shows_what_the_dataset_is_how_to_cite_it_and_its_tables(server, browser):
+    browser.get(f"{server}/")
+    assert by_css(browser, "h1").text == PACKAGE["title"]
+    ld = json.loads(browser.execute_script(
+        "return document.head.querySelector('script[type=\"application/ld+json\"]').textContent"))
+    assert ld["@type"] == "Dataset" and ld["name"] == PACKAGE["title"]
+    assert by_css(browser, "#citation-text").get_attribute("value") == citation_text()
+    listed = [cell.text for cell in all_by_css(browser, "table.tables tbody td:first-child code")]
+    assert listed == [spec["name"] for spec in TABLES]
+    counts = [cell.text for cell in all_by_css(browser, "table.tables td.count")]
+    assert counts == [f"{len(csv_rows(spec['name'])):,}" for spec in TABLES]
+    screenshot(browser, "01-home.png", max_height=4000)
+    assert_only_local_requests(browser, server)
+
+
+def expected_hits(words: str) -> set[tuple[str, str]]:
+    """Rows whose searchable text holds every word, as full-text search tokenises them."""
+    hits = set()
+    for spec in searchable_tables():
+        for row in csv_rows(spec["name"]):
+            text = " ".join(row[column] for column in spec["fts"])
+            if all(re.search(rf"\b{re.escape(word)}\b", text, flags=re.I) for word in words.split()):
+                hits.add((spec["name"], row[spec["primary_key"][0]]))
+    return hits
+
+
+def test_a_search_from_the_home_page_leads_to_the_paragraphs_holding_the_words(server, browser):
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(f"{server}/")
+    box = by_css(browser, "#home-search")
+    box.send_keys(SEARCH)
+    box.send_keys(Keys.ENTER)
+    wait_for_path(browser, r"/mandate_notes/search\?q=")
+    rows = all_by_css(browser, "table.rows-and-columns tbody tr")
+    found = {(row.find_element("css selector", "td.col-table_name").text,
+              row.find_element("css selector", "td.col-row_id").text) for row in rows}
+    expected = expected_hits(SEARCH)
+    assert expected and found == expected
+    assert all_by_css(browser, "td.col-snippet mark")
+    screenshot(browser, "02-search-results.png")
+    first = rows[0].find_element("css selector", "td.col-paragraph_id a")
+    paragraph_id = first.text
+    first.click()
+    wait_for_path(browser, rf"/mandate_notes/paragraphs/{paragraph_id}$")
+    text = by_css(browser, "blockquote.source-text").text
+    assert all(word.lower() in text.lower() for word in SEARCH.split())
+    screenshot(browser, "03-search-hit-paragraph.png")
+    assert_only_local_requests(browser, server)
+
+
+def test_a_row_leads_to_its_paragraph_and_the_paragraph_back_to_the_row(server, browser):
+    quoted = [spec["name"] for spec in coded_tables() if "quote" in field_names(spec)]
+    names = [spec["name"] for spec in coded_tables()]
+    order = [name for name in PREFERRED + quoted + names if name in names]
+    name = next(name for name in order if csv_rows(name))
+    spec = table(name)
+    browser.get(f"{server}/")
+    by_css(browser, f'table.tables a[href="/mandate_notes/{name}"]').click()
+    wait_for_path(browser, rf"/mandate_notes/{name}$")
+    first_row = by_css(browser, "table.rows-and-columns tbody tr")
+    row_href = first_row.find_element("css selector", "td a").get_attribute("href")
+    screenshot(browser, "04-table.png")
+    link = first_row.find_element("css selector", "td.col-paragraph_id a")
+    paragraph_url = link.get_attribute("href")
+    link.click()
+    wait_for_path(browser, r"/mandate_notes/paragraphs/[^/]+$")
+    assert browser.current_url == paragraph_url
+    assert by_css(browser, "blockquote.source-text").text
+    back = by_css(browser, f'ul.coded a[href="{row_href[len(server):]}"]')
+    screenshot(browser, "05-paragraph.png")
+    back.click()
+    wait_for_path(browser, re.escape(row_href[len(server):]) + "$")
+    from datasette.utils import urlsafe_components
+
+    key = urlsafe_components(row_href.rsplit("/", 1)[1])
+    row = next(r for r in csv_rows(name) if [r[k] for k in spec["primary_key"]] == key)
+    if "quote" in row:
+        assert by_css(browser, "section.in-context mark").text == row["quote"]
+    else:
+        assert by_css(browser, "section.in-context blockquote").text
+    citation = by_css(browser, "#row-citation").get_attribute("value")
+    assert citation == f"{row_citation(name, ','.join(row[k] for k in spec['primary_key']))} {browser.current_url}"
+    button = by_css(browser, 'button[data-copy="row-citation"]')
+    button.click()
+    assert button.text == "Copied"
+    screenshot(browser, "06-row-citation.png")
+    assert_only_local_requests(browser, server)
+
+
+def test_the_charts_are_drawn_without_any_request_beyond_the_server(server, browser):
+    browser.get(f"{server}/")
+    by_css(browser, 'nav.explore a[href="/at-a-glance"]').click()
+    wait_for_path(browser, r"/at-a-glance$")
+    charts = all_by_css(browser, "figure.chart svg")
+    assert charts and all(chart.size["width"] > 300 and chart.size["height"] > 0 for chart in charts)
+    assert all_by_css(browser, "#coding-chart rect.segment")
+    screenshot(browser, "07-at-a-glance.png")
+    assert_only_local_requests(browser, server)

@@ -1,0 +1,404 @@
+"""One corruption of a copy of data/ is refused by `make validate` and by the build with
+FILE:LINE: column: rule: value, and the last good database stays as it was.
+
+Each case corrupts a copy of the real package and returns the exact line the check must print. The
+rows it touches are found in the CSVs (the last row of a table, the first footnote cited), never
+assumed, so the suite holds while the tables are being coded.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from schemas.checks import Problem, validate_package
+from schemas.definitions import TABLES
+from scripts import build, validate
+
+# ---------------------------------------------------------------- reading and writing a copy
+
+
+def read(root: Path, table: str) -> tuple[list[str], list[list[str]]]:
+    with open(root / "data" / f"{table}.csv", encoding="utf-8", newline="") as handle:
+        records = list(csv.reader(handle))
+    return records[0], records[1:]
+
+
+def write(root: Path, table: str, header: list[str], rows: list[list[str]]) -> list[int]:
+    """Write the table as csv.writer does and return the file line each row starts on."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    starts, line = [], 2
+    for row in rows:
+        before = buffer.tell()
+        writer.writerow(row)
+        starts.append(line)
+        line += buffer.getvalue()[before:].count("\n")
+    (root / "data" / f"{table}.csv").write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    return starts
+
+
+def records(root: Path, table: str) -> list[dict[str, str]]:
+    header, rows = read(root, table)
+    return [dict(zip(header, row)) for row in rows]
+
+
+def message(table: str, line: int, column: str, rule: str, value: str) -> str:
+    return str(Problem(f"data/{table}.csv", line, column, rule, value))
+
+
+def set_cell(root: Path, table: str, column: str, value: str) -> str:
+    """Set one cell of the table's last row; return the line that row is on."""
+    header, rows = read(root, table)
+    rows[-1][header.index(column)] = value
+    return write(root, table, header, rows)[-1]
+
+
+def append(root: Path, table: str, row: dict[str, str]) -> int:
+    header, rows = read(root, table)
+    rows.append([row.get(name, "") for name in header])
+    return write(root, table, header, rows)[-1]
+
+
+def last_line_number(root: Path, table: str) -> int:
+    return (root / "data" / f"{table}.csv").read_bytes().count(b"\n")
+
+
+def rewrite_bytes(root: Path, table: str, change) -> None:
+    path = root / "data" / f"{table}.csv"
+    path.write_bytes(change(path.read_bytes()))
+
+
+# ---------------------------------------------------------------- valid rows to corrupt
+
+
+def new_statistic(root: Path, **changes: str) -> dict[str, str]:
+    """A valid statistics row: the first body paragraph holding a number, quoted whole."""
+    for paragraph in records(root, "paragraphs"):
+        found = re.search(r"\d+", paragraph["text"])
+        if paragraph["kind"] == "body" and found:
+            break
+    else:
+        raise AssertionError("no body paragraph holds a number")
+    row = {
+        "statistic_id": f"{paragraph['document_id']}-stat-test",
+        "document_id": paragraph["document_id"],
+        "paragraph_id": paragraph["paragraph_id"],
+        "quote": paragraph["text"],
+        "quantity": "a figure added by the corruption tests",
+        "value": found.group(),
+        "value_as_written": found.group(),
+        "unit": "count",
+        "comparator": records(root, "comparators")[0]["code"],
+    }
+    return {**row, **changes}
+
+
+def new_citation(root: Path, **changes: str) -> dict[str, str]:
+    """A valid citations row: the first footnote whose marker a body paragraph carries."""
+    paragraphs = records(root, "paragraphs")
+    citing = {}
+    for paragraph in paragraphs:
+        for number in filter(None, paragraph["footnote_markers"].split(";")):
+            citing.setdefault((paragraph["document_id"], number), paragraph)
+    footnote = next(p for p in paragraphs
+                    if p["kind"] == "footnote" and (p["document_id"], p["footnote_number"]) in citing)
+    body = citing[(footnote["document_id"], footnote["footnote_number"])]
+    row = {
+        "citation_id": f"{footnote['document_id']}-fn-test",
+        "document_id": footnote["document_id"],
+        "footnote_number": footnote["footnote_number"],
+        "position": "1",
+        "citation_role": records(root, "citation_roles")[0]["code"],
+        "paragraph_id": footnote["paragraph_id"],
+        "quote": footnote["text"],
+        "citing_paragraph_id": body["paragraph_id"],
+        "citing_sentence": body["text"],
+    }
+    return {**row, **changes}
+
+
+def new_actor_line(root: Path, description: str) -> tuple[int, str]:
+    """A raw actors line (not written through csv) whose description is given verbatim."""
+    actor_type = records(root, "actor_types")[0]["code"]
+    return last_line_number(root, "actors") + 1, f"zz-test-actor,Test actor,,{actor_type},,,{description}\n"
+
+
+# ---------------------------------------------------------------- the corruptions
+
+
+def wrong_type(root):
+    return message("support_levels", set_cell(root, "support_levels", "rank", "two"), "rank", "type integer", "two")
+
+
+def outside_code_list(root):
+    line = set_cell(root, "actors", "actor_type", "wizard")
+    return message("actors", line, "actor_type", "not in code list actor_types (see docs/codebook.md)", "wizard")
+
+
+def duplicate_id(root):
+    last = records(root, "actors")[-1]
+    line = append(root, "actors", last)
+    return message("actors", line, "actor_id", "duplicate value (must be unique)", last["actor_id"])
+
+
+def dangling_foreign_key(root):
+    line = set_cell(root, "actors", "parent_actor_id", "no-such-actor")
+    return message("actors", line, "parent_actor_id", "foreign key: no actors.actor_id with this value",
+                   "no-such-actor")
+
+
+def missing_required_value(root):
+    return message("actors", set_cell(root, "actors", "name", ""), "name", "required value missing", "")
+
+
+def missing_column(root):
+    header, rows = read(root, "actors")
+    at = header.index("acronym")
+    write(root, "actors", header[:at] + header[at + 1:], [row[:at] + row[at + 1:] for row in rows])
+    return message("actors", 1, "acronym", "missing column", ",".join(header[:at] + header[at + 1:]))
+
+
+def extra_column(root):
+    header, rows = read(root, "actors")
+    write(root, "actors", header + ["comment"], [row + ["x"] for row in rows])
+    return message("actors", 1, "comment", "unexpected column", "comment")
+
+
+def renamed_column(root):
+    header, rows = read(root, "actors")
+    at = header.index("acronym")
+    write(root, "actors", header[:at] + ["abbreviation"] + header[at + 1:], rows)
+    return message("actors", 1, "acronym", f"column renamed (expected acronym as column {at + 1})", "abbreviation")
+
+
+def reordered_columns(root):
+    header, rows = read(root, "actors")
+    a, b = header.index("name"), header.index("acronym")
+
+    def swap(row):
+        row = list(row)
+        row[a], row[b] = row[b], row[a]
+        return row
+
+    write(root, "actors", swap(header), [swap(row) for row in rows])
+    return message("actors", 1, "acronym", f"column out of order (expected name as column {a + 1})", "acronym")
+
+
+def quote_not_in_paragraph(root):
+    line = set_cell(root, "document_actors", "quote", "words the note never wrote")
+    return message("document_actors", line, "quote", "quote not found verbatim in its paragraph",
+                   "words the note never wrote")
+
+
+def paragraph_of_another_document(root):
+    first = records(root, "documents")[0]
+    line = append(root, "documents", {**first, "document_id": "zz-other-note", "source_file": "zz-other-note.txt"})
+    return message("documents", line, "paragraph_id", "paragraph belongs to another document than zz-other-note",
+                   first["paragraph_id"])
+
+
+def footnote_out_of_range(root):
+    numbers = [int(p["footnote_number"]) for p in records(root, "paragraphs") if p["footnote_number"]]
+    beyond = str(max(numbers) + 1)
+    line = append(root, "citations", new_citation(root, footnote_number=beyond))
+    return message("citations", line, "footnote_number", "no footnote with this number in the document", beyond)
+
+
+def negative_count(root):
+    line = append(root, "statistics", new_statistic(root, unit="count", value="-3"))
+    return message("statistics", line, "value", "negative count", "-3")
+
+
+def percent_above_100(root):
+    line = append(root, "statistics", new_statistic(root, unit="percent", value="140"))
+    return message("statistics", line, "value", "percent outside 0-100", "140")
+
+
+def impossible_date(root):
+    line = set_cell(root, "documents", "workshop_date", "2023-02-30")
+    return message("documents", line, "workshop_date", "impossible date (not in the calendar)", "2023-02-30")
+
+
+def byte_order_mark(root):
+    rewrite_bytes(root, "actors", lambda raw: b"\xef\xbb\xbf" + raw)
+    return message("actors", 1, "-", "byte order mark (UTF-8 without BOM required)", "\ufeff")
+
+
+def crlf_line_endings(root):
+    rewrite_bytes(root, "actors", lambda raw: raw.replace(b"\n", b"\r\n"))
+    return message("actors", 1, "-", "CR line ending (LF only)", "\r\n")
+
+
+def invalid_utf8(root):
+    line = set_cell(root, "actors", "description", "placeholder")
+    rewrite_bytes(root, "actors", lambda raw: raw.replace(b"placeholder", b"place\xffholder"))
+    return message("actors", line, "description", "invalid UTF-8", "0xff")
+
+
+def nul_byte(root):
+    line = set_cell(root, "actors", "description", "placeholder")
+    rewrite_bytes(root, "actors", lambda raw: raw.replace(b"placeholder", b"place\x00holder"))
+    return message("actors", line, "description", "NUL byte", "\x00")
+
+
+def too_many_fields(root):
+    header, rows = read(root, "actors")
+    rows[-1].append("surplus")
+    line = write(root, "actors", header, rows)[-1]
+    return message("actors", line, f"field {len(header) + 1}",
+                   f"row has {len(header) + 1} fields, header has {len(header)}",
+                   ",".join(rows[-1]))
+
+
+def too_few_fields(root):
+    header, rows = read(root, "actors")
+    rows[-1].pop()
+    line = write(root, "actors", header, rows)[-1]
+    return message("actors", line, header[-1], f"row has {len(header) - 1} fields, header has {len(header)}",
+                   ",".join(rows[-1]))
+
+
+def unbalanced_quote(root):
+    line, text = new_actor_line(root, '"A description whose quote is never closed')
+    rewrite_bytes(root, "actors", lambda raw: raw + text.encode())
+    return message("actors", line, "description", "unbalanced quote (the quoted field is never closed)",
+                   '"A description whose quote is never closed')
+
+
+def quote_inside_unquoted_field(root):
+    line, text = new_actor_line(root, 'Called "the group" by the note')
+    rewrite_bytes(root, "actors", lambda raw: raw + text.encode())
+    return message("actors", line, "description",
+                   "quote inside an unquoted field (quote the whole field and double the quote)",
+                   'Called "the group" by the note')
+
+
+def empty_file(root):
+    rewrite_bytes(root, "actors", lambda raw: b"")
+    return message("actors", 1, "-", "empty file (a header row is required)", "")
+
+
+def header_only(root):
+    header, _ = read(root, "themes")
+    write(root, "themes", header, [])
+    return message("themes", 2, "-", "too few rows (themes must hold at least 1)", "0")
+
+
+def whitespace_in_id(root):
+    padded = records(root, "actors")[-1]["actor_id"] + " "
+    line = set_cell(root, "actors", "actor_id", padded)
+    return message("actors", line, "actor_id", "leading or trailing whitespace", padded)
+
+
+def formula(start):
+    def corrupt(root):
+        value = f"{start}HYPERLINK(\"http://example.invalid\")"
+        line = set_cell(root, "actors", "description", value)
+        return message("actors", line, "description", "starts with = + - or @ (spreadsheet formula)", value)
+
+    corrupt.__name__ = f"formula_{start}"
+    return corrupt
+
+
+def not_nfc(root):
+    decomposed = unicodedata.normalize("NFD", "Côte d’Ivoire")
+    line = set_cell(root, "actors", "name", decomposed)
+    return message("actors", line, "name", "text not in Unicode NFC", decomposed)
+
+
+def hash_mismatch(root):
+    descriptor = (root / "datapackage.json").read_text(encoding="utf-8")
+    digest = "sha256:" + hashlib.sha256((root / "data" / "actors.csv").read_bytes()).hexdigest()
+    line = next(number for number, text in enumerate(descriptor.split("\n"), start=1) if digest in text)
+    # A valid edit, made without `make generate`.
+    set_cell(root, "actors", "description", records(root, "actors")[-1]["description"] + " Edited.")
+    return str(Problem("datapackage.json", line, "resources[actors].hash",
+                       "does not match data/actors.csv (run `make generate`)", digest))
+
+
+CORRUPTIONS = [
+    wrong_type, outside_code_list, duplicate_id, dangling_foreign_key, missing_required_value,
+    missing_column, extra_column, renamed_column, reordered_columns,
+    quote_not_in_paragraph, paragraph_of_another_document, footnote_out_of_range,
+    negative_count, percent_above_100, impossible_date,
+    byte_order_mark, crlf_line_endings, invalid_utf8, nul_byte, too_many_fields, too_few_fields,
+    unbalanced_quote, quote_inside_unquoted_field, empty_file, header_only, whitespace_in_id,
+    formula("="), formula("+"), formula("-"), formula("@"), not_nfc, hash_mismatch,
+]
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def last_good_build(package_copy: Path, built_database: Path) -> Path:
+    """The database of the uncorrupted package, where `make build` would have left it."""
+    target = package_copy / "build" / "mandate_notes.db"
+    target.parent.mkdir()
+    shutil.copy(built_database, target)
+    return target
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda corrupt: corrupt.__name__)
+def test_a_corruption_fails_validation_and_build_naming_file_line_column_rule_value(
+    corrupt, package_copy, last_good_build, capsys
+):
+    before = sha256(last_good_build)
+    expected = corrupt(package_copy)
+
+    assert validate.main(["--root", str(package_copy), "--frictionless"]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert expected in printed, "\n".join(printed)
+
+    assert build.main(["--root", str(package_copy), "--output", str(last_good_build)]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert expected in printed, "\n".join(printed)
+    assert printed[-1].startswith("build refused, mandate_notes.db left as it was")
+    assert sha256(last_good_build) == before
+    assert [path.name for path in last_good_build.parent.iterdir()] == ["mandate_notes.db"]
+
+
+def test_the_rows_the_corruptions_start_from_are_valid(package_copy):
+    """So that each corruption above is the only fault: its unchanged rows pass every check."""
+    append(package_copy, "statistics", new_statistic(package_copy))
+    append(package_copy, "citations", new_citation(package_copy))
+    problems = [str(p) for p in validate_package(package_copy) if p.file != "datapackage.json"]
+    assert problems == []
+
+
+def test_a_header_only_table_without_min_rows_is_valid(package_copy):
+    allowed_empty = [spec["name"] for spec in TABLES if not spec.get("min_rows")]
+    assert "retired_ids" in allowed_empty
+    header, _ = read(package_copy, "retired_ids")
+    write(package_copy, "retired_ids", header, [])
+    assert [str(p) for p in validate_package(package_copy) if p.file != "datapackage.json"] == []
+
+
+def test_every_table_that_must_have_rows_says_so_when_header_only(package_copy):
+    must_have_rows = [spec["name"] for spec in TABLES if spec.get("min_rows")]
+    assert {"documents", "paragraphs", "themes"} <= set(must_have_rows)
+    for name in must_have_rows:
+        header, _ = read(package_copy, name)
+        write(package_copy, name, header, [])
+    printed = {str(p) for p in validate_package(package_copy)}
+    for name in must_have_rows:
+        assert message(name, 2, "-", f"too few rows ({name} must hold at least 1)", "0") in printed
+
+
+def test_the_untouched_copy_builds_the_same_database(package_copy, last_good_build, built_database):
+    """The refusals above are for the corruptions, not for building from a copy."""
+    assert build.main(["--root", str(package_copy), "--output", str(last_good_build)]) == 0
+    assert sha256(last_good_build) == sha256(built_database)

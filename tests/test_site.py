@@ -1,0 +1,409 @@
+"""The research browser through datasette.client: home page, readable tables, rows in context,
+row citations, canned queries, charts, exports; on the real data and on a copy with fixture rows."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from markupsafe import escape
+
+from schemas.citation import citation_text, row_citation
+from schemas.definitions import CODE_LISTS, CONTENT_TABLES, PACKAGE, TABLES, table
+from schemas.package import version
+from server.queries import coded_tables, queries, searchable_tables
+
+DB = "mandate_notes"
+SAMPLE_PARAMS = {"q": "Security Council", "actor": "Security Council"}
+
+
+def get(app, path):
+    return asyncio.run(app.client.get(path))
+
+
+def html_of(app, path):
+    response = get(app, path)
+    assert response.status_code == 200, f"{path}: {response.status_code}"
+    return response.text
+
+
+class Links(HTMLParser):
+    """Hrefs of links, GET forms (as action?first-field=sample) and every loaded resource."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.resources, self.forms, self.json_ld = [], [], [], []
+        self._in_json_ld = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag in ("script", "img", "iframe") and attrs.get("src"):
+            self.resources.append(attrs["src"])
+        # An rel="alternate" link names another format of the page; the browser does not load it.
+        if tag == "link" and attrs.get("href") and attrs.get("rel") != "alternate":
+            self.resources.append(attrs["href"])
+        if tag == "form" and attrs.get("method", "get").lower() == "get":
+            self.forms.append(attrs.get("action", ""))
+        self._in_json_ld = tag == "script" and attrs.get("type") == "application/ld+json"
+
+    def handle_data(self, data):
+        if self._in_json_ld:
+            self.json_ld.append(data)
+
+    def handle_endtag(self, tag):
+        self._in_json_ld = False
+
+
+def parse(text):
+    parser = Links()
+    parser.feed(text)
+    return parser
+
+
+def csv_rows(data, name):
+    with open(data / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def row_path(spec, row):
+    from datasette.utils import tilde_encode
+
+    return f"/{DB}/{spec['name']}/" + ",".join(tilde_encode(str(row[k])) for k in spec["primary_key"])
+
+
+def query_path(name, format=""):
+    query = queries()[name]
+    params = {k: v for k, v in SAMPLE_PARAMS.items() if f":{k}" in query["sql"]}
+    suffix = f".{format}" if format else ""
+    shape = {"_shape": "array"} if format == "json" else {}
+    return f"/{DB}/{name}{suffix}?" + urlencode({**params, **shape})
+
+
+@pytest.fixture(scope="module")
+def home(datasette_app):
+    return html_of(datasette_app, "/")
+
+
+# 1. Home page ---------------------------------------------------------------------------------
+
+
+def test_home_page_says_what_the_dataset_is_its_version_licence_sources_and_citation(root, home):
+    assert str(escape(PACKAGE["title"])) in home
+    assert str(escape(PACKAGE["description"])) in home
+    assert f"Version {version()}" in home
+    assert PACKAGE["licenses"][0]["path"] in home
+    assert str(escape(citation_text())) in home
+    for document in csv_rows(root / "data", "documents"):
+        assert str(escape(document["title"])) in home
+        assert f'href="/{DB}/documents/{document["document_id"]}"' in home
+
+
+def test_home_page_lists_every_table_with_its_row_count_and_description(root, home):
+    rows = re.findall(r"<tr>(.*?)</tr>", home, flags=re.S)
+    for spec in TABLES:
+        row = next((r for r in rows if f"<code>{spec['name']}</code>" in r), None)
+        assert row is not None, f"{spec['name']} is not listed on the home page"
+        count = len(csv_rows(root / "data", spec["name"]))
+        assert f'<td class="count">{count:,}</td>' in row, spec["name"]
+        assert str(escape(spec["description"])) in row, spec["name"]
+        assert f'href="/{DB}/{spec["name"]}.csv?_stream=on"' in row, spec["name"]
+        assert f'href="/{DB}/{spec["name"]}.json?_shape=array"' in row, spec["name"]
+
+
+def test_home_page_download_links_deliver_every_row(root, datasette_app, home):
+    links = parse(home).links
+    for spec in TABLES:
+        response = get(datasette_app, f"/{DB}/{spec['name']}.csv?_stream=on")
+        assert response.status_code == 200, spec["name"]
+        exported = list(csv.DictReader(io.StringIO(response.text)))
+        assert len(exported) == len(csv_rows(root / "data", spec["name"])), spec["name"]
+    assert f"/{DB}.db" in links
+    database = get(datasette_app, f"/{DB}.db")
+    assert database.status_code == 200 and database.content.startswith(b"SQLite format 3\x00")
+    release = f"{PACKAGE['homepage']}/releases/download/v{version()}/{PACKAGE['name']}-{version()}.zip"
+    assert release in links
+
+
+def test_home_page_head_holds_a_schema_org_dataset_whose_downloads_answer(datasette_app, home):
+    head = home.split("</head>")[0]
+    blocks = parse(head).json_ld
+    assert len(blocks) == 1
+    dataset = json.loads(blocks[0])
+    assert dataset["@context"] == "https://schema.org/" and dataset["@type"] == "Dataset"
+    assert dataset["name"] == PACKAGE["title"] and dataset["version"] == version()
+    assert dataset["license"] == PACKAGE["licenses"][0]["path"]
+    assert 50 <= len(dataset["description"]) <= 5000  # what dataset search engines accept
+    local = [d["contentUrl"] for d in dataset["distribution"] if d["contentUrl"].startswith("http://localhost")]
+    assert len(local) == 1 + len(CONTENT_TABLES)  # the database and each content table
+    for url in local:
+        parts = urlsplit(url)
+        assert get(datasette_app, f"{parts.path}?{parts.query}").status_code == 200, url
+
+
+def test_every_item_of_the_browser_is_within_two_clicks_of_the_home_page(root, datasette_app, home):
+    first = {link for link in parse(home).links if link.startswith("/")}
+    first |= {f"{action}?q=Wagner" for action in parse(home).forms}
+    second = set()
+    for link in sorted(first):
+        response = get(datasette_app, link)
+        assert response.status_code == 200, link
+        if response.headers["content-type"].startswith("text/html"):
+            page = parse(response.text)
+            second |= {href for href in page.links if href.startswith("/")}
+    reachable = {urlsplit(link).path for link in first | second}
+    needed = {f"/{DB}/{spec['name']}" for spec in TABLES}  # 2: tables, facets, search boxes
+    needed |= {f"/{DB}/{name}" for name in queries()}  # 5: canned queries, search
+    needed |= {"/at-a-glance"}  # 6: charts
+    needed |= {f"/{DB}/{spec['name']}.csv" for spec in TABLES} | {f"/{DB}/{spec['name']}.json" for spec in TABLES}
+    for spec in CONTENT_TABLES:  # 3, 4: a row of every content table with rows, paragraphs included
+        rows = csv_rows(root / "data", spec["name"])
+        if rows:
+            needed.add(row_path(spec, rows[0]))
+    missing = sorted(needed - reachable)
+    assert missing == []
+    for path in sorted(needed - {p for p in needed if p.endswith((".csv", ".json"))}):
+        assert get(datasette_app, path).status_code == 200, path
+
+
+# 2. Readable tables ---------------------------------------------------------------------------
+
+
+def test_table_pages_carry_titles_descriptions_and_column_descriptions(datasette_app):
+    from schemas.package import fields
+
+    for spec in TABLES:
+        page = html_of(datasette_app, f"/{DB}/{spec['name']}")
+        assert str(escape(spec["title"])) in page, spec["name"]
+        assert str(escape(spec["description"])) in page, spec["name"]
+        for field in fields(spec):
+            assert str(escape(field["description"])) in page, f"{spec['name']}.{field['name']}"
+
+
+def test_default_sort_and_facets_follow_the_definitions(coded):
+    for spec in TABLES:
+        data = get(coded["app"], f"/{DB}/{spec['name']}.json").json()
+        assert re.search(rf"order by \"?{spec['sort']}\b", data["query"]["sql"]), spec["name"]
+        assert sorted(data["facet_results"]) == sorted(spec.get("facets", [])), spec["name"]
+    assert {"theme", "support_level", "addressee_actor_id"} <= set(table("recommendations")["facets"])
+    assert {"unit", "producer_actor_id"} <= set(table("statistics")["facets"])
+
+
+def test_foreign_keys_show_the_label_of_the_row_they_point_at(coded):
+    actors = {row["actor_id"]: row["name"] for row in csv_rows(coded["data"], "actors")}
+    page = html_of(coded["app"], f"/{DB}/recommendations")
+    for row in coded["added"]["recommendations"]:
+        actor = row["addressee_actor_id"]
+        assert f'<a href="/{DB}/actors/{actor}">{escape(actors[actor])}</a>' in page
+
+
+def test_every_searchable_table_has_a_search_box_that_finds_its_rows(coded):
+    assert {spec["name"] for spec in searchable_tables()} == {"recommendations", "statistics", "events", "paragraphs"}
+    for spec in searchable_tables():
+        assert 'name="_search"' in html_of(coded["app"], f"/{DB}/{spec['name']}"), spec["name"]
+        rows = csv_rows(coded["data"], spec["name"])
+        word = re.findall(r"[A-Za-z]{5,}", rows[-1][spec["fts"][0]])[0]
+        found = get(coded["app"], f"/{DB}/{spec['name']}.json?_search={word}&_shape=array&_size=max").json()
+        key = spec["primary_key"][0]
+        assert rows[-1][key] in {row[key] for row in found}, (spec["name"], word)
+
+
+# 3. In context --------------------------------------------------------------------------------
+
+
+def test_every_coded_row_links_to_its_paragraph_and_the_paragraph_lists_it(coded):
+    paragraph_pages = {}
+    for spec in coded_tables():
+        rows = csv_rows(coded["data"], spec["name"])
+        listing = html_of(coded["app"], f"/{DB}/{spec['name']}?_size=max")
+        for row in rows:
+            target = f'/{DB}/paragraphs/{row["paragraph_id"]}'
+            assert f'href="{target}"' in listing, (spec["name"], row)
+            if target not in paragraph_pages:
+                paragraph_pages[target] = html_of(coded["app"], target)
+            assert f'href="{row_path(spec, row)}"' in paragraph_pages[target], (spec["name"], row)
+    assert {spec["name"] for spec in coded_tables()} >= {"recommendations", "statistics", "events", "document_actors"}
+
+
+def test_a_coded_row_page_shows_its_quote_highlighted_in_its_paragraph(coded):
+    for spec in coded_tables():
+        row = csv_rows(coded["data"], spec["name"])[0]
+        page = html_of(coded["app"], row_path(spec, row))
+        context = page.split('id="in-context"')[1].split("</section>")[0]
+        assert f'href="/{DB}/paragraphs/{row["paragraph_id"]}"' in context, spec["name"]
+        if "quote" in row:
+            assert f"<mark>{escape(row['quote'])}</mark>" in context, spec["name"]
+
+
+def test_a_paragraph_page_shows_its_section_and_links_each_footnote_marker(root, datasette_app):
+    paragraphs = csv_rows(root / "data", "paragraphs")
+    footnotes = {(p["document_id"], p["footnote_number"]): p for p in paragraphs if p["kind"] == "footnote"}
+    marked = [p for p in paragraphs if p["footnote_markers"]]
+    assert marked, "the note has footnote markers"
+    for paragraph in marked:
+        page = html_of(datasette_app, f"/{DB}/paragraphs/{paragraph['paragraph_id']}")
+        if paragraph["section"]:
+            assert f"Section: <strong>{escape(paragraph['section'])}</strong>" in page
+        for number in paragraph["footnote_markers"].split(";"):
+            assert f'<a href="#footnote-{number}" class="marker">{number}</a>' in page
+            assert f'id="footnote-{number}"' in page
+            note = footnotes[(paragraph["document_id"], number)]
+            assert f'href="/{DB}/paragraphs/{note["paragraph_id"]}"' in page
+            citations = f"/{DB}/citations?document_id={paragraph['document_id']}&amp;footnote_number={number}"
+            assert f'href="{citations}"' in page
+        note = footnotes[(paragraph["document_id"], paragraph["footnote_markers"].split(";")[0])]
+        back = html_of(datasette_app, f"/{DB}/paragraphs/{note['paragraph_id']}")
+        assert f'href="/{DB}/paragraphs/{paragraph["paragraph_id"]}"' in back, "a footnote links to where it is marked"
+
+
+def test_a_footnote_marker_leads_to_its_citations_and_their_works(coded):
+    added = coded["added"]
+    page = html_of(coded["app"], f"/{DB}/paragraphs/{added['marked']['paragraph_id']}")
+    note = page.split(f'id="footnote-{added["citation"]["footnote_number"]}"')[1].split("</li>")[0]
+    assert f'href="/{DB}/citations/{added["citation"]["citation_id"]}"' in note
+    assert f'<a href="/{DB}/works/{added["work"]["work_id"]}">{escape(added["work"]["title"])}</a>' in note
+
+
+# 4. Cite this row -----------------------------------------------------------------------------
+
+
+def test_every_content_row_page_offers_a_citation_with_version_row_and_link(coded):
+    for spec in CONTENT_TABLES:
+        rows = csv_rows(coded["data"], spec["name"])
+        assert rows, f"the fixture leaves {spec['name']} empty"
+        path = row_path(spec, rows[0])
+        page = html_of(coded["app"], path)
+        key = ",".join(rows[0][k] for k in spec["primary_key"])
+        expected = f"{row_citation(spec['name'], key)} http://localhost{path}"
+        assert f'<textarea id="row-citation" readonly rows="3">{escape(expected)}</textarea>' in page, spec["name"]
+        assert f"Version {version()}" in expected
+        assert 'data-copy="row-citation"' in page
+    for spec in CODE_LISTS:
+        row = csv_rows(coded["data"], spec["name"])[0]
+        assert 'id="row-citation"' not in html_of(coded["app"], row_path(spec, row)), spec["name"]
+
+
+# 5. Canned queries ----------------------------------------------------------------------------
+
+
+def test_every_canned_query_has_a_title_and_description_and_answers_as_html_json_and_csv(coded):
+    for name, query in queries().items():
+        page = html_of(coded["app"], query_path(name))
+        assert str(escape(query["title"])) in page and str(escape(query["description"])) in page, name
+        data = get(coded["app"], query_path(name, "json"))
+        assert data.status_code == 200, name
+        exported = get(coded["app"], query_path(name, "csv"))
+        assert exported.status_code == 200, name
+        header = next(csv.reader(io.StringIO(exported.text)))
+        assert len(list(csv.reader(io.StringIO(exported.text)))) - 1 == len(data.json()), name
+        if data.json():
+            assert header == list(data.json()[0]), name
+
+
+def test_search_finds_words_in_every_searchable_table_and_links_rows_and_paragraphs(coded):
+    hits = get(coded["app"], f"/{DB}/search.json?q=Fixture&_shape=array").json()
+    assert {hit["table_name"] for hit in hits} == {"recommendations", "statistics", "events"}
+    page = html_of(coded["app"], f"/{DB}/search?q=Fixture")
+    for hit in hits:
+        assert f'href="/{DB}/{hit["table_name"]}/{hit["row_id"]}"' in page
+        assert f'href="/{DB}/paragraphs/{hit["paragraph_id"]}"' in page
+    assert "<mark>Fixture</mark>" in page
+    wagner = get(coded["app"], f"/{DB}/search.json?q=wagner+group&_shape=array").json()
+    expected = {p["paragraph_id"] for p in csv_rows(coded["data"], "paragraphs")
+                if re.search(r"\bWagner Group\b", p["text"] + " " + p["section"], flags=re.I)}
+    assert expected and {hit["row_id"] for hit in wagner if hit["table_name"] == "paragraphs"} == expected
+    assert get(coded["app"], f"/{DB}/search.json?q=&_shape=array").json() == []
+    assert get(coded["app"], f'/{DB}/search.json?q="unbalanced&_shape=array').status_code == 200
+
+
+def test_the_security_council_query_returns_what_was_asked_of_it_widest_support_first(coded):
+    ranks = {row["code"]: int(row["rank"]) for row in csv_rows(coded["data"], "support_levels")}
+    members = {row["subject_actor_id"] for row in csv_rows(coded["data"], "actor_relations")
+               if row["relation"] == "member_of" and row["object_actor_id"] == "un-security-council"}
+    expected = sorted(
+        (ranks[row["support_level"]], row["recommendation_id"])
+        for row in csv_rows(coded["data"], "recommendations")
+        if row["addressee_actor_id"] in {"un-security-council"} | members
+    )
+    found = get(coded["app"], f"/{DB}/security_council_asks.json?_shape=array").json()
+    assert [(row["support_rank"], row["recommendation_id"]) for row in found] == expected
+    assert len(expected) >= 2
+
+
+def test_recommendations_about_an_actor_include_those_that_only_name_it(coded):
+    alias = coded["added"]["alias"]
+    found = get(coded["app"], f"/{DB}/recommendations_about_actor.json?actor={alias['actor_id']}&_shape=array").json()
+    named = [row for row in found if alias["alias"] in row["quote"]]
+    assert named and all(row["how"] == "named" for row in named)
+    asked = get(coded["app"], f"/{DB}/recommendations_about_actor.json?actor=MINUSMA&_shape=array").json()
+    expected = {r["recommendation_id"] for r in csv_rows(coded["data"], "recommendations")
+                if r["addressee_actor_id"] == "minusma"}
+    assert expected <= {row["recommendation_id"] for row in asked if row["how"] == "asked to act"}
+    assert get(coded["app"], f"/{DB}/recommendations_about_actor.json?actor=&_shape=array").json() == []
+
+
+def test_figures_and_footnotes_are_joined_to_their_cited_works(coded):
+    added = coded["added"]
+    figures = get(coded["app"], f"/{DB}/figures_with_sources.json?_shape=array").json()
+    figure = next(row for row in figures if row["statistic_id"] == added["statistic"]["statistic_id"])
+    assert figure["source_title"] == added["work"]["title"]
+    assert figure["footnote_number"] == int(added["citation"]["footnote_number"])
+    notes = get(coded["app"], f"/{DB}/footnote_support.json?_shape=array").json()
+    note = next(row for row in notes if row["citation_id"] == added["citation"]["citation_id"])
+    assert note["work"] == added["work"]["title"] and note["figures"] == 1
+
+
+# 6. Charts ------------------------------------------------------------------------------------
+
+
+def test_charts_are_inline_svg_drawn_from_the_queries_behind_them(coded):
+    page = html_of(coded["app"], "/at-a-glance")
+    by_theme = page.split('id="by-theme-chart"')[1].split("</svg>")[0]
+    cells = get(coded["app"], f"/{DB}/recommendations_by_theme_and_support.json?_shape=array").json()
+    assert by_theme.count('<rect class="segment"') == len(cells) > 0
+    for cell in cells:
+        label = f"{cell['theme_label']} · {cell['support_label']}: {cell['recommendations']} recommendations"
+        assert str(escape(label)) in by_theme
+    timeline = page.split('id="timeline-chart"')[1].split("</svg>")[0]
+    events = csv_rows(coded["data"], "events")
+    dated = [e for e in events if e["date"]]
+    assert timeline.count('<circle class="event"') == len(dated)
+    assert timeline.count('fill="#fff"') == sum(e["is_planned"] == "true" for e in dated)
+    for event in events:
+        assert f'href="/{DB}/events/{event["event_id"]}"' in page, "every event is on the timeline or listed"
+    for name in ("recommendations_by_theme_and_support", "events_timeline", "coding_by_section"):
+        assert f'href="/{DB}/{name}"' in page
+
+
+def test_charts_say_so_when_nothing_is_coded_yet(root, datasette_app):
+    page = html_of(datasette_app, "/at-a-glance")
+    assert ("No recommendations are coded yet." in page) == (not csv_rows(root / "data", "recommendations"))
+    assert ("No events are coded yet." in page) == (not csv_rows(root / "data", "events"))
+    assert 'id="coding-chart"' in page
+
+
+# 7. Read-only and self-contained --------------------------------------------------------------
+
+
+def test_no_page_loads_anything_from_another_host(coded):
+    added = coded["added"]
+    pages = ["/", "/at-a-glance", f"/{DB}/recommendations", f"/{DB}/search?q=Council",
+             f"/{DB}/paragraphs/{added['marked']['paragraph_id']}",
+             f"/{DB}/recommendations/{added['recommendations'][0]['recommendation_id']}"]
+    for path in pages:
+        resources = parse(html_of(coded["app"], path)).resources
+        assert resources and all(url.startswith("/") and not url.startswith("//") for url in resources), path
+
+
+def test_every_table_exports_its_rows_as_json_within_the_row_limit(coded):
+    settings = get(coded["app"], "/-/settings.json").json()
+    for spec in TABLES:
+        data = get(coded["app"], f"/{DB}/{spec['name']}.json?_size=max&_shape=array").json()
+        assert len(data) == min(len(csv_rows(coded["data"], spec["name"])), settings["max_returned_rows"])
