@@ -13,11 +13,8 @@ import os
 import re
 import shutil
 import socket
-import subprocess
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from schemas.citation import citation_text, row_citation
@@ -64,41 +61,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(built_database, tmp_path_factory):
+def server(built_database):
     """`datasette serve` as scripts/serve.py runs it, over the real data, on a free local port."""
     chromium_paths()
-    from scripts.serve import serve_command, write_inspect_file
+    from scripts.serve import running_server
 
-    inspect_file = built_database.with_name("inspect.json")
-    if not inspect_file.exists():
-        write_inspect_file(built_database, inspect_file)
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "datasette.log"
-    with open(log, "w", encoding="utf-8") as output:
-        process = subprocess.Popen(serve_command("127.0.0.1", port, built_database, inspect_file),
-                                   stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"datasette exited with {process.returncode}: {log.read_text(encoding='utf-8')}")
-            try:
-                if httpx.get(f"{base}/-/versions.json", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"datasette did not answer within 60 s: {log.read_text(encoding='utf-8')}")
-            time.sleep(0.1)
+    with running_server(built_database, free_port()) as (_, base):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
