@@ -1,4 +1,4 @@
-# Front door: each target is a thin call of a script in scripts/ (each also runs alone, with -h).
+# Front door: each target is a thin call of a script in scripts/ or benchmarks/ (each also runs alone, with -h).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -11,10 +11,12 @@ TO ?=
 BENCH_ARGS ?=
 # Compiled bytecode is what makes the second run fast; never skip writing it.
 unexport PYTHONDONTWRITEBYTECODE
+# Each checkout imports its own library, even where environments are shared.
+export PYTHONPATH := $(CURDIR)
 
 .PHONY: setup setup-cff generate paragraphs agreement validate validate-cff build serve test load release diff bench clean
 
-setup: $(VENV)/.synced
+setup: $(VENV)/.synced $(VENV)/.importable
 setup-cff: $(VENV_CFF)/.synced
 
 # The environment is rebuilt from the lock files whenever they change.
@@ -22,6 +24,12 @@ $(VENV)/.synced: requirements.lock requirements-bootstrap.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-bootstrap.lock
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	touch $@
+
+# The library (mandate_notes/, schemas/, benchmarks/) is imported from this checkout: a .pth file puts
+# the checkout on the environment's path, so no script edits sys.path and nothing needs building.
+$(VENV)/.importable: $(VENV)/.synced
+	$(PY) -c 'import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "mandate_notes.pth").write_text(sys.argv[1] + "\n")' "$(CURDIR)"
 	touch $@
 
 # uv makes this environment in about two seconds, so `make test` always runs the real cffconvert.
@@ -59,7 +67,7 @@ test: setup setup-cff
 
 # Not part of `make test`: 20,000 requests on loopback take minutes.
 load: build
-	$(PY) scripts/load_test.py --port $(LOAD_PORT)
+	$(PY) benchmarks/load.py --port $(LOAD_PORT)
 
 # Refuses a dirty tree or an un-bumped version before spending time on validation.
 release: setup setup-cff
@@ -75,7 +83,7 @@ diff: setup
 # writes docs/benchmarks.md. Takes about 25 minutes; never part of `make test`.
 # make bench [BENCH_ARGS="--sizes 10000"]
 bench: build
-	$(PY) scripts/bench.py $(BENCH_ARGS)
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build dist

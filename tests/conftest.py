@@ -20,7 +20,7 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def built_database(tmp_path_factory) -> Path:
     """The real data built once per session into a temporary folder (build/ is left alone)."""
-    from scripts.build import build_database
+    from mandate_notes.build import build_database
 
     target = tmp_path_factory.mktemp("build") / "mandate_notes.db"
     build_database(ROOT / "data", target)
@@ -166,7 +166,7 @@ def add_fixture_rows(data: Path) -> dict:
 @pytest.fixture(scope="session")
 def coded(tmp_path_factory):
     """The real data plus a few fixture rows in every coded table, built and served (build/ left alone)."""
-    from scripts.build import build_database
+    from mandate_notes.build import build_database
     from scripts.serve import make_datasette, write_inspect_file
 
     folder = tmp_path_factory.mktemp("coded")

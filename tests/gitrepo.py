@@ -18,6 +18,11 @@ GIT_ENV = {
 }
 
 
+def script_env(repo: Path) -> dict[str, str]:
+    """GIT_ENV with that repository's library first on the path, as its Makefile puts it."""
+    return {**GIT_ENV, "PYTHONPATH": str(repo)}
+
+
 def git(repo: Path, *args: str) -> str:
     result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=GIT_ENV)
     assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"

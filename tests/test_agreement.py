@@ -2,7 +2,7 @@
 
 import shutil
 
-from scripts import agreement
+from mandate_notes import agreement
 
 
 def test_agreement_report_is_current_and_adjudication_complete(root):

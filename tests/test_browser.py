@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from schemas.citation import citation_text, row_citation
+from mandate_notes.citation import citation_text, row_citation
 from schemas.definitions import PACKAGE, TABLES, table
-from schemas.package import field_names
-from server.queries import coded_tables, searchable_tables
+from mandate_notes.model import field_names
+from mandate_notes.queries import coded_tables, searchable_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "build" / "screenshots"

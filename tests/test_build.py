@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from schemas.definitions import TABLES
-from scripts.build import BuildError, build_database
+from mandate_notes.build import BuildError, build_database
 
 
 def sha256(path):

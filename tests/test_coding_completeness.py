@@ -2,8 +2,8 @@
 
 import csv
 
-from schemas import completeness
-from schemas.checks import anchor_problems, citation_problems, read_table, load_package
+from mandate_notes import completeness
+from mandate_notes.checks import anchor_problems, citation_problems, read_table, load_package
 
 
 def rows(root, name):

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from schemas.checks import Problem, validate_package
+from mandate_notes.checks import Problem, validate_package
 from schemas.definitions import TABLES
-from scripts import build, validate
+from mandate_notes import build, validate
 
 # ---------------------------------------------------------------- reading and writing a copy
 

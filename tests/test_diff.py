@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts.diff import Snapshot, compare, row_id
-from scripts.diff import main as diff_main
-from scripts.history import VersionHistory, read_at, resolve, version_of
+from mandate_notes.diff import Snapshot, compare, row_id
+from mandate_notes.diff import main as diff_main
+from mandate_notes.history import VersionHistory, read_at, resolve, version_of
 from tests.gitrepo import GIT_ENV, commit_all, git, init, write
 
 DIFF = Path(__file__).resolve().parents[1] / "scripts" / "diff.py"

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from schemas.checks import (
+from mandate_notes.checks import (
     Problem,
     cross_table_problems,
     load_package,
@@ -26,7 +26,7 @@ from schemas.checks import (
     table_problems,
 )
 from schemas.definitions import table as table_spec
-from scripts.build import BuildError, read_rows
+from mandate_notes.build import BuildError, read_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = load_package(ROOT)

@@ -1,6 +1,6 @@
 """Files derived from schemas/definitions.py are current: datapackage.json, Datasette metadata, codebook."""
 
-from scripts import generate
+from mandate_notes import generate
 
 
 def test_no_derived_file_is_stale(root):

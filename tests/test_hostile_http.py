@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from scripts.build import build_database
+from mandate_notes.build import build_database
 from scripts.serve import SETTINGS, running_server
 
 DB = "mandate_notes"

@@ -1,7 +1,7 @@
 """A small run of the load test (scripts/load_test.py): every request of the mix answers 200, and the
 report carries the figures `make load` prints. The full run (20,000 requests) is `make load`."""
 
-from scripts import load_test
+from benchmarks import load as load_test
 
 
 def test_the_request_mix_covers_table_json_search_and_row_pages(built_database):

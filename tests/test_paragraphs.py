@@ -3,7 +3,7 @@
 import csv
 import re
 
-from scripts import make_paragraphs
+from mandate_notes import paragraphs as make_paragraphs
 
 SOURCE = "ipi-2023-minusma-meeting-note.txt"
 # (first_line, last_line) of every paragraph a page break cut in two, in the source file.

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from schemas.versions import parse_version, released
-from scripts.history import version_of
-from tests.gitrepo import GIT_ENV, commit_all, git, init
+from mandate_notes.versions import parse_version, released
+from mandate_notes.history import version_of
+from tests.gitrepo import GIT_ENV, commit_all, git, init, script_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_release(repo: Path, *args: str) -> subprocess.CompletedProcess:
     """The release script of that repository, run as `make release` runs it."""
     return subprocess.run(
-        [sys.executable, str(repo / "scripts" / "release.py"), *args], capture_output=True, text=True, env=GIT_ENV
+        [sys.executable, str(repo / "scripts" / "release.py"), *args], capture_output=True, text=True,
+        env=script_env(repo),
     )
 
 
@@ -50,7 +51,8 @@ def template(tmp_path_factory) -> Path:
         changelog = repo / "CHANGELOG.md"
         text = changelog.read_text(encoding="utf-8")
         changelog.write_text(text.replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - 2099-01-01\n", 1))
-        subprocess.run([sys.executable, str(repo / "scripts" / "generate.py")], capture_output=True, check=True)
+        subprocess.run([sys.executable, str(repo / "scripts" / "generate.py")], capture_output=True, check=True,
+                       env=script_env(repo))
     commit_all(repo, "release fixture")
     return repo
 

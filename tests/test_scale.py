@@ -4,9 +4,9 @@ import csv
 
 import pytest
 
-from schemas.checks import validate_package
+from mandate_notes.checks import validate_package
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES
-from scripts.scale import copies_for, scale_package
+from benchmarks.scale import copies_for, scale_package
 
 
 def rows(path):
@@ -28,7 +28,7 @@ def test_a_scaled_package_has_no_problems(scaled):
 
 
 def test_frictionless_agrees_that_a_scaled_package_is_valid(scaled):
-    from scripts.validate import frictionless_problems
+    from mandate_notes.validate import frictionless_problems
 
     assert [str(p) for p in frictionless_problems(scaled)] == []
 

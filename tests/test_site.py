@@ -14,10 +14,10 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from markupsafe import escape
 
-from schemas.citation import citation_text, row_citation
+from mandate_notes.citation import citation_text, row_citation
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, PACKAGE, TABLES, table
-from schemas.package import version
-from server.queries import coded_tables, queries, searchable_tables
+from mandate_notes.model import version
+from mandate_notes.queries import coded_tables, queries, searchable_tables
 
 DB = "mandate_notes"
 SAMPLE_PARAMS = {"q": "Security Council", "actor": "Security Council"}
@@ -177,7 +177,7 @@ def test_every_item_of_the_browser_is_within_two_clicks_of_the_home_page(root, d
 
 
 def test_table_pages_carry_titles_descriptions_and_column_descriptions(datasette_app):
-    from schemas.package import fields
+    from mandate_notes.model import fields
 
     for spec in TABLES:
         page = html_of(datasette_app, f"/{DB}/{spec['name']}")

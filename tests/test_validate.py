@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from schemas.checks import validate_package
+from mandate_notes.checks import validate_package
 
 
 def run_validate(root):
@@ -12,7 +12,7 @@ def run_validate(root):
     )
 
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
 ROOT_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "validate.py"
 
@@ -22,7 +22,7 @@ def test_the_published_package_has_no_problems(root):
 
 
 def test_frictionless_agrees_that_the_package_is_valid(root):
-    from scripts.validate import frictionless_problems
+    from mandate_notes.validate import frictionless_problems
 
     assert [str(p) for p in frictionless_problems(root)] == []
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from schemas import citation
-from schemas.package import version
-from schemas.versions import parse_version, release_date, released
-from scripts import generate
+from mandate_notes import citation
+from mandate_notes.model import version
+from mandate_notes.versions import parse_version, release_date, released
+from mandate_notes import generate
 
 CFFCONVERT = Path(__file__).resolve().parents[1] / ".venv-cff" / "bin" / "cffconvert"
 

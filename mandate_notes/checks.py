@@ -658,7 +658,7 @@ def _descriptor_lines(root: Path) -> dict[tuple[str, str], int]:
 
 def resource_file_problems(root: Path, package: dict) -> list[Problem]:
     """datapackage.json's bytes and hash match each CSV."""
-    from schemas.package import file_facts
+    from mandate_notes.model import file_facts
 
     problems = []
     where = _descriptor_lines(root)

@@ -20,9 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from scripts.serve import DATABASE, running_server  # noqa: E402
+from scripts.serve import DATABASE, running_server
 
 
 def request_paths(database: Path, count: int, seed: int = 0) -> list[str]:

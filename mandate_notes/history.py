@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from schemas.versions import is_version
+from mandate_notes.versions import is_version
 
 PYPROJECT = "pyproject.toml"
 WORKING_TREE_NAMES = ("", "worktree", "working-tree")

@@ -18,10 +18,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from schemas.definitions import CODE_LISTS, CONTENT_TABLES  # noqa: E402
-from schemas.package import descriptor, fields  # noqa: E402
+from schemas.definitions import CODE_LISTS, CONTENT_TABLES
+from mandate_notes.model import descriptor, fields
 
 DEFAULT_OUTPUT = ROOT / "build" / "bench"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from schemas.definitions import PACKAGE
-from schemas.package import version
-from schemas.versions import release_date
+from mandate_notes.model import version
+from mandate_notes.versions import release_date
 
 AUTHOR = "mandate-notes contributors"
 

@@ -31,10 +31,9 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from schemas.definitions import CONTENT_TABLES, TABLES  # noqa: E402
-from scripts.scale import scale_package  # noqa: E402
+from schemas.definitions import CONTENT_TABLES, TABLES
+from benchmarks.scale import scale_package
 
 BENCH = ROOT / "build" / "bench"
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -169,7 +168,7 @@ def frictionless_validate(package: Package) -> list[list[str]]:
 # the build is timed as its function, build_database, in a fresh process like the others.
 BUILD_STEP = (
     "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
-    "from scripts.build import build_database; build_database(Path(sys.argv[2]), Path(sys.argv[3]))"
+    "from mandate_notes.build import build_database; build_database(Path(sys.argv[2]), Path(sys.argv[3]))"
 )
 
 

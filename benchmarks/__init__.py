@@ -1,0 +1,1 @@
+"""Benchmarks, the synthetic scaler and the load generator."""

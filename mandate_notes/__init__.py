@@ -1,0 +1,1 @@
+"""mandate-notes: the library behind the scripts (table model, checks, build, release, site)."""

@@ -1,0 +1,258 @@
+"""Inter-coder agreement between the published coding and the independent second coding.
+
+Writes coding/agreement.md (percent agreement and Cohen's kappa per field, before and after
+adjudication) and checks that every disagreement is decided in coding/adjudication.csv and every
+decision applied to data/. --check writes nothing and exits 1 on a stale report or a gap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SECOND = ROOT / "coding" / "second_coder"
+ADJUDICATION = ROOT / "coding" / "adjudication.csv"
+REPORT = ROOT / "coding" / "agreement.md"
+
+RECOMMENDATION_FIELDS = ["support_level", "addressee_actor_id", "theme", "addressee_is_inferred", "priority_signal"]
+STATISTIC_FIELDS = ["value", "unit", "comparator", "reference_period", "producer_actor_id"]
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def cohen_kappa(first: list[str], second: list[str]) -> float | None:
+    """Cohen's kappa for two raters over the same units; None when chance agreement is total.
+
+    >>> round(cohen_kappa(["a", "a", "b", "b"], ["a", "b", "b", "b"]), 3)
+    0.5
+    """
+    n = len(first)
+    if n == 0:
+        return None
+    observed = sum(a == b for a, b in zip(first, second)) / n
+    counts_first, counts_second = Counter(first), Counter(second)
+    expected = sum(counts_first[c] * counts_second[c] for c in counts_first) / (n * n)
+    if expected == 1:
+        return None
+    return (observed - expected) / (1 - expected)
+
+
+def _span(text: str, quote: str) -> tuple[int, int] | None:
+    at = text.find(quote)
+    return None if at < 0 else (at, at + len(quote))
+
+
+def match_recommendations(first: list[dict], second: list[dict], text_of: dict) -> list[tuple]:
+    """Pair rows of the two coders that quote overlapping text of the same paragraph.
+
+    Pairs are taken greedily by overlap (share of the shorter quote), at least half.
+    Returns (first_row | None, second_index | None) for every row of either coder.
+    """
+    candidates = []
+    for i, a in enumerate(first):
+        for j, b in enumerate(second):
+            if a["paragraph_id"] != b["paragraph_id"]:
+                continue
+            text = text_of[a["paragraph_id"]]
+            sa, sb = _span(text, a["quote"]), _span(text, b["quote"])
+            if not sa or not sb:
+                continue
+            overlap = min(sa[1], sb[1]) - max(sa[0], sb[0])
+            share = overlap / min(sa[1] - sa[0], sb[1] - sb[0])
+            if share >= 0.5:
+                # Prefer the pair whose quotes start closest, then the larger overlap.
+                candidates.append((-share, abs(sa[0] - sb[0]), i, j))
+    used_first, used_second, pairs = set(), set(), []
+    for _, _, i, j in sorted(candidates):
+        if i in used_first or j in used_second:
+            continue
+        used_first.add(i)
+        used_second.add(j)
+        pairs.append((first[i], j))
+    pairs += [(row, None) for i, row in enumerate(first) if i not in used_first]
+    pairs += [(None, j) for j in range(len(second)) if j not in used_second]
+    return pairs
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def match_statistics(first: list[dict], second: list[dict], text_of: dict) -> list[tuple]:
+    """Pair statistics of the same paragraph with the same value (or overlapping figure as written)."""
+    used_second, pairs = set(), []
+    for row in first:
+        found = None
+        for j, other in enumerate(second):
+            if j in used_second or other["paragraph_id"] != row["paragraph_id"]:
+                continue
+            same_value = _number(other["value"]) == _number(row["value"]) and _number(row["value"]) is not None
+            if same_value or other["value_as_written"] in row["value_as_written"] or \
+                    row["value_as_written"] in other["value_as_written"]:
+                found = j
+                break
+        if found is not None:
+            used_second.add(found)
+        pairs.append((row, found))
+    pairs += [(None, j) for j in range(len(second)) if j not in used_second]
+    return pairs
+
+
+def normalise(field: str, value: str) -> str:
+    if field == "value" and _number(value) is not None:
+        return repr(float(value))
+    return value
+
+
+def compare(table: str, id_column: str, pairs: list[tuple], second: list[dict], fields: list[str]):
+    """Per-field agreement over matched units, and every disagreement (fields and unmatched units)."""
+    stats, disagreements = {}, []
+    matched = [(a, second[j], j) for a, j in pairs if a is not None and j is not None]
+    for field in fields:
+        first_values = [normalise(field, a[field]) for a, _, _ in matched]
+        second_values = [normalise(field, b[field]) for _, b, _ in matched]
+        agree = sum(x == y for x, y in zip(first_values, second_values))
+        stats[field] = (agree, len(matched), cohen_kappa(first_values, second_values))
+        for (a, b, j), x, y in zip(matched, first_values, second_values):
+            if x != y:
+                disagreements.append({"table": table, "first_id": a[id_column], "second_row": str(j + 2),
+                                      "field": field, "first_value": a[field], "second_value": b[field]})
+    for a, j in pairs:
+        if a is None:
+            row = second[j]
+            disagreements.append({"table": table, "first_id": "", "second_row": str(j + 2), "field": "unit",
+                                  "first_value": "", "second_value": row["quote"]})
+        elif j is None:
+            disagreements.append({"table": table, "first_id": a[id_column], "second_row": "", "field": "unit",
+                                  "first_value": a["quote"], "second_value": ""})
+    units = (len(matched), sum(a is not None and j is None for a, j in pairs),
+             sum(a is None for a, j in pairs))
+    return stats, units, disagreements
+
+
+def _key(row: dict) -> tuple:
+    return (row["table"], row["first_id"], row["second_row"], row["field"])
+
+
+def first_coding(table: str, id_column: str, published: list[dict], decisions: list[dict]) -> list[dict]:
+    """The first coder's codes before adjudication: published rows with each adjudicated field reverted."""
+    original = {(d["first_id"], d["field"]): d["first_value"] for d in decisions
+                if d["table"] == table and d["field"] != "unit"}
+    return [{**row, **{field: value for (rid, field), value in original.items() if rid == row[id_column]}}
+            for row in published]
+
+
+def adjudication_problems(disagreements: list[dict], decisions: list[dict], published: dict) -> list[str]:
+    """Every disagreement has a decision recorded with both coders' values; every decision is applied."""
+    problems = []
+    recorded = {_key(d): d for d in decisions}
+    for row in disagreements:
+        decision = recorded.get(_key(row))
+        if decision is None:
+            problems.append(f"not adjudicated: {row}")
+        elif (decision["first_value"], decision["second_value"]) != (row["first_value"], row["second_value"]):
+            problems.append(f"adjudication records other values than the codings hold: {_key(row)}")
+    keys = {_key(row) for row in disagreements}
+    for decision in decisions:
+        if _key(decision) not in keys:
+            problems.append(f"adjudication of a disagreement that no longer exists: {_key(decision)}")
+        if not decision["reason"]:
+            problems.append(f"adjudication without a reason: {_key(decision)}")
+        if decision["field"] == "unit":
+            continue
+        current = published.get((decision["table"], decision["first_id"]), {}).get(decision["field"])
+        if current != decision["final_value"]:
+            problems.append(f"decision not applied to the published data: {_key(decision)} is {current!r}")
+    return problems
+
+
+def _table_lines(stats: dict, stats_after: dict) -> list[str]:
+    lines = ["| field | agreement | paired units | Cohen's kappa | after adjudication |", "|---|---|---|---|---|"]
+    for field, (agree, total, kappa) in stats.items():
+        percent = f"{100 * agree / total:.1f}%" if total else "n/a"
+        kappa_text = "n/a" if kappa is None else f"{kappa:.2f}"
+        after, after_total, _ = stats_after[field]
+        lines.append(f"| `{field}` | {percent} | {agree}/{total} | {kappa_text} | {after}/{after_total} |")
+    return lines
+
+
+def render(root: Path = ROOT) -> tuple[str, list[str]]:
+    """The agreement report, and the problems with the adjudication record."""
+    text_of = {row["paragraph_id"]: row["text"] for row in read_csv(root / "data" / "paragraphs.csv")}
+    decisions = read_csv(root / "coding" / "adjudication.csv")
+    sections, disagreements, published_index = [], [], {}
+    for table, id_column, matcher, fields in (
+        ("recommendations", "recommendation_id", match_recommendations, RECOMMENDATION_FIELDS),
+        ("statistics", "statistic_id", match_statistics, STATISTIC_FIELDS),
+    ):
+        published = read_csv(root / "data" / f"{table}.csv")
+        published_index.update({(table, row[id_column]): row for row in published})
+        first = first_coding(table, id_column, published, decisions)
+        second = read_csv(root / "coding" / "second_coder" / f"{table}.csv")
+        pairs = matcher(first, second, text_of)
+        stats, units, found = compare(table, id_column, pairs, second, fields)
+        stats_after, _, _ = compare(table, id_column, matcher(published, second, text_of), second, fields)
+        sections.append((table, stats, stats_after, units, len(first), len(second)))
+        disagreements += found
+    lines = [
+        "# Inter-coder agreement",
+        "",
+        "Recommendations and statistics were coded a second time, independently, from the source",
+        "text and the coding rules alone, by a coder who had not seen the first coding. The second",
+        "coder's raw codes are in `coding/second_coder/`. `scripts/agreement.py` pairs the two",
+        "codings (recommendations by overlapping quotes in the same paragraph, statistics by value in",
+        "the same paragraph) and computes, over the paired units, the share of identical codes and",
+        "Cohen's kappa between the first coding as it stood before adjudication and the second",
+        "coding. Every disagreement, and every unit only one coder found, is decided in",
+        "`coding/adjudication.csv` with its reason; the last column counts agreement of the second",
+        "coding with the published, adjudicated data.",
+        "",
+        "Both coders worked from the same detailed rules (support-level phrase table, addressee and",
+        "priority rules), which explains most of the agreement; with 16 to 37 paired units, one",
+        "disagreement moves a field by 3 to 6 points.",
+        "",
+    ]
+    for table, stats, stats_after, (both, only_first, only_second), n_first, n_second in sections:
+        lines += [
+            f"## {table}",
+            "",
+            f"Units: {n_first} in the first coding, {n_second} in the second; {both} paired, "
+            f"{only_first} only in the first, {only_second} only in the second.",
+            "",
+        ]
+        lines += _table_lines(stats, stats_after)
+        lines.append("")
+    lines.append(f"Disagreements adjudicated: {len(disagreements)} (see `coding/adjudication.csv`).")
+    return "\n".join(lines) + "\n", adjudication_problems(disagreements, decisions, published_index)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 if coding/agreement.md is stale or the adjudication record is incomplete")
+    args = parser.parse_args(argv)
+    report, problems = render()
+    for problem in problems:
+        print(f"coding/adjudication.csv: {problem}", file=sys.stderr)
+    if args.check:
+        stale = not REPORT.exists() or REPORT.read_text(encoding="utf-8") != report
+        if stale:
+            print(f"{REPORT.relative_to(ROOT)} is stale: run scripts/agreement.py", file=sys.stderr)
+        return 1 if stale or problems else 0
+    REPORT.write_text(report, encoding="utf-8", newline="")
+    print(f"wrote {REPORT.relative_to(ROOT)}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""Build dist/mandate-notes-X.Y.Z.zip, byte-identical on every run from the same commit.
+
+The archive holds the CSVs, datapackage.json, the SQLite database, the codebook, CITATION.cff, the
+licence, each table as Stata .dta and as JSON, and SHA256SUMS. Refuses a dirty tree, a version with
+no dated CHANGELOG.md entry, and a version that was not bumped although released files changed since
+the commit that introduced it (that commit is what `make diff FROM=X.Y.Z` compares, so it must hold
+exactly the released data). No git tag is read or needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+from mandate_notes.build import BuildError, build_database
+from mandate_notes.history import HistoryError, VersionHistory, git, is_repository, version_of
+from mandate_notes.versions import ChangelogError, released
+
+NAME = "mandate-notes"
+# What a version number stands for: a change to any of these needs a new version.
+RELEASED_PATHS = ["data", "datapackage.json", "docs/codebook.md", "CITATION.cff", "LICENSE"]
+STATA_STRING_LIMIT = 2045  # bytes; longer text goes into a strL
+STATA_LABEL_LIMIT = 80  # characters of a variable or data label
+
+
+class ReleaseRefused(Exception):
+    """The tree or the version is not in a state that may be released; the message says what to do."""
+
+
+def current_version(root: Path) -> str:
+    version = version_of((root / "pyproject.toml").read_bytes())
+    if version is None:
+        raise ReleaseRefused("pyproject.toml:0: project.version: missing: set the dataset version")
+    return version
+
+
+def preflight(root: Path) -> tuple[str, str]:
+    """(version, release date) if this commit may be released; otherwise ReleaseRefused says why."""
+    if not is_repository(root):
+        raise ReleaseRefused(f"{root}: not a git repository: a release is made from a commit")
+    dirty = git(root, "status", "--porcelain", "--untracked-files=all").stdout.decode("utf-8").splitlines()
+    if dirty:
+        listed = "; ".join(line.strip() for line in dirty[:5]) + ("; ..." if len(dirty) > 5 else "")
+        raise ReleaseRefused(f"the working tree is dirty ({len(dirty)} path(s): {listed}): commit or remove the changes")
+    version = current_version(root)
+    try:
+        releases = released(root / "CHANGELOG.md")
+    except ChangelogError as error:
+        raise ReleaseRefused(str(error)) from None
+    # First the content: a version whose released files changed since it was set needs a new number,
+    # whatever CHANGELOG.md says.
+    introduced = VersionHistory(root).introducing_commit(version)
+    if introduced is None:
+        raise ReleaseRefused(f"pyproject.toml:0: version {version}: never committed: commit the version bump")
+    changed = git(root, "diff", "--name-only", introduced, "HEAD", "--", *RELEASED_PATHS).stdout.decode().split()
+    if changed:
+        listed = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
+        raise ReleaseRefused(
+            f"version {version} was not bumped: it was set in commit {introduced[:7]} and released files "
+            f"changed since ({listed}): raise the version in pyproject.toml (see the versioning policy in "
+            f"README.md), add its CHANGELOG.md entry, run `make generate` and commit"
+        )
+    newest = releases[0] if releases else None
+    if newest is None or newest.version != version:
+        last = f"the last release is {newest.version}" if newest else "nothing has been released yet"
+        raise ReleaseRefused(
+            f"CHANGELOG.md:0: version {version}: no dated entry '## [{version}] - YYYY-MM-DD' at the top "
+            f"({last}): move the Unreleased notes under a heading for {version}, then `make generate` and commit"
+        )
+    return version, newest.date
+
+
+# ---------------------------------------------------------------- formats
+
+
+def read_resource(root: Path, resource: dict) -> tuple[list[str], list[list[str]]]:
+    with open(root / resource["path"], encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, strict=True))
+    return rows[0], rows[1:]
+
+
+def typed(value: str, kind: str):
+    """A CSV cell as a JSON value: '' is null; integers, numbers and booleans as such; the rest text."""
+    if value == "":
+        return None
+    if kind == "integer":
+        return int(value)
+    if kind == "number":
+        return float(value)
+    if kind == "boolean":
+        return value == "true"
+    return value
+
+
+def to_json(resource: dict, header: list[str], rows: list[list[str]]) -> bytes:
+    kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+    records = [{name: typed(value, kinds[name]) for name, value in zip(header, row)} for row in rows]
+    return (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= STATA_LABEL_LIMIT else text[: STATA_LABEL_LIMIT - 3] + "..."
+
+
+def to_stata(resource: dict, header: list[str], rows: list[list[str]], stamp: dt.datetime) -> bytes:
+    """A Stata 14+ (format 118, UTF-8) file: integers and numbers numeric, booleans 0/1, dates %td."""
+    import pandas as pd
+
+    columns, dates, long_text = {}, {}, []
+    for position, spec in enumerate(resource["schema"]["fields"]):
+        name, kind = spec["name"], spec["type"]
+        if name != header[position]:
+            raise ValueError(f"{resource['path']}:1: {name}: header differs from the schema: {header[position]!r}")
+        if len(name) > 32:
+            raise ValueError(f"{resource['path']}:1: {name}: Stata names are at most 32 characters")
+        values = [row[position] for row in rows]
+        if kind in ("integer", "number", "boolean"):
+            numbers = [typed(value, kind) for value in values]
+            columns[name] = pd.array(numbers, dtype={"integer": "Int64", "number": "Float64", "boolean": "Int8"}[kind])
+        elif kind == "date":
+            columns[name] = pd.to_datetime(pd.Series(values, dtype=object).replace("", None), format="%Y-%m-%d")
+            dates[name] = "td"
+        else:
+            columns[name] = pd.Series(values, dtype=object)
+            if any(len(value.encode("utf-8")) > STATA_STRING_LIMIT for value in values):
+                long_text.append(name)
+    frame = pd.DataFrame(columns)
+    buffer = io.BytesIO()
+    frame.to_stata(
+        buffer,
+        write_index=False,
+        version=118,
+        convert_dates=dates,
+        convert_strl=long_text,
+        time_stamp=stamp,
+        data_label=_label(resource["title"]),
+        variable_labels={f["name"]: _label(f["description"]) for f in resource["schema"]["fields"]},
+    )
+    return buffer.getvalue()
+
+
+def members(root: Path, released_on: str) -> dict[str, bytes]:
+    """Every file of the archive by its path inside it (without the top folder), SHA256SUMS last."""
+    package = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    stamp = dt.datetime.fromisoformat(released_on)
+    files: dict[str, bytes] = {
+        "datapackage.json": (root / "datapackage.json").read_bytes(),
+        "codebook.md": (root / "docs" / "codebook.md").read_bytes(),
+        "CITATION.cff": (root / "CITATION.cff").read_bytes(),
+        "LICENSE": (root / "LICENSE").read_bytes(),
+    }
+    for resource in package["resources"]:
+        header, rows = read_resource(root, resource)
+        files[resource["path"]] = (root / resource["path"]).read_bytes()
+        files[f"json/{resource['name']}.json"] = to_json(resource, header, rows)
+        files[f"stata/{resource['name']}.dta"] = to_stata(resource, header, rows, stamp)
+    with tempfile.TemporaryDirectory() as scratch:
+        database = Path(scratch) / "mandate_notes.db"
+        build_database(root / "data", database)
+        files["mandate_notes.db"] = database.read_bytes()
+    sums = "".join(f"{hashlib.sha256(files[path]).hexdigest()}  {path}\n" for path in sorted(files))
+    files["SHA256SUMS"] = sums.encode("ascii")
+    return files
+
+
+def write_zip(files: dict[str, bytes], target: Path, folder: str, released_on: str) -> None:
+    """Sorted entries, one fixed timestamp (the release date), fixed permissions: the same bytes every run."""
+    when = dt.date.fromisoformat(released_on)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with zipfile.ZipFile(temporary, "w") as archive:
+            for path in sorted(files):
+                info = zipfile.ZipInfo(f"{folder}/{path}", date_time=(when.year, when.month, when.day, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # Unix, so the permission bits below are read
+                info.external_attr = 0o100644 << 16
+                archive.writestr(info, files[path], compresslevel=9)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def release(root: Path, dist: Path) -> Path:
+    version, released_on = preflight(root)
+    folder = f"{NAME}-{version}"
+    target = dist / f"{folder}.zip"
+    write_zip(members(root, released_on), target, folder, released_on)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    target.with_name(target.name + ".sha256").write_text(f"{digest}  {target.name}\n", encoding="ascii")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only decide whether this commit may be released")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            version, released_on = preflight(ROOT)
+            print(f"version {version} ({released_on}) may be released from this commit")
+            return 0
+        target = release(ROOT, args.dist)
+    except (ReleaseRefused, HistoryError) as error:
+        print(f"release refused: {error}", file=sys.stderr)
+        return 1
+    except (BuildError, OSError, ValueError, csv.Error, sqlite3.Error) as error:
+        # Validation runs first in `make release`, so this is a broken build, not bad data.
+        print(f"release failed, nothing written to {args.dist}: {error}", file=sys.stderr)
+        return 1
+    with zipfile.ZipFile(target) as archive:
+        count = len(archive.namelist())
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+    print(f"released {shown}: {count} files, {target.stat().st_size} bytes, sha256 {digest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
