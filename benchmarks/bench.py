@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from schemas.definitions import CONTENT_TABLES, TABLES
 from benchmarks.scale import scale_package
+from mandate_notes.model import csv_path
 
 BENCH = ROOT / "build" / "bench"
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -111,7 +112,7 @@ class Package:
 
     @property
     def csv_bytes(self) -> int:
-        return sum((self.root / "data" / f"{name}.csv").stat().st_size for name in self.tables)
+        return sum((csv_path(self.root / "data", name)).stat().st_size for name in self.tables)
 
 
 def child_env() -> dict[str, str]:
@@ -144,7 +145,7 @@ def csv_rows(path: Path) -> int:
 
 
 def real_counts() -> dict[str, int]:
-    return {spec["name"]: csv_rows(ROOT / "data" / f"{spec['name']}.csv") for spec in TABLES}
+    return {spec["name"]: csv_rows(csv_path(ROOT / "data", spec['name'])) for spec in TABLES}
 
 
 # ---------------------------------------------------------------- the commands compared
@@ -183,7 +184,7 @@ def sqlite_utils_insert(package: Package) -> list[list[str]]:
     target = work_dir(package) / "sqlite-utils.db"
     target.unlink(missing_ok=True)
     return [[str(BIN / "sqlite-utils"), "insert", str(target), name,
-             str(package.root / "data" / f"{name}.csv"), "--csv"] for name in package.tables]
+             str(csv_path(package.root / "data", name)), "--csv"] for name in package.tables]
 
 
 # name -> (what the report calls it, the commands of one run). Ours first: they are always measured.
@@ -323,9 +324,9 @@ def cut_subset(full: Package) -> Package:
     root = BENCH / f"{full.root.name}-subset"
     if root.exists():
         shutil.rmtree(root)
-    (root / "data").mkdir(parents=True)
+    (root / "data" / "generated").mkdir(parents=True)
     for spec in TABLES:
-        source, target = full.root / "data" / f"{spec['name']}.csv", root / "data" / f"{spec['name']}.csv"
+        source, target = csv_path(full.root / "data", spec['name']), csv_path(root / "data", spec['name'])
         if spec["name"] in tables:
             os.link(source, target)
         else:

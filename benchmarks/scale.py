@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES
-from mandate_notes.model import descriptor, fields
+from mandate_notes.model import csv_path, descriptor, fields
 
 DEFAULT_OUTPUT = ROOT / "build" / "bench"
 
@@ -97,14 +97,14 @@ def scale_package(source: Path, output: Path, rows: int) -> dict[str, int]:
     if output.exists():
         _check_replaceable(output, source)
         shutil.rmtree(output)
-    data_out.mkdir(parents=True)
-    tables = {spec["name"]: read_csv(data_in / f"{spec['name']}.csv") for spec in CONTENT_TABLES}
+    (data_out / "generated").mkdir(parents=True)
+    tables = {spec["name"]: read_csv(csv_path(data_in, spec['name'])) for spec in CONTENT_TABLES}
     copies = copies_for(rows, max(len(body) for _, body in tables.values()))
     counts = {}
     for name, columns in renamed_columns().items():
         header, body = tables[name]
         positions = [header.index(column) for column in columns]
-        with open(data_out / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+        with open(csv_path(data_out, name), "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(header)
             for copy in range(copies):
@@ -115,9 +115,9 @@ def scale_package(source: Path, output: Path, rows: int) -> dict[str, int]:
                     writer.writerow(record)
         counts[name] = copies * len(body)
     for spec in CODE_LISTS:
-        shutil.copyfile(data_in / f"{spec['name']}.csv", data_out / f"{spec['name']}.csv")
-        counts[spec["name"]] = len(read_csv(data_in / f"{spec['name']}.csv")[1])
-    package = descriptor(data_out)
+        shutil.copyfile(csv_path(data_in, spec['name']), csv_path(data_out, spec['name']))
+        counts[spec["name"]] = len(read_csv(csv_path(data_in, spec['name']))[1])
+    package = descriptor(source)
     package["description"] = (
         f"{SYNTHETIC}: the real notes copied {copies} times under new ids. "
         + package["description"]

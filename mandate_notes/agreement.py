@@ -1,30 +1,29 @@
 """Inter-coder agreement between the published coding and the independent second coding.
 
-Writes coding/agreement.md (percent agreement and Cohen's kappa per field, before and after
-adjudication) and checks that every disagreement is decided in coding/adjudication.csv and every
-decision applied to data/. --check writes nothing and exits 1 on a stale report or a gap.
+Writes docs/generated/agreement.md (percent agreement and Cohen's kappa per field, before and after
+adjudication) over every document whose folder holds a second coding (sources/<document>/coding/
+second_coder/), and checks that every disagreement is decided in that folder's coding/adjudication.csv
+and every decision applied to data/. --check writes nothing and exits 1 on a stale report or a gap.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SECOND = ROOT / "coding" / "second_coder"
-ADJUDICATION = ROOT / "coding" / "adjudication.csv"
-REPORT = ROOT / "coding" / "agreement.md"
+from mandate_notes.csvio import read_dicts
+from mandate_notes.documents import coding_rows, discover
+from mandate_notes.model import csv_path
+from mandate_notes.paths import AGREEMENT as REPORT
+from mandate_notes.paths import DATA_DIR, ROOT
+
+SECOND_CODER = "second_coder"
+ADJUDICATION = "adjudication.csv"
 
 RECOMMENDATION_FIELDS = ["support_level", "addressee_actor_id", "theme", "addressee_is_inferred", "priority_signal"]
 STATISTIC_FIELDS = ["value", "unit", "comparator", "reference_period", "producer_actor_id"]
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def cohen_kappa(first: list[str], second: list[str]) -> float | None:
@@ -188,33 +187,42 @@ def _table_lines(stats: dict, stats_after: dict) -> list[str]:
 
 def render(root: Path = ROOT) -> tuple[str, list[str]]:
     """The agreement report, and the problems with the adjudication record."""
-    text_of = {row["paragraph_id"]: row["text"] for row in read_csv(root / "data" / "paragraphs.csv")}
-    decisions = read_csv(root / "coding" / "adjudication.csv")
-    sections, disagreements, published_index = [], [], {}
-    for table, id_column, matcher, fields in (
-        ("recommendations", "recommendation_id", match_recommendations, RECOMMENDATION_FIELDS),
-        ("statistics", "statistic_id", match_statistics, STATISTIC_FIELDS),
-    ):
-        published = read_csv(root / "data" / f"{table}.csv")
-        published_index.update({(table, row[id_column]): row for row in published})
-        first = first_coding(table, id_column, published, decisions)
-        second = read_csv(root / "coding" / "second_coder" / f"{table}.csv")
-        pairs = matcher(first, second, text_of)
-        stats, units, found = compare(table, id_column, pairs, second, fields)
-        stats_after, _, _ = compare(table, id_column, matcher(published, second, text_of), second, fields)
-        sections.append((table, stats, stats_after, units, len(first), len(second)))
-        disagreements += found
+    text_of = {row["paragraph_id"]: row["text"] for row in read_dicts(csv_path(root / DATA_DIR, "paragraphs"))}
+    tables = {table: read_dicts(csv_path(root / DATA_DIR, table)) for table in ("recommendations", "statistics")}
+    # Only documents coded twice are compared, each with its own second coding and adjudication.
+    twice = [d for d in discover(root) if (d.coding / SECOND_CODER).is_dir()]
+    sections, count, problems = [], 0, []
+    for document in twice:
+        adjudication = document.coding / ADJUDICATION
+        decisions = read_dicts(adjudication) if adjudication.is_file() else []
+        disagreements, published_index = [], {}
+        for table, id_column, matcher, fields in (
+            ("recommendations", "recommendation_id", match_recommendations, RECOMMENDATION_FIELDS),
+            ("statistics", "statistic_id", match_statistics, STATISTIC_FIELDS),
+        ):
+            published = [row for row in tables[table] if row["document_id"] == document.document_id]
+            published_index.update({(table, row[id_column]): row for row in published})
+            first = first_coding(table, id_column, published, decisions)
+            second = read_dicts(document.coding / SECOND_CODER / f"{table}.csv")
+            pairs = matcher(first, second, text_of)
+            stats, units, found = compare(table, id_column, pairs, second, fields)
+            stats_after, _, _ = compare(table, id_column, matcher(published, second, text_of), second, fields)
+            sections.append((f"{table} ({document.document_id})", stats, stats_after, units, len(first), len(second)))
+            disagreements += found
+        count += len(disagreements)
+        where = document.relative(adjudication, root)
+        problems += [f"{where}: {problem}" for problem in adjudication_problems(disagreements, decisions, published_index)]
     lines = [
         "# Inter-coder agreement",
         "",
         "Recommendations and statistics were coded a second time, independently, from the source",
         "text and the coding rules alone, by a coder who had not seen the first coding. The second",
-        "coder's raw codes are in `coding/second_coder/`. `scripts/agreement.py` pairs the two",
+        "coder's raw codes are in each document's `coding/second_coder/`. `scripts/agreement.py` pairs the two",
         "codings (recommendations by overlapping quotes in the same paragraph, statistics by value in",
         "the same paragraph) and computes, over the paired units, the share of identical codes and",
         "Cohen's kappa between the first coding as it stood before adjudication and the second",
         "coding. Every disagreement, and every unit only one coder found, is decided in",
-        "`coding/adjudication.csv` with its reason; the last column counts agreement of the second",
+        "the document's `coding/adjudication.csv` with its reason; the last column counts agreement of the second",
         "coding with the published, adjudicated data.",
         "",
         "Both coders worked from the same detailed rules (support-level phrase table, addressee and",
@@ -232,22 +240,22 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
         ]
         lines += _table_lines(stats, stats_after)
         lines.append("")
-    lines.append(f"Disagreements adjudicated: {len(disagreements)} (see `coding/adjudication.csv`).")
-    return "\n".join(lines) + "\n", adjudication_problems(disagreements, decisions, published_index)
+    lines.append(f"Disagreements adjudicated: {count} (see each document's `coding/adjudication.csv`).")
+    return "\n".join(lines) + "\n", problems
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true",
-                        help="exit 1 if coding/agreement.md is stale or the adjudication record is incomplete")
+                        help="exit 1 if docs/generated/agreement.md is stale or the adjudication record is incomplete")
     args = parser.parse_args(argv)
     report, problems = render()
     for problem in problems:
-        print(f"coding/adjudication.csv: {problem}", file=sys.stderr)
+        print(problem, file=sys.stderr)
     if args.check:
         stale = not REPORT.exists() or REPORT.read_text(encoding="utf-8") != report
         if stale:
-            print(f"{REPORT.relative_to(ROOT)} is stale: run scripts/agreement.py", file=sys.stderr)
+            print(f"{REPORT.relative_to(ROOT)} is stale: run `make agreement`", file=sys.stderr)
         return 1 if stale or problems else 0
     REPORT.write_text(report, encoding="utf-8", newline="")
     print(f"wrote {REPORT.relative_to(ROOT)}")

@@ -4,19 +4,18 @@ atomic (a failed or refused build leaves the previous database as it was), deter
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
 import sqlite3
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
+from mandate_notes.cast import CastError, cast, failure
+from mandate_notes.csvio import Problem, Table, parse_table, read_bounded
+from mandate_notes.model import field_names, fields, table_file
+from mandate_notes.paths import DEFAULT_DATABASE as DEFAULT_OUTPUT
+from mandate_notes.paths import ROOT
 from schemas.definitions import TABLES
-from mandate_notes.model import fields
 
-DEFAULT_OUTPUT = ROOT / "build" / "mandate_notes.db"
 SQL_TYPES = {"string": "TEXT", "date": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 
 
@@ -69,52 +68,45 @@ def fts_sql(spec: dict) -> list[str]:
     ]
 
 
-def convert(value: str, kind: str, where: str, column: str):
-    """A CSV cell as the SQLite value: '' is NULL; booleans 1/0; numbers as numbers."""
-    if value == "":
-        return None
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "number":
-            return float(value)
-        if kind == "boolean":
-            return {"true": 1, "false": 0}[value]
-    except (ValueError, KeyError):
-        raise BuildError(f"{where}: {column}: type {kind}: {value!r}") from None
-    return value
-
-
-def read_rows(data_dir: Path, spec: dict) -> list[tuple]:
-    path = data_dir / f"{spec['name']}.csv"
+def typed_rows(table: Table, spec: dict) -> list[tuple]:
+    """A table's rows as the database stores them, through the one conversion validation checks
+    (mandate_notes/cast.py), in primary-key order."""
     specs = fields(spec)
+    kinds = [f["type"] for f in specs]
     names = [f["name"] for f in specs]
     rows = []
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise BuildError(f"data/{path.name}:{line}: -: invalid UTF-8: {raw[error.start:error.end]!r}") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header != names:
-            raise BuildError(f"data/{path.name}:1: -: header differs from the schema: {header!r}")
-        for record in reader:
-            where = f"data/{path.name}:{reader.line_num}"
-            if len(record) != len(names):
-                raise BuildError(f"{where}: -: row has {len(record)} fields, header has {len(names)}: {record!r}")
-            rows.append(tuple(convert(v, f["type"], where, f["name"]) for v, f in zip(record, specs)))
-    except csv.Error as error:
-        raise BuildError(f"data/{path.name}:{reader.line_num}: -: malformed CSV: {error}") from None
+    for index, record in enumerate(table.frame.itertuples(index=False, name=None)):
+        try:
+            rows.append(tuple(map(cast, record, kinds)))
+        except CastError as error:
+            column = next(n for n, v, k in zip(names, record, kinds) if failure(v, k) == error.rule)
+            value = record[names.index(column)]
+            raise BuildError(str(Problem(table.file, table.line(index), column, error.rule, value))) from None
     key_positions = [names.index(k) for k in spec["primary_key"]]
     rows.sort(key=lambda row: tuple("" if row[i] is None else str(row[i]) for i in key_positions))
     return rows
 
 
+def read_rows(data_dir: Path, spec: dict) -> list[tuple]:
+    """One table of a data folder, read by the package's one CSV reader and converted; the first
+    problem found, if any, is raised as a BuildError."""
+    problems: list[Problem] = []
+    file = table_file(spec["name"])
+    # Files are named as in the package (data/...), so the folder holding data_dir is the root.
+    raw = read_bounded(data_dir.parent, file, problems)
+    table = None if raw is None else parse_table(spec["name"], file, raw, field_names(spec), 0, problems)
+    if problems or table is None:
+        raise BuildError(str(problems[0]) if problems else f"{file}: cannot be read")
+    return typed_rows(table, spec)
+
+
 def build_database(data_dir: Path, target: Path) -> None:
-    """Write the database to a temporary file beside target and rename it into place when complete."""
+    """Build the database of a data folder (read and converted here; not validated)."""
+    write_database({spec["name"]: read_rows(data_dir, spec) for spec in TABLES}, target)
+
+
+def write_database(rows_of: dict[str, list[tuple]], target: Path) -> None:
+    """Write the tables' typed rows to a temporary file beside target and rename it into place when complete."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
@@ -126,7 +118,7 @@ def build_database(data_dir: Path, target: Path) -> None:
             with connection:
                 for spec in TABLES:
                     connection.execute(create_table_sql(spec))
-                    rows = read_rows(data_dir, spec)
+                    rows = rows_of[spec["name"]]
                     placeholders = ", ".join("?" for _ in fields(spec))
                     connection.executemany(
                         f"INSERT INTO {quote_name(spec['name'])} VALUES ({placeholders})", rows
@@ -152,20 +144,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="package folder holding datapackage.json and data/ (default: this repository)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="database file (default: build/mandate_notes.db)")
     args = parser.parse_args(argv)
-    # Never build from data that fails validation, even when this script is run on its own.
-    from mandate_notes.checks import validate_package
+    # Never build from data that fails validation, even when this script is run on its own; and
+    # build from exactly the tables that were validated, read once, from the same descriptor.
+    from mandate_notes.checks import check_package
 
     try:
-        problems = validate_package(args.root)
+        problems, tables = check_package(args.root)
     except (OSError, ValueError) as error:
-        problems = [f"datapackage.json:0: -: cannot read package: {error}"]
+        problems, tables = [f"datapackage.json:0: -: cannot read package: {error}"], {}
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"build refused, {args.output.name} left as it was: {len(problems)} problem(s) found", file=sys.stderr)
         return 1
     try:
-        build_database(args.root / "data", args.output)
+        write_database({spec["name"]: typed_rows(tables[spec["name"]], spec) for spec in TABLES}, args.output)
     except (BuildError, OSError, sqlite3.Error) as error:
         print(f"build failed, {args.output.name} left as it was: {error}", file=sys.stderr)
         return 1

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -16,263 +12,18 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from mandate_notes.cast import (CALENDAR_RULE, FINITE_RULE, INTEGER_RANGE_RULE, TYPE_PATTERNS, CastError, cast,
+                                failure, is_calendar_date)
+from mandate_notes.csvio import Problem, Table, read_table
+from mandate_notes.paths import SUPERSCRIPT_DIGITS
 from schemas.definitions import CODE_LISTS
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMULA_START = ("=", "+", "-", "@")
-SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 CODE_LIST_NAMES = {spec["name"] for spec in CODE_LISTS}
 SPACE_AFTER_NUL = re.compile("\x00\\s")
 FORMULA_AFTER_NUL = re.compile("\x00[=+\\-@]")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One violation, printed as FILE:LINE: column: rule: value."""
-
-    file: str
-    line: int
-    column: str
-    rule: str
-    value: str
-
-    def __str__(self) -> str:
-        value = self.value if len(self.value) <= 120 else self.value[:117] + "..."
-        return f"{self.file}:{self.line}: {self.column}: {self.rule}: {value!r}"
-
-
-@dataclass
-class Table:
-    """A CSV read as strings, with the file line each record starts on."""
-
-    name: str
-    file: str
-    frame: pd.DataFrame
-    lines: list[int]
-
-    def line(self, index: int) -> int:
-        return self.lines[index] if 0 <= index < len(self.lines) else 0
-
-
-def load_package(root: Path) -> dict:
-    with open(root / "datapackage.json", encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-# ---------------------------------------------------------------- file level
-
-
-def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | None:
-    """Read one resource's CSV as text, reporting encoding, layout and header problems.
-
-    Returns None when the file cannot be read into rows at all.
-    """
-    name = resource["name"]
-    file = resource["path"]
-    path = root / file
-    expected = [field["name"] for field in resource["schema"]["fields"]]
-    if not path.exists():
-        problems.append(Problem(file, 0, "-", "file missing", str(path.name)))
-        return None
-    raw = path.read_bytes()
-    if not raw:
-        problems.append(Problem(file, 1, "-", "empty file (a header row is required)", ""))
-        return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem(file, 1, "-", "byte order mark (UTF-8 without BOM required)", "\ufeff"))
-        raw = raw[3:]
-    if b"\x00" in raw:
-        at = raw.index(b"\x00")
-        line = raw[:at].count(b"\n") + 1
-        column = _column_at(raw[:at].decode("utf-8", errors="replace"), expected)
-        problems.append(Problem(file, line, column, "NUL byte", "\x00"))
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = _column_at(raw[: error.start].decode("utf-8", errors="replace"), expected)
-        bad = raw[error.start : error.end].hex()
-        problems.append(Problem(file, line, column, "invalid UTF-8", f"0x{bad}"))
-        return None
-    if "\r" in text:
-        at = text.index("\r")
-        line = text[:at].count("\n") + 1
-        ending = "\r\n" if text.startswith("\r\n", at) else "\r"
-        problems.append(Problem(file, line, "-", "CR line ending (LF only)", ending))
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.endswith("\n"):
-        problems.append(Problem(file, text.count("\n") + 1, "-", "no newline at end of file", ""))
-    quoting, readable = quote_problems(file, text, expected)
-    problems += quoting
-    if not readable:
-        return None
-    parsed = _one_line_records(text)
-    if parsed is not None:
-        records, lines = parsed
-    else:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        records, lines = [], []
-        start = 1
-        try:
-            for record in reader:
-                records.append(record)
-                lines.append(start)
-                start = reader.line_num + 1
-        except csv.Error as error:
-            line_text = text.split("\n")[start - 1] if start <= text.count("\n") + 1 else ""
-            problems.append(Problem(file, start, "-", f"malformed CSV ({error})", line_text))
-            return None
-    if not records:
-        problems.append(Problem(file, 1, "-", "no header row", ""))
-        return None
-    header, rows = records[0], records[1:]
-    if header != expected:
-        _header_problems(file, header, expected, problems)
-        return None
-    clean_rows = []
-    clean_lines = []
-    # When every row has the header's width (the usual case) no row-by-row pass is needed.
-    ragged = rows if set(map(len, rows)) - {len(expected)} else []
-    if not ragged:
-        clean_rows, clean_lines = rows, lines[1:]
-    for record, line in zip(ragged, lines[1:]):
-        if len(record) != len(expected):
-            # Name the first column without a value, or the first field beyond the header.
-            where = expected[len(record)] if len(record) < len(expected) else f"field {len(expected) + 1}"
-            problems.append(
-                Problem(file, line, where, f"row has {len(record)} fields, header has {len(expected)}",
-                        ",".join(record))
-            )
-            continue
-        clean_rows.append(record)
-        clean_lines.append(line)
-    least = resource.get("minRows", 0)
-    if len(rows) < least:
-        problems.append(Problem(file, len(records) + 1, "-", f"too few rows ({name} must hold at least {least})",
-                                str(len(rows))))
-    frame = pd.DataFrame(clean_rows, columns=expected, dtype=object)
-    return Table(name, file, frame, clean_lines)
-
-
-def _one_line_records(text: str) -> tuple[list[list[str]], list[int]] | None:
-    """The records and their lines when every record is one line; None otherwise (or if malformed).
-
-    Parsing in one call of the C reader is what keeps large files fast; the caller's line-by-line
-    loop, which can place a record spanning lines or a parse error, runs only when this gives up.
-    The reader is given the lines without their LF (a StringIO would hold a second, four-byte-per-
-    character copy of the text): the same records, as long as none spans lines.
-    """
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    try:
-        records = list(csv.reader(lines, strict=True))
-    except csv.Error:
-        return None
-    # Each record takes at least one line, so as many records as lines means one line each.
-    if len(records) != len(lines):
-        return None
-    return records, list(range(1, len(records) + 1))
-
-
-QUOTE_SYNTAX = re.compile(r'[",\n]')
-# A text in which every quote opens a field, is doubled inside one or closes one right before a
-# comma or line end: what quote_problems accepts, matched at C speed. Possessive repeats keep the
-# engine from storing a way back for every field of a large file.
-_FIELD = r'(?:"(?:[^"]++|"")*+"|[^",\n]*+)'
-CLEANLY_QUOTED = re.compile(rf'(?:{_FIELD}(?:,{_FIELD})*+\n)*+')
-
-
-def _column_at(before: str, columns: list[str]) -> str:
-    """The column of the field that the text `before` ends in (header names by position)."""
-    field, in_quotes = 0, False
-    for match in QUOTE_SYNTAX.finditer(before):
-        char = match.group()
-        if char == '"':
-            in_quotes = not in_quotes
-        elif not in_quotes:
-            field = field + 1 if char == "," else 0
-    return columns[field] if field < len(columns) else f"field {field + 1}"
-
-
-def quote_problems(file: str, text: str, columns: list[str]) -> tuple[list[Problem], bool]:
-    """RFC 4180 quoting, which the csv module accepts too loosely: a quote may only open a field,
-    close it right before a comma or line end, or be doubled inside a quoted field.
-
-    Returns the problems and whether the text can still be split into records.
-    """
-    if CLEANLY_QUOTED.fullmatch(text):
-        return [], True
-    problems: list[Problem] = []
-
-    def column(index: int) -> str:
-        return columns[index] if index < len(columns) else f"field {index + 1}"
-
-    def snippet(start: int) -> str:
-        end = text.find("\n", start)
-        return text[start : end if end >= 0 else len(text)]
-
-    line, field, field_start = 1, 0, 0
-    in_quotes, open_at, open_line, open_field = False, 0, 0, 0
-    position = 0
-    while (match := QUOTE_SYNTAX.search(text, position)) is not None:
-        at, char = match.start(), match.group()
-        position = at + 1
-        if char == "\n":
-            line += 1
-            if not in_quotes:
-                field, field_start = 0, at + 1
-        elif char == ",":
-            if not in_quotes:
-                field, field_start = field + 1, at + 1
-        elif in_quotes:
-            if text.startswith('"', at + 1):
-                position = at + 2
-                continue
-            in_quotes = False
-            if text[at + 1 : at + 2] not in ("", ",", "\n"):
-                problems.append(Problem(file, line, column(open_field),
-                                        'unbalanced quote (a quote inside a quoted field must be doubled: "")',
-                                        snippet(open_at) if open_line == line else snippet(at)))
-                return problems, False
-        elif at == field_start:
-            in_quotes, open_at, open_line, open_field = True, at, line, field
-        else:
-            problems.append(Problem(file, line, column(field),
-                                    "quote inside an unquoted field (quote the whole field and double the quote)",
-                                    snippet(field_start).split(",")[0]))
-    if in_quotes:
-        problems.append(Problem(file, open_line, column(open_field),
-                                "unbalanced quote (the quoted field is never closed)", snippet(open_at)))
-        return problems, False
-    return problems, True
-
-
-def _header_problems(file: str, header: list[str], expected: list[str], problems: list[Problem]) -> None:
-    missing = [name for name in expected if name not in header]
-    extra = [name for name in header if name not in expected]
-    # An unknown name where a missing one belongs is a renamed column.
-    renamed = set()
-    for position, (found, wanted) in enumerate(zip(header, expected), start=1):
-        if found in extra and wanted in missing:
-            problems.append(Problem(file, 1, wanted, f"column renamed (expected {wanted} as column {position})", found))
-            missing.remove(wanted)
-            extra.remove(found)
-            renamed.add(position)
-    for name in missing:
-        problems.append(Problem(file, 1, name, "missing column", ",".join(header)))
-    for name in extra:
-        problems.append(Problem(file, 1, name, "unexpected column", name))
-    if not missing and not extra and len(header) == len(expected):
-        for position, (found, wanted) in enumerate(zip(header, expected), start=1):
-            if found != wanted and position not in renamed:
-                problems.append(
-                    Problem(file, 1, found, f"column out of order (expected {wanted} as column {position})", found)
-                )
-    elif not missing and not extra:
-        problems.append(Problem(file, 1, "-", "duplicate column name", ",".join(header)))
 
 
 def cell_problems(table: Table, resource: dict) -> list[Problem]:
@@ -317,15 +68,37 @@ def _clean_cells(values: list[str], text: bool) -> bool:
 # ---------------------------------------------------------------- pandera
 
 
-def _is_calendar_date(value: str) -> bool:
-    """True for a partial ISO date whose full form (if any) exists in the calendar."""
-    if len(value) != 10:
-        return True
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+def _typed(series: pd.Series, kind: str) -> pd.Series:
+    """The cells as the build stores them (numbers as numbers, so 01 and 1 are one value); a cell
+    with no typed value is kept as its text (its own check reports it)."""
+    if kind not in ("integer", "number"):
+        return series
+
+    def value(cell: str):
+        try:
+            return cast(cell, kind)
+        except CastError:
+            return cell
+
+    return series.map(value)
+
+
+def _suspects(series: pd.Series, kind: str) -> pd.Series:
+    """Cells that may break a rule beyond their type's lexical form: shorter integers are in range
+    and numbers without an exponent are finite, so only the others need the full conversion."""
+    if kind == "integer":
+        return series.str.len() >= 19
+    if kind == "number":
+        return series.str.contains("e", case=False, regex=False) | (series.str.len() > 308)
+    return series != ""
+
+
+def _keeps_rule(series: pd.Series, kind: str, rule: str) -> pd.Series:
+    verdict = pd.Series(True, index=series.index)
+    suspects = series[_suspects(series, kind)]
+    if len(suspects):
+        verdict[suspects.index] = [failure(value, kind) != rule for value in suspects.tolist()]
+    return verdict
 
 
 def _numeric(series: pd.Series) -> pd.Series:
@@ -358,31 +131,24 @@ def column_schema(field: dict) -> pa.Column:
 
     if required:
         checks.append(pa.Check(present, name="required value missing"))
-    type_patterns = {
-        "integer": r"-?\d+",
-        "number": r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?",
-        "boolean": r"true|false",
-        "date": r"\d{4}-\d{2}-\d{2}",
-    }
-    if kind in type_patterns:
-        pattern = re.compile(type_patterns[kind])
+    if kind in TYPE_PATTERNS:
+        # The lexical form at C speed, then what mandate_notes/cast.py refuses beyond it.
+        pattern = TYPE_PATTERNS[kind]
         checks.append(
             pa.Check(lambda s, p=pattern: (s == "") | _fullmatch(s, p), name=f"type {kind}")
         )
-    if kind == "date":
-        checks.append(
-            pa.Check(lambda s: (s == "") | s.map(_is_calendar_date), name="impossible date (not in the calendar)")
-        )
+        beyond = {"integer": INTEGER_RANGE_RULE, "number": FINITE_RULE, "date": CALENDAR_RULE}.get(kind)
+        if beyond:
+            checks.append(pa.Check(lambda s, k=kind, r=beyond: _keeps_rule(s, k, r), name=beyond))
     if "pattern" in constraints:
-        pattern = re.compile(constraints["pattern"])
+        pattern = re.compile(constraints["pattern"], re.ASCII)
         checks.append(
             pa.Check(lambda s, p=pattern: (s == "") | _fullmatch(s, p),
                      name=f"pattern {constraints['pattern']}")
         )
         if "(0[1-9]|1[0-2])" in constraints["pattern"]:
             checks.append(
-                pa.Check(lambda s: (s == "") | s.map(_is_calendar_date),
-                         name="impossible date (not in the calendar)")
+                pa.Check(lambda s: (s == "") | s.map(is_calendar_date), name=CALENDAR_RULE)
             )
     if "enum" in constraints:
         allowed = set(constraints["enum"])
@@ -395,7 +161,8 @@ def column_schema(field: dict) -> pa.Column:
         checks.append(pa.Check(lambda s, m=high: ~(_numeric(s) > m), name=f"maximum {high}"))
     if constraints.get("unique"):
         checks.append(
-            pa.Check(lambda s: (s == "") | ~s.duplicated(keep=False), name="duplicate value (must be unique)")
+            pa.Check(lambda s, k=kind: (s == "") | ~_typed(s, k).duplicated(keep=False),
+                     name="duplicate value (must be unique)")
         )
     # Cells are strings read from the CSV, never null: pandera's null scans (per column and per
     # check) could find nothing and cost a pass over every cell each, so they are switched off.
@@ -409,10 +176,13 @@ def dataframe_schema(resource: dict) -> pa.DataFrameSchema:
     schema = resource["schema"]
     key = schema.get("primaryKey", [])
     checks = []
+    kinds = {field["name"]: field["type"] for field in schema["fields"]}
     if len(key) > 1:
         checks.append(
             pa.Check(
-                lambda frame, k=tuple(key): ~frame.duplicated(subset=list(k), keep=False),
+                # Compared as typed values, as the database's key compares them.
+                lambda frame, k=tuple(key): ~pd.DataFrame(
+                    {column: _typed(frame[column], kinds[column]) for column in k}).duplicated(keep=False),
                 name=f"duplicate primary key ({', '.join(key)})",
                 ignore_na=False,  # as for columns: no cell is null
             )
@@ -640,7 +410,7 @@ def recommendation_problems(tables: dict[str, Table]) -> list[Problem]:
 
 
 def _descriptor_lines(root: Path) -> dict[tuple[str, str], int]:
-    """Line of each resource's "bytes" and "hash" in datapackage.json, found after its "path"."""
+    """Line of each resource's "path", "bytes" and "hash" in datapackage.json, by (path, key)."""
     lines: dict[tuple[str, str], int] = {}
     path = ""
     text = (root / "datapackage.json").read_text(encoding="utf-8")
@@ -651,32 +421,72 @@ def _descriptor_lines(root: Path) -> dict[tuple[str, str], int]:
         key, value = found.groups()
         if key == "path":
             path = value
-        elif path and (path, key) not in lines:
+        if path and (path, key) not in lines:
             lines[(path, key)] = number
     return lines
 
 
 def resource_file_problems(root: Path, package: dict) -> list[Problem]:
-    """datapackage.json's bytes and hash match each CSV."""
+    """A descriptor that states a CSV's bytes and hash (a released package does) matches the CSV.
+
+    The repository's own datapackage.json states neither: they change with every edit of a row, so
+    the release adds them (mandate_notes/release.py).
+    """
     from mandate_notes.model import file_facts
 
     problems = []
     where = _descriptor_lines(root)
     for resource in package["resources"]:
         path = root / resource["path"]
-        if not path.exists():
+        if not ({"bytes", "hash"} & resource.keys()) or not path.is_file() or path.is_symlink():
             continue
-        size, digest = file_facts(path)
-        if resource.get("hash") != f"sha256:{digest}":
+        facts = file_facts(path.read_bytes())
+        if "hash" in resource and resource["hash"] != facts["hash"]:
             problems.append(Problem("datapackage.json", where.get((resource["path"], "hash"), 0),
                                     f"resources[{resource['name']}].hash",
-                                    f"does not match {resource['path']} (run `make generate`)",
-                                    resource.get("hash", "")))
-        if resource.get("bytes") != size:
+                                    f"does not match {resource['path']}", str(resource["hash"])))
+        if "bytes" in resource and resource["bytes"] != facts["bytes"]:
             problems.append(Problem("datapackage.json", where.get((resource["path"], "bytes"), 0),
                                     f"resources[{resource['name']}].bytes",
-                                    f"does not match {resource['path']} ({size})", str(resource.get("bytes"))))
+                                    f"does not match {resource['path']} ({facts['bytes']})", str(resource["bytes"])))
     return problems
+
+
+def descriptor_problems(root: Path, package: dict) -> list[Problem]:
+    """datapackage.json describes exactly the tables of the model: same names, paths and schemas.
+
+    Validation reads what the descriptor says and the build stores what validation read, so a
+    descriptor that drops a table, a rule or points a path elsewhere must stop both.
+    """
+    from mandate_notes.model import table_file, table_schema
+    from schemas.definitions import TABLES
+
+    problems = []
+    where = _descriptor_lines(root)
+    described = {resource.get("name"): resource for resource in package.get("resources", [])}
+    rerun = "datapackage.json is made from schemas/definitions.py: run `make generate`"
+    for spec in TABLES:
+        name = spec["name"]
+        resource = described.pop(name, None)
+        if resource is None:
+            problems.append(Problem("datapackage.json", 0, f"resources[{name}]", f"missing ({rerun})", name))
+            continue
+        line = where.get((resource.get("path", ""), "path"), 0)
+        if resource.get("path") != table_file(name):
+            problems.append(Problem("datapackage.json", line, f"resources[{name}].path",
+                                    f"not {table_file(name)} ({rerun})", str(resource.get("path"))))
+        if resource.get("schema") != table_schema(spec):
+            problems.append(Problem("datapackage.json", line, f"resources[{name}].schema",
+                                    f"differs from the table model ({rerun})", name))
+    for name in described:
+        problems.append(Problem("datapackage.json", 0, f"resources[{name}]", f"not a table of the model ({rerun})",
+                                str(name)))
+    return problems
+
+
+def load_package(root: Path) -> dict:
+    with open(root / "datapackage.json", encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def table_problems(root: Path, resource: dict, tables: dict[str, Table]) -> list[Problem]:
@@ -703,11 +513,17 @@ def cross_table_problems(package: dict, tables: dict[str, Table]) -> list[Proble
 
 def validate_package(root: Path = ROOT) -> list[Problem]:
     """Every problem in the package at root, sorted by file and line."""
+    return check_package(root)[0]
+
+
+def check_package(root: Path = ROOT) -> tuple[list[Problem], dict[str, Table]]:
+    """Every problem in the package at root, sorted by file and line, and the tables as read."""
     package = load_package(root)
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
+    problems += descriptor_problems(root, package)
     for resource in package["resources"]:
         problems += table_problems(root, resource, tables)
     problems += cross_table_problems(package, tables)
     problems += resource_file_problems(root, package)
-    return sorted(set(problems))
+    return sorted(set(problems)), tables

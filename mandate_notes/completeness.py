@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from mandate_notes.csvio import read_dicts
+from mandate_notes.documents import coding_rows
+from mandate_notes.model import csv_path
+from mandate_notes.paths import DATA_DIR, ROOT, SUPERSCRIPT_DIGITS
+
 CODED_KINDS = ("body", "bullet", "footnote")
 
 NUMBER_WORDS = (
@@ -39,12 +42,7 @@ CUE_RE = re.compile(
     r"\bneeds? to\b|\bneed for\b|requir",
     re.IGNORECASE,
 )
-SENTENCE_END_RE = re.compile(r"([.!?][”\"’'⁰¹²³⁴⁵⁶⁷⁸⁹]*)\s+(?=[A-Z“\"])")
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+SENTENCE_END_RE = re.compile(rf"([.!?][”\"’'{SUPERSCRIPT_DIGITS}]*)\s+(?=[A-Z“\"])")
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ class Miss:
 
 
 def coded_paragraphs(root: Path = ROOT) -> list[dict]:
-    return [row for row in read_csv(root / "data" / "paragraphs.csv") if row["kind"] in CODED_KINDS]
+    return [row for row in read_dicts(csv_path(root / DATA_DIR, "paragraphs")) if row["kind"] in CODED_KINDS]
 
 
 def _blank(text: str, phrases: list[str]) -> str:
@@ -73,9 +71,9 @@ def uncovered_numbers(root: Path = ROOT) -> list[Miss]:
     A footnote's own leading number is its marker, not a number of the text.
     """
     covering: dict[str, list[str]] = {}
-    for row in read_csv(root / "data" / "statistics.csv"):
+    for row in read_dicts(csv_path(root / DATA_DIR, "statistics")):
         covering.setdefault(row["paragraph_id"], []).append(row["value_as_written"])
-    for row in read_csv(root / "coding" / "number_exclusions.csv"):
+    for row in coding_rows(root, "number_exclusions.csv"):
         covering.setdefault(row["paragraph_id"], []).append(row["number_as_written"])
     misses = []
     for paragraph in coded_paragraphs(root):
@@ -104,9 +102,9 @@ def name_candidates(text: str) -> list[str]:
 
 def uncovered_names(root: Path = ROOT) -> list[Miss]:
     """Capitalised names in coded paragraphs that are neither an actor alias, a cited title nor excluded."""
-    known = [row["alias"] for row in read_csv(root / "data" / "actor_aliases.csv")]
-    known += [row["name"] for row in read_csv(root / "coding" / "name_exclusions.csv")]
-    for work in read_csv(root / "data" / "works.csv"):
+    known = [row["alias"] for row in read_dicts(csv_path(root / DATA_DIR, "actor_aliases"))]
+    known += [row["name"] for row in coding_rows(root, "name_exclusions.csv")]
+    for work in read_dicts(csv_path(root / DATA_DIR, "works")):
         known += [work["title"], work["container_title"]]
     misses = []
     for paragraph in coded_paragraphs(root):
@@ -131,12 +129,12 @@ def uncoded_cues(root: Path = ROOT) -> list[Miss]:
     opening bullets without a recommendation."""
     quotes: dict[str, list[str]] = {}
     bullets_coded = set()
-    for row in read_csv(root / "data" / "recommendations.csv"):
+    for row in read_dicts(csv_path(root / DATA_DIR, "recommendations")):
         quotes.setdefault(row["paragraph_id"], []).append(row["quote"])
         if row["is_opening_bullet"] == "true":
             bullets_coded.add(row["paragraph_id"])
     excluded: dict[str, list[str]] = {}
-    for row in read_csv(root / "coding" / "recommendation_cue_exclusions.csv"):
+    for row in coding_rows(root, "recommendation_cue_exclusions.csv"):
         excluded.setdefault(row["paragraph_id"], []).append(row["sentence_start"])
     misses = []
     for paragraph in coded_paragraphs(root):
@@ -164,16 +162,16 @@ def uncoded_cues(root: Path = ROOT) -> list[Miss]:
 
 def stale_exclusions(root: Path = ROOT) -> list[Miss]:
     """Exclusions must each point at text that is really there and give a reason."""
-    text_of = {row["paragraph_id"]: row["text"] for row in read_csv(root / "data" / "paragraphs.csv")}
+    text_of = {row["paragraph_id"]: row["text"] for row in read_dicts(csv_path(root / DATA_DIR, "paragraphs"))}
     all_text = "\n".join(text_of.values())
     misses = []
-    for row in read_csv(root / "coding" / "number_exclusions.csv"):
+    for row in coding_rows(root, "number_exclusions.csv"):
         if row["number_as_written"] not in text_of.get(row["paragraph_id"], "") or not row["reason"]:
             misses.append(Miss(row["paragraph_id"], f"number exclusion {row['number_as_written']!r}"))
-    for row in read_csv(root / "coding" / "name_exclusions.csv"):
+    for row in coding_rows(root, "name_exclusions.csv"):
         if row["name"] not in all_text or not row["reason"]:
             misses.append(Miss("-", f"name exclusion {row['name']!r}"))
-    for row in read_csv(root / "coding" / "recommendation_cue_exclusions.csv"):
+    for row in coding_rows(root, "recommendation_cue_exclusions.csv"):
         text = text_of.get(row["paragraph_id"], "")
         if not row["sentence_start"] or row["sentence_start"] not in text or not row["reason"]:
             misses.append(Miss(row["paragraph_id"], f"cue exclusion {row['sentence_start']!r}"))

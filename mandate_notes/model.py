@@ -6,10 +6,23 @@ import hashlib
 import tomllib
 from pathlib import Path
 
-from schemas.definitions import PACKAGE, TABLES, resolve_field
+from mandate_notes.documents import keywords, package_sources
+from mandate_notes.paths import DATA_DIR, GENERATED, ROOT
+from schemas.definitions import PACKAGE, TABLES, resolve_field, table
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+DATA = ROOT / DATA_DIR
+
+
+def table_file(name: str) -> str:
+    """A table's CSV relative to the package root: data/NAME.csv, or data/generated/NAME.csv for a
+    table a command makes."""
+    folder = f"{DATA_DIR}/{GENERATED}" if table(name).get("generated") else DATA_DIR
+    return f"{folder}/{name}.csv"
+
+
+def csv_path(data_dir: Path, name: str) -> Path:
+    """A table's CSV inside a data folder (the package's data/ or a copy of it)."""
+    return data_dir / table_file(name).removeprefix(f"{DATA_DIR}/")
 
 
 def version() -> str:
@@ -56,28 +69,30 @@ def table_schema(spec: dict) -> dict:
     return schema
 
 
-def file_facts(path: Path) -> tuple[int, str]:
-    content = path.read_bytes()
-    return len(content), hashlib.sha256(content).hexdigest()
+def package_keywords(root: Path = ROOT) -> list[str]:
+    """The series' keywords, then each document's own."""
+    return PACKAGE["keywords"] + [word for word in keywords(root) if word not in PACKAGE["keywords"]]
 
 
-def descriptor(data_dir: Path = DATA) -> dict:
-    """The full datapackage.json content, with each CSV's current size and hash."""
+def file_facts(content: bytes) -> dict:
+    """The "bytes" and "hash" of a file, added to each resource at release time only: in the
+    repository they would change with every edit of a row."""
+    return {"bytes": len(content), "hash": f"sha256:{hashlib.sha256(content).hexdigest()}"}
+
+
+def descriptor(root: Path = ROOT) -> dict:
+    """The full datapackage.json content, made from the table model and the document folders."""
     resources = []
     for spec in TABLES:
-        path = data_dir / f"{spec['name']}.csv"
-        size, digest = file_facts(path) if path.exists() else (0, "")
         resource = {
             "name": spec["name"],
-            "path": f"data/{spec['name']}.csv",
+            "path": table_file(spec["name"]),
             "title": spec["title"],
             "description": spec["description"],
             "profile": "tabular-data-resource",
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "bytes": size,
-            "hash": f"sha256:{digest}",
         }
         # Not part of the Frictionless standard (which ignores it); schemas/checks.py enforces it.
         if spec.get("min_rows"):
@@ -85,9 +100,13 @@ def descriptor(data_dir: Path = DATA) -> dict:
         resource["schema"] = table_schema(spec)
         resources.append(resource)
     meta = {key: value for key, value in PACKAGE.items() if key != "code_license"}
+    meta["keywords"] = package_keywords(root)
+    meta = {**meta, "sources": package_sources(root)}
+    contributors = meta.pop("contributors")
     return {
         "profile": "tabular-data-package",
         **meta,
+        "contributors": contributors,
         "version": version(),
         "resources": resources,
     }

@@ -1,4 +1,5 @@
-"""Split a meeting note's plain text into data/paragraphs.csv, re-joining page-broken paragraphs."""
+"""Make the tables of the document folders: data/generated/documents.csv from each document.toml, and
+data/generated/paragraphs.csv by splitting each source text into paragraphs (page-broken ones re-joined)."""
 
 from __future__ import annotations
 
@@ -10,41 +11,23 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ROOT / "sources"
-OUTPUT = ROOT / "data" / "paragraphs.csv"
-
-# Source file name -> document id. A new note is a new line here (and a row in documents.csv).
-DOCUMENT_SOURCES = {
-    "ipi-2023-minusma": "ipi-2023-minusma-meeting-note.txt",
-}
-
-COLUMNS = [
-    "paragraph_id",
-    "document_id",
-    "sequence",
-    "section",
-    "kind",
-    "footnote_number",
-    "footnote_markers",
-    "first_line",
-    "last_line",
-    "text",
-]
+from mandate_notes.documents import discover, documents_rows
+from mandate_notes.model import csv_path, field_names
+from mandate_notes.paths import DATA_DIR, ROOT, SUPERSCRIPT_DIGITS
+from schemas.definitions import table
 
 BULLET_MARKER = "- "
-SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 TO_ASCII = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 MARKER_RE = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 SUPERSCRIPT_FOOTNOTE_RE = re.compile(f"^([{SUPERSCRIPT_DIGITS}]+) ")
 PLAIN_FOOTNOTE_RE = re.compile(r"^(\d{1,3}) (?=\S)")
 # A paragraph that ends without one of these was cut by a page break.
 SENTENCE_END = (".", "?", "!", ":", ";", "”", '"', "’", "'", ")")
-# The publishers' self-descriptions and addresses that close every note in the series.
-BACK_MATTER_RE = re.compile(r"^The \*\*INTERNATIONAL PEACE INSTITUTE\*\*")
-# The first block of at least this many words is the note's opening paragraph; blocks before it
-# are the cover.
+# Splitter defaults, which a document.toml may override in its [splitter] table. The first block
+# of at least opening_min_words words is the note's opening paragraph (blocks before it are the
+# cover); the block matching back_matter (the publishers' self-descriptions) ends the body.
 OPENING_MIN_WORDS = 40
+BACK_MATTER = r"^The \*\*INTERNATIONAL PEACE INSTITUTE\*\*"
 HEADING_MAX_WORDS = 12
 
 
@@ -109,7 +92,8 @@ def is_heading(block: Block) -> bool:
     )
 
 
-def split_paragraphs(text: str, document_id: str) -> list[dict]:
+def split_paragraphs(text: str, document_id: str, opening_min_words: int = OPENING_MIN_WORDS,
+                     back_matter: str = BACK_MATTER) -> list[dict]:
     """Return the paragraphs of one note in reading order.
 
     >>> body = "A body paragraph that a page break cuts off in the middle of its last"
@@ -118,16 +102,17 @@ def split_paragraphs(text: str, document_id: str) -> list[dict]:
     [('heading', 'Intro', ''), ('body', 'last sentence.²', '2'), ('footnote', '¹ A note.', '')]
     """
     blocks = read_blocks(text)
+    back_matter_re = re.compile(back_matter)
     rows: list[dict] = []
     section = ""
-    stage = "cover" if any(len(b.text.split()) >= OPENING_MIN_WORDS for b in blocks) else "body"
+    stage = "cover" if any(len(b.text.split()) >= opening_min_words for b in blocks) else "body"
     next_footnote = 1
     open_paragraph: dict | None = None  # a body paragraph cut by a page break
     for block in blocks:
         block_text = block.text
-        if stage == "cover" and len(block_text.split()) >= OPENING_MIN_WORDS:
+        if stage == "cover" and len(block_text.split()) >= opening_min_words:
             stage = "body"
-        if stage == "body" and BACK_MATTER_RE.match(block_text):
+        if stage == "body" and back_matter_re.match(block_text):
             stage = "back"
         number = footnote_number(block, next_footnote) if stage == "body" else None
         if number is not None:
@@ -187,40 +172,53 @@ def _markers(row: dict) -> str:
     return ";".join(m.translate(TO_ASCII) for m in MARKER_RE.findall(text))
 
 
-def render(rows: list[dict]) -> str:
+def render(name: str, rows: list[dict]) -> str:
+    """One generated table as CSV, its columns in the table model's order."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=field_names(table(name)), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "footnote_number": row["footnote_number"] or ""})
+        writer.writerow({key: "" if value is None else value for key, value in row.items()})
     return buffer.getvalue()
 
 
-def build_all() -> str:
+def paragraph_rows(root: Path = ROOT) -> list[dict]:
     rows: list[dict] = []
-    for document_id, file_name in DOCUMENT_SOURCES.items():
-        text = (SOURCES / file_name).read_text(encoding="utf-8")
-        rows.extend(split_paragraphs(text, document_id))
-    return render(rows)
+    for document in discover(root):
+        text = document.source.read_text(encoding="utf-8")
+        rows.extend(split_paragraphs(text, document.document_id, **document.splitter))
+    return rows
+
+
+def outputs(root: Path = ROOT) -> dict[Path, str]:
+    """Each generated table's file and content."""
+    data = root / DATA_DIR
+    return {
+        csv_path(data, "documents"): render("documents", documents_rows(root)),
+        csv_path(data, "paragraphs"): render("paragraphs", paragraph_rows(root)),
+    }
+
+
+def stale(root: Path = ROOT) -> list[Path]:
+    """The generated tables that differ from what the document folders give."""
+    return [path for path, content in outputs(root).items()
+            if not path.is_file() or path.read_bytes() != content.encode("utf-8")]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 1 if data/paragraphs.csv differs from what the sources give, without writing",
-    )
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 if a generated table differs from what the sources give, without writing")
     args = parser.parse_args(argv)
-    content = build_all()
     if args.check:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-        if current != content:
-            print(f"{OUTPUT.relative_to(ROOT)} is stale: run scripts/make_paragraphs.py", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(content, encoding="utf-8", newline="")
-    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+        found = stale()
+        for path in found:
+            print(f"{path.relative_to(ROOT)} is stale: run `make paragraphs`", file=sys.stderr)
+        return 1 if found else 0
+    for path, content in outputs().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8", newline="")
+        print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 

@@ -18,6 +18,7 @@ import json
 import os
 import sqlite3
 import sys
+import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
@@ -25,12 +26,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from mandate_notes.build import BuildError, build_database
+from mandate_notes.cast import cast
+from mandate_notes.csvio import Problem, parse_table, read_bounded
+from mandate_notes.model import file_facts
+from mandate_notes.paths import CODEBOOK, DATA_DIR, DATABASE_FILE
 from mandate_notes.history import HistoryError, VersionHistory, git, is_repository, version_of
 from mandate_notes.versions import ChangelogError, released
 
 NAME = "mandate-notes"
 # What a version number stands for: a change to any of these needs a new version.
-RELEASED_PATHS = ["data", "datapackage.json", "docs/codebook.md", "CITATION.cff", "LICENSE"]
+RELEASED_PATHS = ["data", "datapackage.json", "docs/generated/codebook.md", "CITATION.cff", "LICENSE"]
 STATA_STRING_LIMIT = 2045  # bytes; longer text goes into a strL
 STATA_LABEL_LIMIT = 80  # characters of a variable or data label
 
@@ -86,27 +91,20 @@ def preflight(root: Path) -> tuple[str, str]:
 
 
 def read_resource(root: Path, resource: dict) -> tuple[list[str], list[list[str]]]:
-    with open(root / resource["path"], encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle, strict=True))
-    return rows[0], rows[1:]
-
-
-def typed(value: str, kind: str):
-    """A CSV cell as a JSON value: '' is null; integers, numbers and booleans as such; the rest text."""
-    if value == "":
-        return None
-    if kind == "integer":
-        return int(value)
-    if kind == "number":
-        return float(value)
-    if kind == "boolean":
-        return value == "true"
-    return value
+    """A table's header and rows, read by the package's one CSV reader."""
+    problems: list[Problem] = []
+    raw = read_bounded(root, resource["path"], problems)
+    expected = [field["name"] for field in resource["schema"]["fields"]]
+    table = None if raw is None else parse_table(resource["name"], resource["path"], raw, expected, 0, problems)
+    if problems or table is None:
+        raise BuildError(str(problems[0]) if problems else f"{resource['path']}: cannot be read")
+    return expected, table.frame.values.tolist()
 
 
 def to_json(resource: dict, header: list[str], rows: list[list[str]]) -> bytes:
+    """Each row as a JSON object, cells through the conversion the build uses ('' is null)."""
     kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
-    records = [{name: typed(value, kinds[name]) for name, value in zip(header, row)} for row in rows]
+    records = [{name: cast(value, kinds[name]) for name, value in zip(header, row)} for row in rows]
     return (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -127,7 +125,7 @@ def to_stata(resource: dict, header: list[str], rows: list[list[str]], stamp: dt
             raise ValueError(f"{resource['path']}:1: {name}: Stata names are at most 32 characters")
         values = [row[position] for row in rows]
         if kind in ("integer", "number", "boolean"):
-            numbers = [typed(value, kind) for value in values]
+            numbers = [cast(value, kind) for value in values]
             columns[name] = pd.array(numbers, dtype={"integer": "Int64", "number": "Float64", "boolean": "Int8"}[kind])
         elif kind == "date":
             columns[name] = pd.to_datetime(pd.Series(values, dtype=object).replace("", None), format="%Y-%m-%d")
@@ -151,13 +149,34 @@ def to_stata(resource: dict, header: list[str], rows: list[list[str]], stamp: dt
     return buffer.getvalue()
 
 
+def released_descriptor(root: Path, package: dict) -> bytes:
+    """The package's datapackage.json with each table's "bytes" and "hash", which only a release
+    states: in the repository they would change with every edit of a row."""
+    resources = []
+    for resource in package["resources"]:
+        facts = file_facts((root / resource["path"]).read_bytes())
+        at = list(resource).index("encoding") + 1
+        items = list(resource.items())
+        resources.append(dict(items[:at] + list(facts.items()) + items[at:]))
+    return (json.dumps({**package, "resources": resources}, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def committed_tree(root: Path, target: Path) -> Path:
+    """The files of HEAD, from git itself (`git archive`), never the working files: a change hidden
+    from `git status` (assume-unchanged, skip-worktree) cannot reach a release."""
+    archive = git(root, "archive", "--format=tar", "HEAD").stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
 def members(root: Path, released_on: str) -> dict[str, bytes]:
     """Every file of the archive by its path inside it (without the top folder), SHA256SUMS last."""
     package = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     stamp = dt.datetime.fromisoformat(released_on)
     files: dict[str, bytes] = {
-        "datapackage.json": (root / "datapackage.json").read_bytes(),
-        "codebook.md": (root / "docs" / "codebook.md").read_bytes(),
+        "datapackage.json": released_descriptor(root, package),
+        "codebook.md": (root / CODEBOOK.relative_to(ROOT)).read_bytes(),
         "CITATION.cff": (root / "CITATION.cff").read_bytes(),
         "LICENSE": (root / "LICENSE").read_bytes(),
     }
@@ -167,9 +186,9 @@ def members(root: Path, released_on: str) -> dict[str, bytes]:
         files[f"json/{resource['name']}.json"] = to_json(resource, header, rows)
         files[f"stata/{resource['name']}.dta"] = to_stata(resource, header, rows, stamp)
     with tempfile.TemporaryDirectory() as scratch:
-        database = Path(scratch) / "mandate_notes.db"
-        build_database(root / "data", database)
-        files["mandate_notes.db"] = database.read_bytes()
+        database = Path(scratch) / DATABASE_FILE
+        build_database(root / DATA_DIR, database)
+        files[DATABASE_FILE] = database.read_bytes()
     sums = "".join(f"{hashlib.sha256(files[path]).hexdigest()}  {path}\n" for path in sorted(files))
     files["SHA256SUMS"] = sums.encode("ascii")
     return files
@@ -197,7 +216,9 @@ def release(root: Path, dist: Path) -> Path:
     version, released_on = preflight(root)
     folder = f"{NAME}-{version}"
     target = dist / f"{folder}.zip"
-    write_zip(members(root, released_on), target, folder, released_on)
+    with tempfile.TemporaryDirectory() as scratch:
+        files = members(committed_tree(root, Path(scratch)), released_on)
+    write_zip(files, target, folder, released_on)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     target.with_name(target.name + ".sha256").write_text(f"{digest}  {target.name}\n", encoding="ascii")
     return target

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ISO_PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+ISO_PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 PACKAGE = {
@@ -22,8 +22,6 @@ PACKAGE = {
         "peace operations",
         "Security Council",
         "mandates",
-        "MINUSMA",
-        "Mali",
     ],
     "licenses": [
         {
@@ -33,21 +31,8 @@ PACKAGE = {
         }
     ],
     "code_license": "MIT",
-    "sources": [
-        {
-            "title": (
-                "Prioritization and Sequencing of Security Council Mandates: The Case of MINUSMA "
-                "(International Peace Institute, Stimson Center and Security Council Report, "
-                "May 2023)"
-            ),
-            "path": "sources/ipi-2023-minusma-meeting-note.txt",
-            "sha256": "1c80a036eaa6159e5c7f1ee8b5a97dd0d7e707554589ecfda4b67d92fd8e303f",
-            "copyright": (
-                "Text of the International Peace Institute, the Stimson Center and Security "
-                "Council Report; kept here only so that quotations can be verified."
-            ),
-        }
-    ],
+    # "sources" (each archived text, its hash and copyright) and the documents' own keywords are
+    # added from sources/*/document.toml by mandate_notes/model.py.
     "contributors": [{"title": "mandate-notes contributors", "role": "author"}],
 }
 
@@ -135,13 +120,21 @@ CONTENT_TABLES = [
     {
         "name": "documents",
         "title": "Source notes",
-        "description": "One row per meeting note coded in the dataset.",
+        "description": (
+            "One row per meeting note coded in the dataset, made by scripts/make_paragraphs.py from "
+            "sources/<document_id>/document.toml. Never edited by hand."
+        ),
+        # Made by a command, kept in data/generated/ and checked for drift by the gate.
+        "generated": True,
         "fields": [
             {**SHARED_FIELDS["document_id"], "name": "document_id",
              "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
             {"name": "title", "type": "string", "description": "Title as printed on the note.",
              "constraints": {"required": True}},
             {"name": "series", "type": "string", "description": "Series the note belongs to.",
+             "constraints": {"required": True}},
+            {"name": "publishers", "type": "string",
+             "description": "Publishers of the note, as printed on it, separated by '; '.",
              "constraints": {"required": True}},
             {"name": "mission_actor_id", "type": "string",
              "description": "The peace operation whose mandate the workshop discussed (actors.actor_id).",
@@ -153,7 +146,10 @@ CONTENT_TABLES = [
              "constraints": {"required": True}},
             {"name": "publication_month", "type": "string",
              "description": "Month of publication printed on the note (YYYY-MM).",
-             "constraints": {"required": True, "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}},
+             "constraints": {"required": True, "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}},
+            {"name": "url", "type": "string",
+             "description": "Where the publishers published the note.",
+             "constraints": {"required": True, "pattern": r"^https://\S+$"}},
             {"name": "expected_renewal", "type": "string",
              "description": "When the note says the Council is expected to renew the mandate (ISO 8601, as precise as the note).",
              "constraints": {"pattern": ISO_PARTIAL_DATE}},
@@ -161,7 +157,7 @@ CONTENT_TABLES = [
              "description": "The rule under which the discussion was held, as the note states it.",
              "constraints": {"required": True}},
             {"name": "source_file", "type": "string",
-             "description": "File under sources/ holding the note's text.",
+             "description": "File under sources/ holding the note's text (its document folder and name).",
              "constraints": {"required": True, "unique": True}},
             {"name": "source_sha256", "type": "string",
              "description": "SHA-256 of the source file; a test checks it.",
@@ -204,6 +200,7 @@ CONTENT_TABLES = [
             "reading order, made by scripts/make_paragraphs.py from the source text; paragraphs "
             "cut by a page break are re-joined. Never edited by hand."
         ),
+        "generated": True,
         "fields": [
             {"name": "paragraph_id", "type": "string",
              "description": "Document id plus reading-order number, e.g. ipi-2023-minusma-p007.",
@@ -220,7 +217,7 @@ CONTENT_TABLES = [
              "constraints": {"minimum": 1}},
             {"name": "footnote_markers", "type": "string",
              "description": "Footnote numbers marked in the text, in order, joined by ';'.",
-             "constraints": {"pattern": r"^\d+(;\d+)*$"}},
+             "constraints": {"pattern": r"^[0-9]+(;[0-9]+)*$"}},
             {"name": "first_line", "type": "integer", "description": "First line of the source file the paragraph occupies.",
              "constraints": {"required": True, "minimum": 1}},
             {"name": "last_line", "type": "integer",
@@ -558,7 +555,7 @@ CONTENT_TABLES = [
             {"name": "replaced_by", "type": "string", "description": "Id that replaces it; empty if none.",
              "constraints": {"pattern": ID_PATTERN}},
             {"name": "retired_in_version", "type": "string", "description": "Dataset version that first lacks the id.",
-             "constraints": {"required": True, "pattern": r"^\d+\.\d+\.\d+$"}},
+             "constraints": {"required": True, "pattern": r"^[0-9]+\.[0-9]+\.[0-9]+$"}},
             {"name": "reason", "type": "string", "description": "Why it was retired.", "constraints": {"required": True}},
         ],
         "primary_key": ["retired_id"],

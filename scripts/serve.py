@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATABASE = ROOT / "build" / "mandate_notes.db"
 INSPECT = ROOT / "build" / "inspect.json"
 SERVER = ROOT / "server"
-METADATA = SERVER / "metadata.json"
+METADATA = SERVER / "generated" / "metadata.json"
 
 # Read-only and bounded: every query stops after one second; a page holds at most 1,000 rows.
 SETTINGS = {

@@ -62,7 +62,9 @@ def free_port():
 def _rows(data: Path, name: str) -> list[dict]:
     import csv
 
-    with open(data / f"{name}.csv", encoding="utf-8", newline="") as handle:
+    from mandate_notes.model import csv_path
+
+    with open(csv_path(data, name), encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -74,7 +76,9 @@ def _append(data: Path, name: str, rows: list[dict]) -> None:
 
     key = table(name)["primary_key"]
     taken = {tuple(row[k] for k in key) for row in _rows(data, name)}
-    path = data / f"{name}.csv"
+    from mandate_notes.model import csv_path
+
+    path = csv_path(data, name)
     with open(path, encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
     with open(path, "a", encoding="utf-8", newline="") as handle:

@@ -21,6 +21,7 @@ from mandate_notes.citation import citation_text, row_citation
 from schemas.definitions import PACKAGE, TABLES, table
 from mandate_notes.model import field_names
 from mandate_notes.queries import coded_tables, searchable_tables
+from mandate_notes.model import csv_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -121,7 +122,7 @@ def assert_only_local_requests(driver, base: str) -> None:
 
 
 def csv_rows(name: str) -> list[dict]:
-    with open(ROOT / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+    with open(csv_path(ROOT / "data", name), encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

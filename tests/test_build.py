@@ -8,6 +8,7 @@ import pytest
 
 from schemas.definitions import TABLES
 from mandate_notes.build import BuildError, build_database
+from mandate_notes.model import csv_path
 
 
 def sha256(path):
@@ -44,7 +45,7 @@ def test_full_text_search_finds_paragraph_text(built_database):
 def test_row_counts_equal_the_csvs(root, built_database):
     connection = sqlite3.connect(built_database)
     for spec in TABLES:
-        with open(root / "data" / f"{spec['name']}.csv", encoding="utf-8") as handle:
+        with open(csv_path(root / "data", spec['name']), encoding="utf-8") as handle:
             import csv
 
             expected = sum(1 for _ in csv.reader(handle)) - 1
@@ -57,7 +58,7 @@ def test_a_failed_build_leaves_the_last_good_database_untouched(root, tmp_path):
     target = tmp_path / "out.db"
     build_database(data, target)
     before = sha256(target)
-    path = data / "support_levels.csv"
+    path = csv_path(data, "support_levels")
     path.write_text(path.read_text(encoding="utf-8").replace(",2,", ",two,"), encoding="utf-8")
     with pytest.raises(BuildError, match=r"data/support_levels.csv:3: rank: type integer: 'two'"):
         build_database(data, target)

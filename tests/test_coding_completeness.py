@@ -4,10 +4,11 @@ import csv
 
 from mandate_notes import completeness
 from mandate_notes.checks import anchor_problems, citation_problems, read_table, load_package
+from mandate_notes.model import csv_path
 
 
 def rows(root, name):
-    with open(root / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+    with open(csv_path(root / "data", name), encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

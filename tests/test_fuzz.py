@@ -27,6 +27,7 @@ from mandate_notes.checks import (
 )
 from schemas.definitions import table as table_spec
 from mandate_notes.build import BuildError, read_rows
+from mandate_notes.model import csv_path, table_file
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = load_package(ROOT)
@@ -74,7 +75,7 @@ def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
 def contents(name: str, values: list[str]) -> st.SearchStrategy[bytes]:
     """Random bytes; a well-formed CSV of the right header with real and hostile cells; the real file
     with a few bytes replaced."""
-    real = (ROOT / "data" / f"{name}.csv").read_bytes()
+    real = (csv_path(ROOT / "data", name)).read_bytes()
     header = [field["name"] for field in RESOURCES[name]["schema"]["fields"]]
     cell = st.one_of(st.sampled_from(values), st.text(alphabet=HOSTILE, max_size=12), st.just(""))
     row = st.lists(cell, min_size=len(header) - 1, max_size=len(header) + 1)
@@ -100,11 +101,11 @@ def check_structured(problems: list) -> None:
 def test_any_bytes_in_a_data_file_give_problems_or_success(data, real_tables, values, scratch):
     if data is None:
         # The real file, unchanged, must pass: the harness itself adds no problem.
-        name, content = "paragraphs", (ROOT / "data" / "paragraphs.csv").read_bytes()
+        name, content = "paragraphs", (csv_path(ROOT / "data", "paragraphs")).read_bytes()
     else:
         name = data.draw(st.sampled_from(sorted(RESOURCES)), label="table")
         content = data.draw(contents(name, values), label="content")
-    path = scratch / "data" / f"{name}.csv"
+    path = csv_path(scratch / "data", name)
     path.write_bytes(content)
     try:
         tables = {key: value for key, value in real_tables.items() if key != name}
@@ -114,9 +115,12 @@ def test_any_bytes_in_a_data_file_give_problems_or_success(data, real_tables, va
         check_structured(problems)
         if data is None:
             assert problems == []
+        # What validation passes, the build stores (one reader, one conversion); what it refuses,
+        # the build refuses naming the file.
         try:
             read_rows(scratch / "data", table_spec(name))
         except BuildError as error:
-            assert str(error).startswith(f"data/{name}.csv:")
+            assert problems, f"valid, yet the build refused it: {error}"
+            assert str(error).startswith(f"{table_file(name)}:")
     finally:
-        shutil.copy(ROOT / "data" / f"{name}.csv", path)
+        shutil.copy(csv_path(ROOT / "data", name), path)

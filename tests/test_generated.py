@@ -1,6 +1,8 @@
 """Files derived from schemas/definitions.py are current: datapackage.json, Datasette metadata, codebook."""
 
 from mandate_notes import generate
+from mandate_notes.model import table_file
+from mandate_notes.paths import SERVER_METADATA
 
 
 def test_no_derived_file_is_stale(root):
@@ -11,7 +13,7 @@ def test_no_derived_file_is_stale(root):
 def test_a_stale_file_is_detected(root, monkeypatch):
     real = generate.render_metadata
     monkeypatch.setattr(generate, "render_metadata", lambda: real().replace("Recommendations", "Recs"))
-    assert root / "server" / "metadata.json" in generate.stale_files()
+    assert SERVER_METADATA in generate.stale_files()
 
 
 def test_every_csv_in_data_is_a_resource_and_every_resource_has_a_csv(root):
@@ -19,6 +21,6 @@ def test_every_csv_in_data_is_a_resource_and_every_resource_has_a_csv(root):
 
     package = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     resources = {resource["path"] for resource in package["resources"]}
-    files = {f"data/{path.name}" for path in (root / "data").glob("*.csv")}
+    files = {path.relative_to(root).as_posix() for path in (root / "data").rglob("*.csv")}
     assert resources == files
-    assert all(resource["name"] == resource["path"][5:-4] for resource in package["resources"])
+    assert all(resource["path"] == table_file(resource["name"]) for resource in package["resources"])

@@ -16,6 +16,7 @@ import pytest
 
 from mandate_notes.build import build_database
 from scripts.serve import SETTINGS, running_server
+from mandate_notes.model import csv_path
 
 DB = "mandate_notes"
 PROBE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
@@ -32,7 +33,7 @@ def server(tmp_path_factory, root, free_port):
     """The real data with PROBE appended to the text of the first body paragraph, built and served."""
     folder = tmp_path_factory.mktemp("hostile")
     data = shutil.copytree(root / "data", folder / "data")
-    path = data / "paragraphs.csv"
+    path = csv_path(data, "paragraphs")
     with open(path, encoding="utf-8", newline="") as handle:
         header, *rows = list(csv.reader(handle))
     row = next(row for row in rows if row[header.index("kind")] == "body")

@@ -1,39 +1,52 @@
-"""data/paragraphs.csv is what the splitter makes of the source: lossless, joined, footnotes counted."""
+"""data/generated/paragraphs.csv is what the splitter makes of each source: lossless, joined, footnotes counted."""
 
-import csv
 import re
 
+import pytest
+
 from mandate_notes import paragraphs as make_paragraphs
+from mandate_notes.csvio import read_dicts
+from mandate_notes.documents import discover
+from mandate_notes.model import csv_path
+from mandate_notes.paths import ROOT
 
-SOURCE = "ipi-2023-minusma-meeting-note.txt"
-# (first_line, last_line) of every paragraph a page break cut in two, in the source file.
-KNOWN_JOINS = {(25, 33), (51, 59), (65, 67), (71, 79), (85, 87), (91, 97), (103, 105), (113, 123)}
-
-
-def load_rows(root):
-    with open(root / "data" / "paragraphs.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+DOCUMENTS = discover(ROOT)
 
 
-def test_paragraphs_csv_is_what_the_script_produces(root):
-    assert (root / "data" / "paragraphs.csv").read_text(encoding="utf-8") == make_paragraphs.build_all()
+def load_rows(root, document):
+    rows = read_dicts(csv_path(root / "data", "paragraphs"))
+    return [row for row in rows if row["document_id"] == document.document_id]
 
 
-def test_every_non_whitespace_character_lands_in_exactly_one_paragraph(root):
-    source = (root / "sources" / SOURCE).read_text(encoding="utf-8")
+def test_every_document_folder_is_found():
+    assert DOCUMENTS, "sources/ holds no document folder"
+    assert [d.document_id for d in DOCUMENTS] == sorted(p.parent.name for p in (ROOT / "sources").glob("*/document.toml"))
+
+
+def test_generated_tables_are_what_the_script_produces(root):
+    assert make_paragraphs.stale(root) == []
+
+
+@pytest.fixture(params=DOCUMENTS, ids=lambda d: d.document_id)
+def document(request):
+    return request.param
+
+
+def test_every_non_whitespace_character_lands_in_exactly_one_paragraph(root, document):
+    source = document.source.read_text(encoding="utf-8")
     rebuilt = "".join(
         (make_paragraphs.BULLET_MARKER if row["kind"] == "bullet" else "") + row["text"]
-        for row in sorted(load_rows(root), key=lambda r: (int(r["first_line"]), int(r["sequence"])))
+        for row in sorted(load_rows(root, document), key=lambda r: (int(r["first_line"]), int(r["sequence"])))
     )
     squeeze = lambda text: re.sub(r"\s+", "", text)  # noqa: E731
     assert sorted(squeeze(rebuilt)) == sorted(squeeze(source))
     assert len(squeeze(rebuilt)) == len(squeeze(source))
 
 
-def test_paragraph_texts_in_source_order_reproduce_the_source(root):
+def test_paragraph_texts_in_source_order_reproduce_the_source(root, document):
     """Stronger than a character count: the texts, cut at the joins, follow the source's order."""
-    source = (root / "sources" / SOURCE).read_text(encoding="utf-8").split("\n")
-    for row in load_rows(root):
+    source = document.source.read_text(encoding="utf-8").split("\n")
+    for row in load_rows(root, document):
         first, last = int(row["first_line"]), int(row["last_line"])
         head, tail = source[first - 1].strip(), source[last - 1].strip()
         if row["kind"] == "bullet":
@@ -43,34 +56,36 @@ def test_paragraph_texts_in_source_order_reproduce_the_source(root):
         assert row["text"].endswith(tail), row["paragraph_id"]
 
 
-def test_page_broken_paragraphs_are_rejoined(root):
-    joined = {
-        (int(r["first_line"]), int(r["last_line"]))
-        for r in load_rows(root)
-        if r["kind"] == "body" and r["first_line"] != r["last_line"]
-    }
-    assert joined == KNOWN_JOINS
+def test_footnotes_are_numbered_in_order_from_one(root, document):
+    numbers = [int(r["footnote_number"]) for r in load_rows(root, document) if r["kind"] == "footnote"]
+    assert numbers == list(range(1, len(numbers) + 1))
 
 
-def test_the_note_has_sixteen_footnotes_numbered_in_order(root):
-    numbers = [int(r["footnote_number"]) for r in load_rows(root) if r["kind"] == "footnote"]
-    assert numbers == list(range(1, 17))
-
-
-def test_every_footnote_marker_in_the_body_has_its_footnote_and_vice_versa(root):
-    rows = load_rows(root)
+def test_every_footnote_marker_in_the_body_has_its_footnote_and_vice_versa(root, document):
+    rows = load_rows(root, document)
     markers = [m for r in rows if r["footnote_markers"] for m in r["footnote_markers"].split(";")]
     footnotes = [r["footnote_number"] for r in rows if r["kind"] == "footnote"]
     assert sorted(markers, key=int) == footnotes
 
 
-def test_kinds_and_sections(root):
-    rows = load_rows(root)
-    kinds = {}
-    for row in rows:
-        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
-    assert kinds["bullet"] == 7
-    assert kinds["footnote"] == 16
+def test_boilerplate_stands_in_no_section(root, document):
+    assert all(r["section"] == "" for r in load_rows(root, document) if r["kind"] == "boilerplate")
+
+
+def test_the_split_matches_what_was_counted_in_the_publication(root, document):
+    """document.toml's [expected], where a reader counted joins, footnotes, bullets and headings."""
+    expected = document.meta.get("expected")
+    if expected is None:
+        pytest.skip(f"{document.document_id}: no [expected] counts in document.toml")
+    rows = load_rows(root, document)
+    joined = {
+        (int(r["first_line"]), int(r["last_line"]))
+        for r in rows
+        if r["kind"] == "body" and r["first_line"] != r["last_line"]
+    }
+    assert joined == {tuple(pair) for pair in expected["joined_paragraphs"]}
+    kinds = {kind: sum(r["kind"] == kind for r in rows) for kind in ("bullet", "footnote")}
+    assert kinds == {"bullet": expected["bullets"], "footnote": expected["footnotes"]}
     headings = [r["text"] for r in rows if r["kind"] == "heading"]
-    assert headings[0] == "Introduction" and headings[-1] == "Conclusion" and len(headings) == 7
-    assert all(r["section"] == "" for r in rows if r["kind"] == "boilerplate")
+    assert len(headings) == expected["headings"]
+    assert (headings[0], headings[-1]) == (expected["first_heading"], expected["last_heading"])

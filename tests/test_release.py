@@ -21,6 +21,7 @@ import pytest
 from mandate_notes.versions import parse_version, released
 from mandate_notes.history import version_of
 from tests.gitrepo import GIT_ENV, commit_all, git, init, script_env
+from mandate_notes.model import csv_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,6 +111,19 @@ def test_the_archive_holds_every_table_in_every_format_with_fixed_timestamps(arc
     assert {info.date_time for info in infos} == {tuple(int(x) for x in released_on.split("-")) + (0, 0, 0)}
 
 
+def test_the_released_descriptor_is_the_repositorys_plus_each_files_bytes_and_hash(archive):
+    files = members(archive["runs"][0]["bytes"])
+    folder = f"mandate-notes-{archive['version']}/"
+    released = json.loads(files[folder + "datapackage.json"])
+    committed = json.loads((archive["repo"] / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in released["resources"]:
+        content = files[folder + resource["path"]]
+        assert resource.pop("bytes") == len(content), resource["name"]
+        assert resource.pop("hash") == f"sha256:{hashlib.sha256(content).hexdigest()}", resource["name"]
+    assert released == committed
+    assert all("hash" not in resource for resource in committed["resources"])
+
+
 def test_sha256sums_lists_and_verifies_every_other_file(archive):
     files = members(archive["runs"][0]["bytes"])
     folder = f"mandate-notes-{archive['version']}/"
@@ -120,9 +134,9 @@ def test_sha256sums_lists_and_verifies_every_other_file(archive):
     assert set(listed) == {name.removeprefix(folder) for name in files} - {"SHA256SUMS"}
     for path, digest in listed.items():
         assert hashlib.sha256(files[folder + path]).hexdigest() == digest, path
-    for name in ("datapackage.json", "CITATION.cff", "LICENSE"):
+    for name in ("CITATION.cff", "LICENSE"):
         assert files[folder + name] == (archive["repo"] / name).read_bytes()
-    assert files[folder + "codebook.md"] == (archive["repo"] / "docs" / "codebook.md").read_bytes()
+    assert files[folder + "codebook.md"] == (archive["repo"] / "docs" / "generated" / "codebook.md").read_bytes()
 
 
 def csv_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
@@ -171,13 +185,13 @@ def test_the_readme_pandas_example_loads_the_archive(archive, tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
     exec(example.replace("X.Y.Z", archive["version"]), namespace)
-    header, rows = csv_rows((archive["repo"] / "data" / "recommendations.csv").read_bytes())
+    header, rows = csv_rows((csv_path(archive["repo"] / "data", "recommendations")).read_bytes())
     assert list(namespace["recommendations"].columns) == header
     assert namespace["recommendations"].values.tolist() == rows
 
 
 def test_release_refuses_a_dirty_tree(clone):
-    (clone / "data" / "themes.csv").write_text("code,label,definition\n", encoding="utf-8")
+    (csv_path(clone / "data", "themes")).write_text("code,label,definition\n", encoding="utf-8")
     result = run_release(clone)
     assert result.returncode == 1
     assert "working tree is dirty" in result.stderr and "data/themes.csv" in result.stderr

@@ -5,6 +5,7 @@ import csv
 import pytest
 
 from schemas.definitions import TABLES
+from mandate_notes.model import csv_path
 
 DB = "mandate_notes"
 
@@ -12,7 +13,7 @@ DB = "mandate_notes"
 
 
 def csv_count(root, name):
-    with open(root / "data" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+    with open(csv_path(root / "data", name), encoding="utf-8", newline="") as handle:
         return sum(1 for _ in csv.reader(handle)) - 1
 
 

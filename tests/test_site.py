@@ -16,7 +16,7 @@ from markupsafe import escape
 
 from mandate_notes.citation import citation_text, row_citation
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, PACKAGE, TABLES, table
-from mandate_notes.model import version
+from mandate_notes.model import csv_path, version
 from mandate_notes.queries import coded_tables, queries, searchable_tables
 
 DB = "mandate_notes"
@@ -69,7 +69,7 @@ def parse(text):
 
 
 def csv_rows(data, name):
-    with open(data / f"{name}.csv", encoding="utf-8", newline="") as handle:
+    with open(csv_path(data, name), encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -13,6 +13,7 @@ def run_validate(root):
 
 
 from pathlib import Path
+from mandate_notes.model import csv_path
 
 ROOT_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "validate.py"
 
@@ -28,7 +29,7 @@ def test_frictionless_agrees_that_the_package_is_valid(root):
 
 
 def test_a_corrupted_row_is_named_by_file_line_column_rule_and_value(package_copy):
-    path = package_copy / "data" / "support_levels.csv"
+    path = csv_path(package_copy / "data", "support_levels")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[2] = lines[2].replace(",2,", ",two,")
     path.write_text("".join(lines), encoding="utf-8")
@@ -38,7 +39,7 @@ def test_a_corrupted_row_is_named_by_file_line_column_rule_and_value(package_cop
 
 
 def test_a_quote_missing_from_its_paragraph_is_reported(package_copy):
-    path = package_copy / "data" / "document_actors.csv"
+    path = csv_path(package_copy / "data", "document_actors")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("the German Federal Foreign Office", "the German Foreign Office", 1), encoding="utf-8")
     problems = [str(p) for p in validate_package(package_copy)]

@@ -14,6 +14,7 @@ import yaml
 
 from mandate_notes import citation
 from mandate_notes.model import version
+from mandate_notes.paths import CODEBOOK, SERVER_METADATA
 from mandate_notes.versions import parse_version, release_date, released
 from mandate_notes import generate
 
@@ -78,11 +79,11 @@ def test_every_generated_file_carries_the_pyproject_version(root):
     assert str(cff["version"]) == current
     assert json.loads((root / ".zenodo.json").read_text(encoding="utf-8"))["version"] == current
     assert json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"] == current
-    metadata = json.loads((root / "server" / "metadata.json").read_text(encoding="utf-8"))
+    metadata = json.loads(SERVER_METADATA.read_text(encoding="utf-8"))
     assert metadata["version"] == current
     assert f"(Version {current})" in metadata["citation"]["text"]
     assert f"version = {{{current}}}" in metadata["citation"]["bibtex"]
-    assert f"Dataset version {current}." in (root / "docs" / "codebook.md").read_text(encoding="utf-8")
+    assert f"Dataset version {current}." in CODEBOOK.read_text(encoding="utf-8")
     block = readme_block(root)
     assert f"**{current}**" in block and citation.citation_text() in block and citation.citation_bibtex() in block
     # No other version number may hide in the citation texts.
@@ -106,7 +107,7 @@ def test_a_version_change_makes_every_versioned_file_stale(root, monkeypatch):
     monkeypatch.setattr(generate, "version", lambda: "98.7.6")
     monkeypatch.setattr(citation, "version", lambda: "98.7.6")
     stale = {path.relative_to(root).as_posix() for path in generate.stale_files()}
-    assert {"CITATION.cff", ".zenodo.json", "README.md", "server/metadata.json", "docs/codebook.md"} <= stale
+    assert {"CITATION.cff", ".zenodo.json", "README.md", "server/generated/metadata.json", "docs/generated/codebook.md"} <= stale
 
 
 def test_readme_without_citation_markers_is_an_error(monkeypatch, tmp_path):

@@ -1,0 +1,323 @@
+"""The one strict CSV reader: every command reads a table through it, with the same rules and bounds.
+
+A file must be a regular file inside the package (not a link, a device or a folder), at most
+MAX_FILE_BYTES long, UTF-8 without BOM or NUL, LF line endings, RFC 4180 quoting, the header the
+table model expects, every row as wide as the header, and no cell longer than MAX_CELL_CHARS.
+Every breach is a Problem naming file, line, column, rule and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+# Bounds on what is read, so a hostile file cannot take the machine's memory (stated in README).
+MAX_FILE_BYTES = 2 * 1024**3
+MAX_CELL_CHARS = 128 * 1024
+# The csv module's own limit is set above ours, so that a long cell gets our message, not its own.
+csv.field_size_limit(MAX_FILE_BYTES)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One violation, printed as FILE:LINE: column: rule: value."""
+
+    file: str
+    line: int
+    column: str
+    rule: str
+    value: str
+
+    def __str__(self) -> str:
+        value = self.value if len(self.value) <= 120 else self.value[:117] + "..."
+        return f"{self.file}:{self.line}: {self.column}: {self.rule}: {value!r}"
+
+
+@dataclass
+class Table:
+    """A CSV read as strings, with the file line each record starts on."""
+
+    name: str
+    file: str
+    frame: pd.DataFrame
+    lines: list[int]
+
+    def line(self, index: int) -> int:
+        return self.lines[index] if 0 <= index < len(self.lines) else 0
+
+
+def read_dicts(path: Path) -> list[dict]:
+    """The rows of a CSV that the gate has already checked (a data table) or that is a coder's
+    working file (exclusion lists, second coding), as dicts by column."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# ---------------------------------------------------------------- file level
+
+
+def read_bounded(root: Path, file: str, problems: list[Problem]) -> bytes | None:
+    """The bytes of root/file if it is a regular file inside root and within MAX_FILE_BYTES.
+
+    The file is never followed out of the package nor read past the limit: a link to /dev/zero
+    or to a file elsewhere is refused before a byte of it is read.
+    """
+    path = root / file
+    if not path.exists() and not path.is_symlink():
+        problems.append(Problem(file, 0, "-", "file missing", path.name))
+        return None
+    if path.is_symlink():
+        problems.append(Problem(file, 0, "-", "not a regular file (a symbolic link; data files must be real files)",
+                                path.name))
+        return None
+    inside = root.resolve()
+    if inside not in path.resolve().parents:
+        problems.append(Problem(file, 0, "-", "outside the package folder", path.name))
+        return None
+    if not path.is_file():
+        problems.append(Problem(file, 0, "-", "not a regular file", path.name))
+        return None
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        problems.append(Problem(file, 0, "-", f"file larger than the limit of {MAX_FILE_BYTES} bytes", str(size)))
+        return None
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(Problem(file, 0, "-", f"file larger than the limit of {MAX_FILE_BYTES} bytes", str(len(raw))))
+        return None
+    return raw
+
+
+def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | None:
+    """Read one resource's CSV as text, reporting file, encoding, layout and header problems.
+
+    Returns None when the file cannot be read into rows at all.
+    """
+    raw = read_bounded(root, resource["path"], problems)
+    if raw is None:
+        return None
+    expected = [field["name"] for field in resource["schema"]["fields"]]
+    return parse_table(resource["name"], resource["path"], raw, expected, resource.get("minRows", 0), problems)
+
+
+def parse_table(name: str, file: str, raw: bytes, expected: list[str], least: int,
+                problems: list[Problem]) -> Table | None:
+    """The rows of a CSV given as bytes (from a file, or from git for an earlier version)."""
+    if not raw:
+        problems.append(Problem(file, 1, "-", "empty file (a header row is required)", ""))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(file, 1, "-", "byte order mark (UTF-8 without BOM required)", "\ufeff"))
+        raw = raw[3:]
+    if b"\x00" in raw:
+        at = raw.index(b"\x00")
+        line = raw[:at].count(b"\n") + 1
+        column = _column_at(raw[:at].decode("utf-8", errors="replace"), expected)
+        problems.append(Problem(file, line, column, "NUL byte", "\x00"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = _column_at(raw[: error.start].decode("utf-8", errors="replace"), expected)
+        bad = raw[error.start : error.end].hex()
+        problems.append(Problem(file, line, column, "invalid UTF-8", f"0x{bad}"))
+        return None
+    if "\r" in text:
+        at = text.index("\r")
+        line = text[:at].count("\n") + 1
+        ending = "\r\n" if text.startswith("\r\n", at) else "\r"
+        problems.append(Problem(file, line, "-", "CR line ending (LF only)", ending))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):
+        problems.append(Problem(file, text.count("\n") + 1, "-", "no newline at end of file", ""))
+    quoting, readable = quote_problems(file, text, expected)
+    problems += quoting
+    if not readable:
+        return None
+    parsed = _one_line_records(text)
+    if parsed is not None:
+        records, lines = parsed
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        records, lines = [], []
+        start = 1
+        try:
+            for record in reader:
+                records.append(record)
+                lines.append(start)
+                start = reader.line_num + 1
+        except csv.Error as error:
+            line_text = text.split("\n")[start - 1] if start <= text.count("\n") + 1 else ""
+            problems.append(Problem(file, start, "-", f"malformed CSV ({error})", line_text))
+            return None
+    if not records:
+        problems.append(Problem(file, 1, "-", "no header row", ""))
+        return None
+    header, rows = records[0], records[1:]
+    if header != expected:
+        _header_problems(file, header, expected, problems)
+        return None
+    clean_rows = []
+    clean_lines = []
+    # When every row has the header's width (the usual case) no row-by-row pass is needed.
+    ragged = rows if set(map(len, rows)) - {len(expected)} else []
+    if not ragged:
+        clean_rows, clean_lines = rows, lines[1:]
+    for record, line in zip(ragged, lines[1:]):
+        if len(record) != len(expected):
+            # Name the first column without a value, or the first field beyond the header.
+            where = expected[len(record)] if len(record) < len(expected) else f"field {len(expected) + 1}"
+            problems.append(
+                Problem(file, line, where, f"row has {len(record)} fields, header has {len(expected)}",
+                        ",".join(record))
+            )
+            continue
+        clean_rows.append(record)
+        clean_lines.append(line)
+    _long_cells(file, expected, clean_rows, clean_lines, problems)
+    if len(rows) < least:
+        problems.append(Problem(file, len(records) + 1, "-", f"too few rows ({name} must hold at least {least})",
+                                str(len(rows))))
+    frame = pd.DataFrame(clean_rows, columns=expected, dtype=object)
+    return Table(name, file, frame, clean_lines)
+
+
+def _long_cells(file: str, columns: list[str], rows: list[list[str]], lines: list[int],
+                problems: list[Problem]) -> None:
+    """Cells beyond MAX_CELL_CHARS, each named with the limit (the value is cut in the message)."""
+    if sum(map(len, map("".join, rows))) <= MAX_CELL_CHARS:
+        return  # no cell can be longer than all the cells together
+    for record, line in zip(rows, lines):
+        for column, value in zip(columns, record):
+            if len(value) > MAX_CELL_CHARS:
+                problems.append(Problem(file, line, column,
+                                        f"cell longer than the limit of {MAX_CELL_CHARS} characters ({len(value)})",
+                                        value[:40]))
+
+
+def _one_line_records(text: str) -> tuple[list[list[str]], list[int]] | None:
+    """The records and their lines when every record is one line; None otherwise (or if malformed).
+
+    Parsing in one call of the C reader is what keeps large files fast; the caller's line-by-line
+    loop, which can place a record spanning lines or a parse error, runs only when this gives up.
+    The reader is given the lines without their LF (a StringIO would hold a second, four-byte-per-
+    character copy of the text): the same records, as long as none spans lines.
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    try:
+        records = list(csv.reader(lines, strict=True))
+    except csv.Error:
+        return None
+    # Each record takes at least one line, so as many records as lines means one line each.
+    if len(records) != len(lines):
+        return None
+    return records, list(range(1, len(records) + 1))
+
+
+QUOTE_SYNTAX = re.compile(r'[",\n]')
+# A text in which every quote opens a field, is doubled inside one or closes one right before a
+# comma or line end: what quote_problems accepts, matched at C speed. Possessive repeats keep the
+# engine from storing a way back for every field of a large file.
+_FIELD = r'(?:"(?:[^"]++|"")*+"|[^",\n]*+)'
+CLEANLY_QUOTED = re.compile(rf'(?:{_FIELD}(?:,{_FIELD})*+\n)*+')
+
+
+def _column_at(before: str, columns: list[str]) -> str:
+    """The column of the field that the text `before` ends in (header names by position)."""
+    field, in_quotes = 0, False
+    for match in QUOTE_SYNTAX.finditer(before):
+        char = match.group()
+        if char == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes:
+            field = field + 1 if char == "," else 0
+    return columns[field] if field < len(columns) else f"field {field + 1}"
+
+
+def quote_problems(file: str, text: str, columns: list[str]) -> tuple[list[Problem], bool]:
+    """RFC 4180 quoting, which the csv module accepts too loosely: a quote may only open a field,
+    close it right before a comma or line end, or be doubled inside a quoted field.
+
+    Returns the problems and whether the text can still be split into records.
+    """
+    if CLEANLY_QUOTED.fullmatch(text):
+        return [], True
+    problems: list[Problem] = []
+
+    def column(index: int) -> str:
+        return columns[index] if index < len(columns) else f"field {index + 1}"
+
+    def snippet(start: int) -> str:
+        end = text.find("\n", start)
+        return text[start : end if end >= 0 else len(text)]
+
+    line, field, field_start = 1, 0, 0
+    in_quotes, open_at, open_line, open_field = False, 0, 0, 0
+    position = 0
+    while (match := QUOTE_SYNTAX.search(text, position)) is not None:
+        at, char = match.start(), match.group()
+        position = at + 1
+        if char == "\n":
+            line += 1
+            if not in_quotes:
+                field, field_start = 0, at + 1
+        elif char == ",":
+            if not in_quotes:
+                field, field_start = field + 1, at + 1
+        elif in_quotes:
+            if text.startswith('"', at + 1):
+                position = at + 2
+                continue
+            in_quotes = False
+            if text[at + 1 : at + 2] not in ("", ",", "\n"):
+                problems.append(Problem(file, line, column(open_field),
+                                        'unbalanced quote (a quote inside a quoted field must be doubled: "")',
+                                        snippet(open_at) if open_line == line else snippet(at)))
+                return problems, False
+        elif at == field_start:
+            in_quotes, open_at, open_line, open_field = True, at, line, field
+        else:
+            problems.append(Problem(file, line, column(field),
+                                    "quote inside an unquoted field (quote the whole field and double the quote)",
+                                    snippet(field_start).split(",")[0]))
+    if in_quotes:
+        problems.append(Problem(file, open_line, column(open_field),
+                                "unbalanced quote (the quoted field is never closed)", snippet(open_at)))
+        return problems, False
+    return problems, True
+
+
+def _header_problems(file: str, header: list[str], expected: list[str], problems: list[Problem]) -> None:
+    missing = [name for name in expected if name not in header]
+    extra = [name for name in header if name not in expected]
+    # An unknown name where a missing one belongs is a renamed column.
+    renamed = set()
+    for position, (found, wanted) in enumerate(zip(header, expected), start=1):
+        if found in extra and wanted in missing:
+            problems.append(Problem(file, 1, wanted, f"column renamed (expected {wanted} as column {position})", found))
+            missing.remove(wanted)
+            extra.remove(found)
+            renamed.add(position)
+    for name in missing:
+        problems.append(Problem(file, 1, name, "missing column", ",".join(header)))
+    for name in extra:
+        problems.append(Problem(file, 1, name, "unexpected column", name))
+    if not missing and not extra and len(header) == len(expected):
+        for position, (found, wanted) in enumerate(zip(header, expected), start=1):
+            if found != wanted and position not in renamed:
+                problems.append(
+                    Problem(file, 1, found, f"column out of order (expected {wanted} as column {position})", found)
+                )
+    elif not missing and not extra:
+        problems.append(Problem(file, 1, "-", "duplicate column name", ",".join(header)))
+
+
