@@ -48,9 +48,8 @@ generate: setup
 agreement: setup
 	$(PY) scripts/agreement.py
 
+# The one gate: data problems first, then sources, generated files, coverage and adjudication.
 validate: setup
-	$(PY) scripts/make_paragraphs.py --check
-	$(PY) scripts/generate.py --check
 	$(PY) scripts/validate.py --frictionless
 
 validate-cff: setup-cff

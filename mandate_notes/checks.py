@@ -239,7 +239,7 @@ def foreign_key_problems(tables: dict[str, Table], resource: dict) -> list[Probl
         # Set arithmetic first: the row-by-row pass runs only when some value is unknown.
         unknown = set(values.tolist()) - set(target.frame[target_column].tolist()) - {""}
         if target_name in CODE_LIST_NAMES:
-            rule = f"not in code list {target_name} (see docs/codebook.md)"
+            rule = f"not in code list {target_name} (see docs/generated/codebook.md)"
         else:
             rule = f"foreign key: no {target_name}.{target_column} with this value"
         for index, value in zip(values.index, values.tolist()) if unknown else ():

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mandate_notes.csvio import read_dicts
-from mandate_notes.documents import coding_rows
-from mandate_notes.model import csv_path
+from mandate_notes.csvio import Problem, read_dicts
+from mandate_notes.documents import coding_rows, discover
+from mandate_notes.model import csv_path, table_file
 from mandate_notes.paths import DATA_DIR, ROOT, SUPERSCRIPT_DIGITS
 
 CODED_KINDS = ("body", "bullet", "footnote")
@@ -47,15 +47,27 @@ SENTENCE_END_RE = re.compile(rf"([.!?][”\"’'{SUPERSCRIPT_DIGITS}]*)\s+(?=[A-
 
 @dataclass(frozen=True)
 class Miss:
+    """Something in a source the coding neither covers nor excludes; or an exclusion or a row
+    (file, line) that covers nothing."""
+
     paragraph_id: str
     what: str
+    file: str = ""
+    line: int = 0
 
     def __str__(self) -> str:
         return f"{self.paragraph_id}: {self.what}"
 
 
+UNCOVERED = "not coded (code it, or list it with a reason in the document's coding/ exclusions)"
+STALE = "exclusion that points at no text of its paragraph, or gives no reason"
+
+
 def coded_paragraphs(root: Path = ROOT) -> list[dict]:
-    return [row for row in read_dicts(csv_path(root / DATA_DIR, "paragraphs")) if row["kind"] in CODED_KINDS]
+    """The paragraphs coding must cover, of the documents that have a folder under sources/."""
+    documents = {document.document_id for document in discover(root)}
+    return [row for row in read_dicts(csv_path(root / DATA_DIR, "paragraphs"))
+            if row["kind"] in CODED_KINDS and row["document_id"] in documents]
 
 
 def _blank(text: str, phrases: list[str]) -> str:
@@ -167,12 +179,59 @@ def stale_exclusions(root: Path = ROOT) -> list[Miss]:
     misses = []
     for row in coding_rows(root, "number_exclusions.csv"):
         if row["number_as_written"] not in text_of.get(row["paragraph_id"], "") or not row["reason"]:
-            misses.append(Miss(row["paragraph_id"], f"number exclusion {row['number_as_written']!r}"))
+            misses.append(Miss(row["paragraph_id"], f"number exclusion {row['number_as_written']!r}",
+                               row["_file"], row["_line"]))
     for row in coding_rows(root, "name_exclusions.csv"):
         if row["name"] not in all_text or not row["reason"]:
-            misses.append(Miss("-", f"name exclusion {row['name']!r}"))
+            misses.append(Miss("-", f"name exclusion {row['name']!r}", row["_file"], row["_line"]))
     for row in coding_rows(root, "recommendation_cue_exclusions.csv"):
         text = text_of.get(row["paragraph_id"], "")
         if not row["sentence_start"] or row["sentence_start"] not in text or not row["reason"]:
-            misses.append(Miss(row["paragraph_id"], f"cue exclusion {row['sentence_start']!r}"))
+            misses.append(Miss(row["paragraph_id"], f"cue exclusion {row['sentence_start']!r}",
+                               row["_file"], row["_line"]))
     return misses
+
+
+def uncited_footnotes(root: Path = ROOT) -> list[Miss]:
+    """Footnotes of the sources without a citation row."""
+    cited = {(r["document_id"], r["footnote_number"]) for r in read_dicts(csv_path(root / DATA_DIR, "citations"))}
+    return [Miss(row["paragraph_id"], f"footnote {row['footnote_number']} without a citation")
+            for row in coded_paragraphs(root)
+            if row["kind"] == "footnote" and (row["document_id"], row["footnote_number"]) not in cited]
+
+
+def unlinked_bullets(root: Path = ROOT) -> list[Miss]:
+    """Opening-bullet recommendations that link to no body recommendation."""
+    linked = {r["bullet_recommendation_id"] for r in read_dicts(csv_path(root / DATA_DIR, "recommendation_links"))}
+    file = table_file("recommendations")
+    return [Miss(row["paragraph_id"], f"opening bullet {row['recommendation_id']} links to no body recommendation",
+                 file, line)
+            for line, row in enumerate(read_dicts(csv_path(root / DATA_DIR, "recommendations")), start=2)
+            if row["is_opening_bullet"] == "true" and row["recommendation_id"] not in linked]
+
+
+def unaliased_actors(root: Path = ROOT) -> list[Miss]:
+    """Actors with no alias as written in some note."""
+    aliased = {r["actor_id"] for r in read_dicts(csv_path(root / DATA_DIR, "actor_aliases"))}
+    file = table_file("actors")
+    return [Miss("-", f"actor {row['actor_id']} has no alias as written in a note", file, line)
+            for line, row in enumerate(read_dicts(csv_path(root / DATA_DIR, "actors")), start=2)
+            if row["actor_id"] not in aliased]
+
+
+def coverage_problems(root: Path = ROOT) -> list[Problem]:
+    """Every miss of the checks above as a Problem: FILE:LINE: column: rule: value. A miss in a
+    paragraph is placed on that paragraph's line of the paragraphs table."""
+    paragraph_file = table_file("paragraphs")
+    line_of = {row["paragraph_id"]: line
+               for line, row in enumerate(read_dicts(csv_path(root / DATA_DIR, "paragraphs")), start=2)}
+    problems = []
+    for check in (uncovered_numbers, uncovered_names, uncoded_cues, uncited_footnotes):
+        for miss in check(root):
+            problems.append(Problem(paragraph_file, line_of.get(miss.paragraph_id, 0), "text", UNCOVERED,
+                                    f"{miss.paragraph_id}: {miss.what}"))
+    for miss in stale_exclusions(root):
+        problems.append(Problem(miss.file, miss.line, "-", STALE, miss.what))
+    for check in (unlinked_bullets, unaliased_actors):
+        problems += [Problem(miss.file, miss.line, "-", "not linked", miss.what) for miss in check(root)]
+    return problems

@@ -56,11 +56,14 @@ def discover(root: Path = ROOT) -> list[Document]:
 
 
 def coding_rows(root: Path, name: str) -> list[dict]:
-    """The rows of coding/NAME in every document folder that has one, documents in order."""
+    """The rows of coding/NAME in every document folder that has one, documents in order; each row
+    also carries "_file" and "_line", where it is written (for messages)."""
     rows: list[dict] = []
     for document in discover(root):
-        if (document.coding / name).is_file():
-            rows += read_dicts(document.coding / name)
+        path = document.coding / name
+        if path.is_file():
+            where = document.relative(path, root)
+            rows += [{**row, "_file": where, "_line": line} for line, row in enumerate(read_dicts(path), start=2)]
     return rows
 
 

@@ -1,4 +1,10 @@
-"""Validate the data package; print each problem as FILE:LINE: column: rule: value and exit 1 if any."""
+"""The gate: everything that decides whether the data are right, in one run.
+
+Prints the data problems first (data/FILE.csv:LINE: column: rule: value: file rules, schemas,
+cross-table rules), then the rest: source hashes, generated files out of date, coverage of the
+sources by the coding, the adjudication record, and (with --frictionless, when all else passes) the
+independent frictionless check. Exit 1 if anything is found.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,14 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from mandate_notes.paths import ROOT
 
 
 def frictionless_problems(root: Path) -> list:
     """Run frictionless on the package and translate its errors into our one-line form."""
     from frictionless import Package, system
 
-    from mandate_notes.checks import Problem
+    from mandate_notes.csvio import Problem
 
     problems = []
     with system.use_context(trusted=True):
@@ -31,8 +37,54 @@ def frictionless_problems(root: Path) -> list:
     return problems
 
 
+def generated_problems(root: Path) -> list[str]:
+    """Generated files that differ from what their inputs give (none is ever edited by hand).
+
+    The generated tables are checked against the document folders of root's sources/; a package
+    without sources/ (a scaled benchmark package, an unpacked release) has nothing to check them
+    against. The documentation and metadata files are the checkout's own.
+    """
+    from mandate_notes import agreement, generate, paragraphs
+
+    problems = []
+    if (root / "sources").is_dir():
+        problems += [f"{path.relative_to(root)}:0: -: stale (made from sources/*/): run `make paragraphs`"
+                     for path in paragraphs.stale(root)]
+    if root == ROOT:
+        problems += [f"{path.relative_to(root)}:0: -: stale: run `make generate`" for path in generate.stale_files()]
+        report, _ = agreement.render(root)
+        if not agreement.REPORT.is_file() or agreement.REPORT.read_text(encoding="utf-8") != report:
+            problems.append(f"{agreement.REPORT.relative_to(root)}:0: -: stale: run `make agreement`")
+    return problems
+
+
+def coding_problems(root: Path) -> list[str]:
+    """Coverage of each source by the coding, and the adjudication of the second coding: read
+    once the tables themselves are valid."""
+    from mandate_notes import agreement
+    from mandate_notes.completeness import coverage_problems
+
+    problems = [str(problem) for problem in coverage_problems(root)]
+    _, adjudication = agreement.render(root)
+    return problems + adjudication
+
+
+def gate(root: Path, frictionless: bool) -> tuple[list[str], list[str]]:
+    """(data problems, other problems) of the package at root."""
+    from mandate_notes.checks import validate_package
+    from mandate_notes.documents import source_problems
+
+    data = [str(problem) for problem in validate_package(root)]
+    other = [str(problem) for problem in source_problems(root)] + generated_problems(root)
+    if not data:
+        other += coding_problems(root)
+    if frictionless and not data and not other:
+        data = [str(problem) for problem in frictionless_problems(root)]
+    return data, other
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=ROOT, help="package folder (default: this repository)")
     parser.add_argument(
         "--frictionless",
@@ -43,13 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
 
-    from mandate_notes.checks import validate_package
-
     # A large package is millions of small objects without reference cycles: the cycle collector
     # would walk them over and over for nothing (a fifth of the time at 100k rows per table).
     gc.disable()
     try:
-        problems = validate_package(root)
+        data, other = gate(root, args.frictionless)
     except json.JSONDecodeError as error:
         print(f"datapackage.json:{error.lineno}: -: invalid JSON: {error.msg!r}", file=sys.stderr)
         return 2
@@ -58,15 +108,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         gc.enable()
-    if args.frictionless and not problems:
-        problems = frictionless_problems(root)
-    for problem in problems:
+    for problem in data + other:
         print(problem, file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+    if data or other:
+        print(f"{len(data) + len(other)} problem(s) found", file=sys.stderr)
         return 1
     if not args.quiet:
-        checked = "schemas, cross-table rules" + (" and frictionless" if args.frictionless else "")
+        checked = ("files, schemas, cross-table rules, sources, generated files, coverage, adjudication"
+                   + (" and frictionless" if args.frictionless else ""))
         print(f"valid: {checked}")
     return 0
 

@@ -23,9 +23,7 @@ def real_tables(root):
 
 
 def test_every_footnote_of_the_source_has_a_citation_row(root):
-    footnotes = {(r["document_id"], r["footnote_number"]) for r in rows(root, "paragraphs") if r["kind"] == "footnote"}
-    cited = {(r["document_id"], r["footnote_number"]) for r in rows(root, "citations")}
-    assert sorted(footnotes - cited) == []
+    assert [str(m) for m in completeness.uncited_footnotes(root)] == []
 
 
 def test_every_citation_points_at_a_footnote(root):
@@ -53,15 +51,29 @@ def test_every_exclusion_points_at_real_text_and_gives_a_reason(root):
 
 
 def test_every_opening_bullet_links_to_at_least_one_body_recommendation(root):
-    bullets = {r["recommendation_id"] for r in rows(root, "recommendations") if r["is_opening_bullet"] == "true"}
-    linked = {r["bullet_recommendation_id"] for r in rows(root, "recommendation_links")}
-    assert sorted(bullets - linked) == []
+    assert [str(m) for m in completeness.unlinked_bullets(root)] == []
 
 
 def test_every_actor_has_an_alias_as_written_in_some_note(root):
-    actors = {r["actor_id"] for r in rows(root, "actors")}
-    aliased = {r["actor_id"] for r in rows(root, "actor_aliases")}
-    assert sorted(actors - aliased) == []
+    assert [str(m) for m in completeness.unaliased_actors(root)] == []
+
+
+def test_a_miss_is_reported_on_its_paragraphs_line_and_a_stale_exclusion_on_its_own(package_copy):
+    """The gate's form of the checks above: FILE:LINE: column: rule: value."""
+    statistics = csv_path(package_copy / "data", "statistics")
+    lines = statistics.read_text(encoding="utf-8").splitlines(keepends=True)
+    removed = next(csv.DictReader(lines[:1] + lines[1:2]))
+    statistics.write_text("".join(lines[:1] + lines[2:]), encoding="utf-8")
+    exclusions = package_copy / "sources" / "ipi-2023-minusma" / "coding" / "name_exclusions.csv"
+    header, first, *rest = exclusions.read_text(encoding="utf-8").splitlines(keepends=True)
+    exclusions.write_text(header + first.replace(first.split(",")[0], "Nowhere Said", 1) + "".join(rest),
+                          encoding="utf-8")
+    printed = [str(p) for p in completeness.coverage_problems(package_copy)]
+    paragraph_line = 1 + [r["paragraph_id"] for r in rows(package_copy, "paragraphs")].index(removed["paragraph_id"]) + 1
+    assert any(p.startswith(f"data/generated/paragraphs.csv:{paragraph_line}: text: {completeness.UNCOVERED}: ")
+               and f"{removed['paragraph_id']}: number '" in p for p in printed), printed
+    assert (f"sources/ipi-2023-minusma/coding/name_exclusions.csv:2: -: {completeness.STALE}: "
+            f"\"name exclusion 'Nowhere Said'\"") in printed, printed
 
 
 def test_the_detectors_find_what_they_look_for():

@@ -143,7 +143,7 @@ def wrong_type(root):
 
 def outside_code_list(root):
     line = set_cell(root, "actors", "actor_type", "wizard")
-    return message("actors", line, "actor_type", "not in code list actor_types (see docs/codebook.md)", "wizard")
+    return message("actors", line, "actor_type", "not in code list actor_types (see docs/generated/codebook.md)", "wizard")
 
 
 def duplicate_id(root):

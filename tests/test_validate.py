@@ -46,3 +46,42 @@ def test_a_quote_missing_from_its_paragraph_is_reported(package_copy):
     assert any(
         p.startswith("data/document_actors.csv:2: quote: quote not found verbatim in its paragraph") for p in problems
     ), problems
+
+
+def test_after_a_hand_edit_the_gate_prints_the_data_problem_first(package_copy, capsys):
+    from mandate_notes import validate
+
+    path = csv_path(package_copy / "data", "themes")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    code = lines[2].split(",")[0]
+    lines[2] = lines[2].replace(code, code + " ", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    assert validate.main(["--root", str(package_copy)]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    # The data problems come first: the row itself, then what it breaks elsewhere.
+    data = [line for line in printed if line.startswith("data/")]
+    assert printed[: len(data)] == data
+    assert f"data/themes.csv:3: code: leading or trailing whitespace: '{code} '" in data
+    assert printed[-1].endswith("problem(s) found")
+
+
+def test_a_hand_edit_of_a_generated_table_is_reported_as_stale(package_copy, capsys):
+    from mandate_notes import validate
+
+    path = csv_path(package_copy / "data", "paragraphs")
+    path.write_text(path.read_text(encoding="utf-8").replace("Introduction", "Foreword", 1), encoding="utf-8")
+    assert validate.main(["--root", str(package_copy)]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert "data/generated/paragraphs.csv:0: -: stale (made from sources/*/): run `make paragraphs`" in printed
+
+
+def test_the_gate_checks_coverage_of_the_source(package_copy, capsys):
+    from mandate_notes import validate
+    from mandate_notes.completeness import UNCOVERED
+
+    path = csv_path(package_copy / "data", "statistics")
+    header, _, *rest = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(header + "".join(rest), encoding="utf-8")
+    assert validate.main(["--root", str(package_copy)]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("data/generated/paragraphs.csv:") and UNCOVERED in line for line in printed), printed
