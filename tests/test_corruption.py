@@ -22,7 +22,11 @@ import pytest
 from mandate_notes.checks import Problem, validate_package
 from schemas.definitions import TABLES
 from mandate_notes import build, validate
+from mandate_notes.cast import FINITE_RULE, INTEGER_RANGE_RULE
+from mandate_notes.csvio import MAX_CELL_CHARS
 from mandate_notes.model import csv_path, table_file
+
+RERUN = "datapackage.json is made from schemas/definitions.py: run `make generate`"
 
 # ---------------------------------------------------------------- reading and writing a copy
 
@@ -330,6 +334,121 @@ def hash_mismatch(root):
     return str(Problem("datapackage.json", line, "resources[actors].hash", "does not match data/actors.csv", digest))
 
 
+# ---------------------------------------------------------------- probed from outside (second round)
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def non_ascii_negative_count(root):
+    value = "-" + "5".translate(ARABIC_INDIC)
+    line = append(root, "statistics", new_statistic(root, unit="count", value=value))
+    return message("statistics", line, "value", "type number", value)
+
+
+def non_ascii_percent(root):
+    value = "150".translate(ARABIC_INDIC)
+    line = append(root, "statistics", new_statistic(root, unit="percent", value=value))
+    return message("statistics", line, "value", "type number", value)
+
+
+def non_ascii_date(root):
+    value = "2023".translate(ARABIC_INDIC) + "-05-18"
+    line = set_cell(root, "events", "date", value)
+    return message("events", line, "date", "pattern ^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$", value)
+
+
+def non_ascii_position(root):
+    value = "1".translate(ARABIC_INDIC)
+    line = set_cell(root, "citations", "position", value)
+    return message("citations", line, "position", "type integer", value)
+
+
+def leading_zero_rank(root):
+    """01 beside 1 would give two codes of rank 1 in the database: ranks compare as integers."""
+    first = records(root, "support_levels")[0]["rank"]
+    line = set_cell(root, "support_levels", "rank", "0" + first)
+    return message("support_levels", line, "rank", "duplicate value (must be unique)", "0" + first)
+
+
+def integer_beyond_sqlite(root):
+    value = "1" + "0" * 29
+    line = set_cell(root, "support_levels", "rank", value)
+    return message("support_levels", line, "rank", INTEGER_RANGE_RULE, value)
+
+
+def infinite_number(root):
+    line = append(root, "statistics", new_statistic(root, unit="count", value="1e999"))
+    return message("statistics", line, "value", FINITE_RULE, "1e999")
+
+
+def _descriptor(root):
+    return json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def _write_descriptor(root, package) -> str:
+    text = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+    (root / "datapackage.json").write_text(text, encoding="utf-8")
+    return text
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(number for number, line in enumerate(text.split("\n"), start=1) if needle in line)
+
+
+def descriptor_points_elsewhere(root):
+    """A descriptor whose path points at a clean copy must not let the real file's rows through."""
+    clean = root / "data" / "clean"
+    clean.mkdir()
+    shutil.copy(csv_path(root / "data", "actors"), clean / "actors.csv")
+    set_cell(root, "actors", "description", '=HYPERLINK("http://example.invalid")')
+    package = _descriptor(root)
+    next(r for r in package["resources"] if r["name"] == "actors")["path"] = "data/clean/actors.csv"
+    text = _write_descriptor(root, package)
+    return str(Problem("datapackage.json", _line_of(text, '"path": "data/clean/actors.csv"'), "resources[actors].path",
+                       f"not data/actors.csv ({RERUN})", "data/clean/actors.csv"))
+
+
+def descriptor_drops_resource(root):
+    set_cell(root, "actors", "actor_id", "Not An Id!")
+    package = _descriptor(root)
+    package["resources"] = [r for r in package["resources"] if r["name"] != "actors"]
+    _write_descriptor(root, package)
+    return str(Problem("datapackage.json", 0, "resources[actors]", f"missing ({RERUN})", "actors"))
+
+
+def descriptor_drops_pattern(root):
+    set_cell(root, "actors", "actor_id", "Not An Id!")
+    package = _descriptor(root)
+    actors = next(r for r in package["resources"] if r["name"] == "actors")
+    del next(f for f in actors["schema"]["fields"] if f["name"] == "actor_id")["constraints"]["pattern"]
+    text = _write_descriptor(root, package)
+    return str(Problem("datapackage.json", _line_of(text, '"path": "data/actors.csv"'), "resources[actors].schema",
+                       f"differs from the table model ({RERUN})", "actors"))
+
+
+def symlink_to_dev_zero(root):
+    path = csv_path(root / "data", "actors")
+    path.unlink()
+    path.symlink_to("/dev/zero")
+    return message("actors", 0, "-", "not a regular file (a symbolic link; data files must be real files)", "actors.csv")
+
+
+def symlink_to_a_file_elsewhere(root):
+    secret = root.parent / "secret.csv"
+    secret.write_text("SECRET first line\n", encoding="utf-8")
+    path = csv_path(root / "data", "actors")
+    path.unlink()
+    path.symlink_to(secret)
+    return message("actors", 0, "-", "not a regular file (a symbolic link; data files must be real files)", "actors.csv")
+
+
+def cell_over_the_limit(root):
+    value = "x" * (MAX_CELL_CHARS + 1)
+    line = set_cell(root, "actors", "description", value)
+    return message("actors", line, "description",
+                   f"cell longer than the limit of {MAX_CELL_CHARS} characters ({MAX_CELL_CHARS + 1})", value[:40])
+
+
 CORRUPTIONS = [
     wrong_type, outside_code_list, duplicate_id, dangling_foreign_key, missing_required_value,
     missing_column, extra_column, renamed_column, reordered_columns,
@@ -338,6 +457,9 @@ CORRUPTIONS = [
     byte_order_mark, crlf_line_endings, invalid_utf8, nul_byte, too_many_fields, too_few_fields,
     unbalanced_quote, quote_inside_unquoted_field, empty_file, header_only, whitespace_in_id,
     formula("="), formula("+"), formula("-"), formula("@"), not_nfc, hash_mismatch,
+    non_ascii_negative_count, non_ascii_percent, non_ascii_date, non_ascii_position, leading_zero_rank,
+    integer_beyond_sqlite, infinite_number, descriptor_points_elsewhere, descriptor_drops_resource,
+    descriptor_drops_pattern, symlink_to_dev_zero, symlink_to_a_file_elsewhere, cell_over_the_limit,
 ]
 
 
@@ -367,11 +489,13 @@ def test_a_corruption_fails_validation_and_build_naming_file_line_column_rule_va
     assert validate.main(["--root", str(package_copy), "--frictionless"]) == 1
     printed = capsys.readouterr().err.splitlines()
     assert expected in printed, "\n".join(printed)
+    assert not any("SECRET" in line for line in printed), "a linked file's content was printed"
 
     assert build.main(["--root", str(package_copy), "--output", str(last_good_build)]) == 1
     printed = capsys.readouterr().err.splitlines()
     assert expected in printed, "\n".join(printed)
     assert printed[-1].startswith("build refused, mandate_notes.db left as it was")
+    assert not any("SECRET" in line for line in printed), "a linked file's content was printed"
     assert sha256(last_good_build) == before
     assert [path.name for path in last_good_build.parent.iterdir()] == ["mandate_notes.db"]
 

@@ -36,6 +36,11 @@ RESOURCES = {resource["name"]: resource for resource in PACKAGE["resources"]}
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 # Characters that break CSV, encodings, normalisation or the rules in other ways.
 HOSTILE = ',"\n\r\t\x00 \ufeff=+-@;:.0123456789aZé\u0301\u00a0²' + "'"
+# Cells that are numbers or dates to a careless reader: other scripts' digits, leading zeros, beyond
+# SQLite's integers, beyond floating point.
+NUMERIC_EDGES = ["-٥", "١٥٠", "٢٠٢٣-05-18", "١", "01", "1" + "0" * 29, "9223372036854775807",
+                 "9223372036854775808", "-9223372036854775809", "1e999", "-1e999", "1e308", "nan", "inf",
+                 "2023-02-30", "0x10", "1_000", "٣.٥"]
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +82,8 @@ def contents(name: str, values: list[str]) -> st.SearchStrategy[bytes]:
     with a few bytes replaced."""
     real = (csv_path(ROOT / "data", name)).read_bytes()
     header = [field["name"] for field in RESOURCES[name]["schema"]["fields"]]
-    cell = st.one_of(st.sampled_from(values), st.text(alphabet=HOSTILE, max_size=12), st.just(""))
+    cell = st.one_of(st.sampled_from(values), st.text(alphabet=HOSTILE, max_size=12), st.just(""),
+                     st.sampled_from(NUMERIC_EDGES))
     row = st.lists(cell, min_size=len(header) - 1, max_size=len(header) + 1)
     well_formed = st.lists(row, max_size=6).map(lambda rows: csv_bytes(header, rows))
     mutated = st.tuples(

@@ -243,3 +243,17 @@ def test_release_refuses_a_version_older_than_the_last_release(clone):
     result = run_release(clone, "--check")
     assert result.returncode == 1
     assert f"the last release is {version}" in result.stderr
+
+
+def test_a_change_hidden_from_git_status_never_reaches_the_release(clone, archive):
+    """`git update-index --assume-unchanged` hides an edit from `git status`; the release is made
+    from the commit (git archive), so the archive is the committed one, byte for byte."""
+    path = csv_path(clone / "data", "themes")
+    git(clone, "update-index", "--assume-unchanged", path.relative_to(clone).as_posix())
+    path.write_text(path.read_text(encoding="utf-8") + "zz_hidden,Hidden,A row no commit holds.\n", encoding="utf-8")
+    assert git(clone, "status", "--porcelain") == ""
+    result = run_release(clone)
+    assert result.returncode == 0, result.stderr
+    [zip_path] = (clone / "dist").glob("*.zip")
+    assert zip_path.read_bytes() == archive["runs"][0]["bytes"]
+    assert all(b"zz_hidden" not in content for content in members(zip_path.read_bytes()).values())
