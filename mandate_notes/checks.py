@@ -15,12 +15,11 @@ from pandera.errors import SchemaErrors
 from mandate_notes.cast import (CALENDAR_RULE, FINITE_RULE, INTEGER_RANGE_RULE, TYPE_PATTERNS, CastError, cast,
                                 failure, is_calendar_date)
 from mandate_notes.csvio import Problem, Table, read_table
-from mandate_notes.paths import SUPERSCRIPT_DIGITS
-from schemas.definitions import CODE_LISTS
+from mandate_notes.rules import semantic_problems
+from schemas.definitions import CODE_LISTS, TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMULA_START = ("=", "+", "-", "@")
-TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
 CODE_LIST_NAMES = {spec["name"] for spec in CODE_LISTS}
 SPACE_AFTER_NUL = re.compile("\x00\\s")
 FORMULA_AFTER_NUL = re.compile("\x00[=+\\-@]")
@@ -248,167 +247,6 @@ def foreign_key_problems(tables: dict[str, Table], resource: dict) -> list[Probl
     return problems
 
 
-def _contains(
-    table: Table, column: str, haystacks: pd.Series, rule: str, problems: list[Problem]
-) -> None:
-    """Report rows whose non-empty `column` value is not a substring of the row's haystack."""
-    if column not in table.frame.columns:
-        return
-    needles = table.frame[column]
-    # Plain lists: a label lookup per row would cost more than the test itself.
-    found = haystacks.reindex(needles.index).tolist()
-    for index, needle, haystack in zip(needles.index, needles.tolist(), found):
-        if needle and (not isinstance(haystack, str) or needle not in haystack):
-            problems.append(Problem(table.file, table.line(index), column, rule, needle))
-
-
-def _lookup(keys: pd.Series, mapping: dict) -> pd.Series:
-    """keys.map(mapping), NaN where absent, without pandas making a Series of the dict per call."""
-    return pd.Series([mapping.get(key, np.nan) for key in keys.tolist()], index=keys.index, dtype=object)
-
-
-def anchor_problems(tables: dict[str, Table]) -> list[Problem]:
-    """Quotes and verbatim phrases occur where the row says; paragraphs belong to the row's note."""
-    problems: list[Problem] = []
-    paragraphs = tables.get("paragraphs")
-    if paragraphs is None:
-        return problems
-    para = paragraphs.frame.set_index("paragraph_id")
-    text_of = dict(zip(para.index.tolist(), para["text"].tolist()))
-    document_of = dict(zip(para.index.tolist(), para["document_id"].tolist()))
-    # The paragraph that introduces a bullet list: the nearest non-bullet paragraph before it.
-    intro_of: dict[str, str] = {}
-    last_non_bullet = ""
-    for pid, kind in zip(paragraphs.frame["paragraph_id"], paragraphs.frame["kind"]):
-        if kind == "bullet":
-            intro_of[pid] = last_non_bullet
-        else:
-            last_non_bullet = pid
-    for table in tables.values():
-        frame = table.frame
-        if "paragraph_id" not in frame.columns or table.name == "paragraphs":
-            continue
-        paragraph_text = _lookup(frame["paragraph_id"], text_of)
-        if "document_id" in frame.columns:
-            owner = _lookup(frame["paragraph_id"], document_of)
-            mismatch = frame[owner.notna() & (owner != frame["document_id"])]
-            for index, row in mismatch.iterrows():
-                problems.append(
-                    Problem(table.file, table.line(index), "paragraph_id",
-                            f"paragraph belongs to another document than {row['document_id']}",
-                            row["paragraph_id"])
-                )
-        _contains(table, "quote", paragraph_text, "quote not found verbatim in its paragraph", problems)
-        _contains(table, "alias", paragraph_text, "alias not found verbatim in its paragraph", problems)
-        _contains(table, "addressee_as_written", paragraph_text,
-                  "addressee_as_written not found verbatim in the paragraph", problems)
-        _contains(table, "priority_phrase", paragraph_text,
-                  "priority_phrase not found verbatim in the paragraph", problems)
-        if "quote" in frame.columns:
-            for column in ("value_as_written", "date_as_written"):
-                _contains(table, column, frame["quote"], f"{column} not found verbatim in the quote", problems)
-        if "attribution_phrase" in frame.columns:
-            intro_text = frame["paragraph_id"].map(lambda pid: text_of.get(intro_of.get(pid, ""), ""))
-            # Built from plain strings: with no paragraph found, map() would give a float column.
-            own_text = frame["paragraph_id"].map(lambda pid: text_of.get(pid, ""))
-            where = own_text + "\n" + intro_text
-            _contains(table, "attribution_phrase", where,
-                      "attribution_phrase not found in the paragraph (or, for a bullet, its list's lead-in)",
-                      problems)
-    return problems
-
-
-def _records(frame: pd.DataFrame):
-    """(index, row as a dict) for each row: what iterrows gives, without a Series per row."""
-    columns = frame.columns.tolist()
-    return zip(frame.index, (dict(zip(columns, values)) for values in frame.itertuples(index=False, name=None)))
-
-
-def citation_problems(tables: dict[str, Table]) -> list[Problem]:
-    """Footnote numbers exist; a citation's paragraph is that footnote; the marker is in the citing sentence."""
-    problems: list[Problem] = []
-    citations, paragraphs = tables.get("citations"), tables.get("paragraphs")
-    if citations is None or paragraphs is None:
-        return problems
-    para = paragraphs.frame
-    footnotes = para[para["kind"] == "footnote"]
-    footnote_paragraph = {
-        (doc, number): pid
-        for doc, number, pid in zip(footnotes["document_id"], footnotes["footnote_number"], footnotes["paragraph_id"])
-    }
-    text_of = dict(zip(para["paragraph_id"], para["text"]))
-    markers_of = dict(zip(para["paragraph_id"], para["footnote_markers"]))
-    for index, row in _records(citations.frame):
-        line = citations.line(index)
-        number = row["footnote_number"]
-        expected = footnote_paragraph.get((row["document_id"], number))
-        if expected is None:
-            problems.append(Problem(citations.file, line, "footnote_number",
-                                    "no footnote with this number in the document", number))
-            continue
-        if row["paragraph_id"] != expected:
-            problems.append(Problem(citations.file, line, "paragraph_id",
-                                    f"not the paragraph of footnote {number} ({expected})", row["paragraph_id"]))
-        citing = row["citing_paragraph_id"]
-        if number not in markers_of.get(citing, "").split(";"):
-            problems.append(Problem(citations.file, line, "citing_paragraph_id",
-                                    f"paragraph carries no marker for footnote {number}", citing))
-        sentence = row["citing_sentence"]
-        if sentence and sentence not in text_of.get(citing, ""):
-            problems.append(Problem(citations.file, line, "citing_sentence",
-                                    "citing_sentence not found verbatim in the citing paragraph", sentence))
-        elif sentence and number.isdigit() and number.translate(TO_SUPERSCRIPT) not in sentence:
-            problems.append(Problem(citations.file, line, "citing_sentence",
-                                    f"citing_sentence lacks the marker of footnote {number}", sentence))
-    return problems
-
-
-def value_problems(tables: dict[str, Table]) -> list[Problem]:
-    """Values that make sense for their unit: no negative counts, no percent above 100."""
-    problems: list[Problem] = []
-    stats = tables.get("statistics")
-    if stats is None:
-        return problems
-    values = _numeric(stats.frame["value"])
-    units = stats.frame["unit"]
-    for index in stats.frame.index[(units == "percent") & ((values < 0) | (values > 100))]:
-        problems.append(Problem(stats.file, stats.line(index), "value", "percent outside 0-100",
-                                stats.frame.at[index, "value"]))
-    for index in stats.frame.index[(units.isin(["count", "years"])) & (values < 0)]:
-        problems.append(Problem(stats.file, stats.line(index), "value", f"negative {units[index]}",
-                                stats.frame.at[index, "value"]))
-    return problems
-
-
-def recommendation_problems(tables: dict[str, Table]) -> list[Problem]:
-    """Inferred addressees have no written form; explicit ones have one; links join bullets to body rows."""
-    problems: list[Problem] = []
-    recs = tables.get("recommendations")
-    if recs is None:
-        return problems
-    frame = recs.frame
-    inferred = frame["addressee_is_inferred"] == "true"
-    for index in frame.index[inferred & (frame["addressee_as_written"] != "")]:
-        problems.append(Problem(recs.file, recs.line(index), "addressee_as_written",
-                                "must be empty when addressee_is_inferred is true",
-                                frame.at[index, "addressee_as_written"]))
-    for index in frame.index[~inferred & (frame["addressee_actor_id"] != "") & (frame["addressee_as_written"] == "")]:
-        problems.append(Problem(recs.file, recs.line(index), "addressee_as_written",
-                                "required when the addressee is explicit", ""))
-    links = tables.get("recommendation_links")
-    if links is not None:
-        bullet = dict(zip(frame["recommendation_id"], frame["is_opening_bullet"]))
-        for index, row in _records(links.frame):
-            if bullet.get(row["bullet_recommendation_id"]) == "false":
-                problems.append(Problem(links.file, links.line(index), "bullet_recommendation_id",
-                                        "not an opening bullet", row["bullet_recommendation_id"]))
-            if bullet.get(row["body_recommendation_id"]) == "true":
-                problems.append(Problem(links.file, links.line(index), "body_recommendation_id",
-                                        "is an opening bullet, not a body recommendation",
-                                        row["body_recommendation_id"]))
-    return problems
-
-
 def _descriptor_lines(root: Path) -> dict[tuple[str, str], int]:
     """Line of each resource's "path", "bytes" and "hash" in datapackage.json, by (path, key)."""
     lines: dict[tuple[str, str], int] = {}
@@ -504,10 +342,8 @@ def cross_table_problems(package: dict, tables: dict[str, Table]) -> list[Proble
     problems: list[Problem] = []
     for resource in package["resources"]:
         problems += foreign_key_problems(tables, resource)
-    problems += anchor_problems(tables)
-    problems += citation_problems(tables)
-    problems += value_problems(tables)
-    problems += recommendation_problems(tables)
+    # The meanings declared on the fields of the model (datapackage.json is checked to equal it).
+    problems += semantic_problems(tables, TABLES)
     return problems
 
 

@@ -1,0 +1,261 @@
+"""Cross-table rules read from the meanings declared on fields (schemas/definitions.py), never from
+column names written here.
+
+A field may declare:
+
+- "verbatim_in": COLUMN, its value occurs verbatim in COLUMN's value, or, when COLUMN refers to
+  the paragraphs table, in that paragraph's text ("or_lead_in": also in a bullet's lead-in);
+- "in_document_of": COLUMN, a paragraph reference whose paragraph belongs to the row's COLUMN;
+- "empty_when" / "required_when": {"when": {COLUMN: VALUE, ...}, "rule": TEXT}, VALUE ANY meaning
+  any non-empty value;
+- "referenced_row": {"where": {COLUMN: VALUE}, "rule": TEXT}, the row its foreign key names holds
+  VALUE in COLUMN;
+- "bounds_by": {"column": COLUMN, "bounds": {CODE: [LOW, HIGH]}}, a number's range by the row's code;
+- "footnote_of": COLUMN (a footnote number of the row's document COLUMN), "footnote_paragraph_of":
+  COLUMN (the paragraph of footnote COLUMN), "carries_marker_of": COLUMN (a paragraph that carries, or
+  a text that shows, the marker of footnote COLUMN).
+
+The paragraphs table is the one table the rules know by name: it is what every anchor points at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from mandate_notes.csvio import Problem, Table
+from mandate_notes.paths import SUPERSCRIPT_DIGITS
+
+PARAGRAPHS = "paragraphs"
+ANY = "*"
+TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+
+
+@dataclass
+class Paragraphs:
+    """What the rules look up about paragraphs, by paragraph id."""
+
+    text: dict[str, str] = field(default_factory=dict)
+    document: dict[str, str] = field(default_factory=dict)
+    markers: dict[str, list[str]] = field(default_factory=dict)
+    lead_in: dict[str, str] = field(default_factory=dict)
+    footnote: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, table: Table | None) -> "Paragraphs | None":
+        if table is None:
+            return None
+        frame = table.frame
+        found = cls()
+        ids = frame["paragraph_id"].tolist()
+        found.text = dict(zip(ids, frame["text"].tolist()))
+        found.document = dict(zip(ids, frame["document_id"].tolist()))
+        found.markers = {pid: markers.split(";") for pid, markers in zip(ids, frame["footnote_markers"].tolist())}
+        # The paragraph that introduces a bullet list: the nearest non-bullet paragraph before it.
+        last_non_bullet = ""
+        for pid, kind in zip(ids, frame["kind"].tolist()):
+            if kind == "bullet":
+                found.lead_in[pid] = last_non_bullet
+            else:
+                last_non_bullet = pid
+        for pid, kind, document, number in zip(ids, frame["kind"].tolist(), frame["document_id"].tolist(),
+                                               frame["footnote_number"].tolist()):
+            if kind == "footnote":
+                found.footnote[(document, number)] = pid
+        return found
+
+
+def _lookup(keys: pd.Series, mapping: dict) -> pd.Series:
+    """keys.map(mapping), NaN where absent, without pandas making a Series of the dict per call."""
+    return pd.Series([mapping.get(key, np.nan) for key in keys.tolist()], index=keys.index, dtype=object)
+
+
+def _records(frame: pd.DataFrame):
+    """(index, row as a dict) for each row: what iterrows gives, without a Series per row."""
+    columns = frame.columns.tolist()
+    return zip(frame.index, (dict(zip(columns, values)) for values in frame.itertuples(index=False, name=None)))
+
+
+def _references(spec: dict, column: str) -> tuple[str, str] | None:
+    """(table, column) the field's foreign key points at, if it has one."""
+    for key in spec.get("foreign_keys", []):
+        if key["fields"] == [column]:
+            return key["reference"]["resource"], key["reference"]["fields"][0]
+    return None
+
+
+def _matches(frame: pd.DataFrame, when: dict) -> pd.Series:
+    chosen = pd.Series(True, index=frame.index)
+    for column, value in when.items():
+        chosen &= (frame[column] != "") if value == ANY else (frame[column] == value)
+    return chosen
+
+
+def _contains(table: Table, column: str, haystacks: pd.Series, rule: str) -> list[Problem]:
+    """Rows whose non-empty `column` value is not a substring of the row's haystack."""
+    needles = table.frame[column]
+    # Plain lists: a label lookup per row would cost more than the test itself.
+    found = haystacks.reindex(needles.index).tolist()
+    return [Problem(table.file, table.line(index), column, rule, needle)
+            for index, needle, haystack in zip(needles.index, needles.tolist(), found)
+            if needle and (not isinstance(haystack, str) or needle not in haystack)]
+
+
+def _place(spec: dict, column: str) -> str:
+    """How a rule names where a verbatim value must occur."""
+    if _references(spec, column) == (PARAGRAPHS, "paragraph_id"):
+        return "its paragraph" if column == "paragraph_id" else f"the {column.removesuffix('_paragraph_id')} paragraph"
+    return f"the {column}"
+
+
+def verbatim_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Paragraphs) -> list[Problem]:
+    problems = []
+    for spec, table, declared in _declaring(tables, specs, "verbatim_in"):
+        frame = table.frame
+        place = declared["verbatim_in"]
+        if _references(spec, place) != (PARAGRAPHS, "paragraph_id"):
+            problems += _contains(table, declared["name"], frame[place],
+                                  f"{declared['name']} not found verbatim in {_place(spec, place)}")
+            continue
+        texts = _lookup(frame[place], paragraphs.text)
+        if declared.get("or_lead_in"):
+            own = frame[place].map(lambda pid: paragraphs.text.get(pid, ""))
+            lead = frame[place].map(lambda pid: paragraphs.text.get(paragraphs.lead_in.get(pid, ""), ""))
+            problems += _contains(table, declared["name"], own + "\n" + lead,
+                                  f"{declared['name']} not found in the paragraph (or, for a bullet, its list's lead-in)")
+        else:
+            problems += _contains(table, declared["name"], texts,
+                                  f"{declared['name']} not found verbatim in {_place(spec, place)}")
+    return problems
+
+
+def same_document_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Paragraphs) -> list[Problem]:
+    problems = []
+    for _, table, declared in _declaring(tables, specs, "in_document_of"):
+        frame, column, document = table.frame, declared["name"], declared["in_document_of"]
+        owner = _lookup(frame[column], paragraphs.document)
+        for index, row in _records(frame[owner.notna() & (owner != frame[document])]):
+            problems.append(Problem(table.file, table.line(index), column,
+                                    f"paragraph belongs to another document than {row[document]}", row[column]))
+    return problems
+
+
+def conditional_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+    problems = []
+    for _, table, declared in _declaring(tables, specs, "empty_when", "required_when"):
+        frame, column = table.frame, declared["name"]
+        if "empty_when" in declared:
+            rule = declared["empty_when"]
+            for index in frame.index[_matches(frame, rule["when"]) & (frame[column] != "")]:
+                problems.append(Problem(table.file, table.line(index), column, rule["rule"], frame.at[index, column]))
+        if "required_when" in declared:
+            rule = declared["required_when"]
+            for index in frame.index[_matches(frame, rule["when"]) & (frame[column] == "")]:
+                problems.append(Problem(table.file, table.line(index), column, rule["rule"], ""))
+    return problems
+
+
+def referenced_row_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+    problems = []
+    for spec, table, declared in _declaring(tables, specs, "referenced_row"):
+        target_name, key = _references(spec, declared["name"])
+        target = tables.get(target_name)
+        if target is None:
+            continue
+        [(column, wanted)] = declared["referenced_row"]["where"].items()
+        held = dict(zip(target.frame[key], target.frame[column]))
+        for index, value in zip(table.frame.index, table.frame[declared["name"]].tolist()):
+            if value in held and held[value] != wanted:
+                problems.append(Problem(table.file, table.line(index), declared["name"],
+                                        declared["referenced_row"]["rule"], value))
+    return problems
+
+
+def bounds_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+    """Numbers within the range their row's code allows: "CODE outside LOW-HIGH", or "negative CODE"
+    where only the low end, zero, is bounded."""
+    problems = []
+    for _, table, declared in _declaring(tables, specs, "bounds_by"):
+        frame, column = table.frame, declared["name"]
+        values = pd.to_numeric(frame[column].where(frame[column] != ""), errors="coerce")
+        codes = frame[declared["bounds_by"]["column"]]
+        for code, (low, high) in declared["bounds_by"]["bounds"].items():
+            outside = (values < low) | ((values > high) if high is not None else False)
+            rule = f"{code} outside {low}-{high}" if high is not None else f"negative {code}"
+            for index in frame.index[(codes == code) & outside]:
+                problems.append(Problem(table.file, table.line(index), column, rule, frame.at[index, column]))
+    return problems
+
+
+def footnote_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Paragraphs) -> list[Problem]:
+    """Footnote numbers exist in the row's document; the row's footnote paragraph is that footnote's;
+    the citing paragraph carries its marker and the citing text shows it."""
+    problems = []
+    for spec in specs:
+        table = tables.get(spec["name"])
+        numbered = [f for f in _fields(spec) if "footnote_of" in f]
+        if table is None or not numbered:
+            continue
+        number_column, document_column = numbered[0]["name"], numbered[0]["footnote_of"]
+        own = [f["name"] for f in _fields(spec) if f.get("footnote_paragraph_of") == number_column]
+        carriers = [f for f in _fields(spec) if f.get("carries_marker_of") == number_column]
+        for index, row in _records(table.frame):
+            line, number = table.line(index), row[number_column]
+            expected = paragraphs.footnote.get((row[document_column], number))
+            if expected is None:
+                problems.append(Problem(table.file, line, number_column,
+                                        "no footnote with this number in the document", number))
+                continue
+            for column in own:
+                if row[column] != expected:
+                    problems.append(Problem(table.file, line, column,
+                                            f"not the paragraph of footnote {number} ({expected})", row[column]))
+            for carrier in carriers:
+                problems += _marker_problems(spec, table, line, row, carrier, number, paragraphs)
+    return problems
+
+
+def _marker_problems(spec, table, line, row, carrier, number, paragraphs) -> list[Problem]:
+    column, value = carrier["name"], row[carrier["name"]]
+    if _references(spec, column) == (PARAGRAPHS, "paragraph_id"):
+        if number not in paragraphs.markers.get(value, []):
+            return [Problem(table.file, line, column, f"paragraph carries no marker for footnote {number}", value)]
+        return []
+    place = carrier.get("verbatim_in")
+    # A text not found where it should be is reported by the verbatim rule; only then is its marker read.
+    if not value or (place and value not in paragraphs.text.get(row[place], "")):
+        return []
+    if number.isdigit() and number.translate(TO_SUPERSCRIPT) not in value:
+        return [Problem(table.file, line, column, f"{column} lacks the marker of footnote {number}", value)]
+    return []
+
+
+def _fields(spec: dict) -> list[dict]:
+    from mandate_notes.model import fields
+
+    return fields(spec)
+
+
+def _declaring(tables: dict[str, Table], specs: list[dict], *meanings: str):
+    """(spec, table, field) for every field declaring one of the meanings, in a table that was read."""
+    for spec in specs:
+        table = tables.get(spec["name"])
+        if table is None:
+            continue
+        for declared in _fields(spec):
+            if any(meaning in declared for meaning in meanings):
+                yield spec, table, declared
+
+
+def semantic_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+    """Every rule the fields of specs declare, over the tables that could be read."""
+    problems = conditional_problems(tables, specs) + referenced_row_problems(tables, specs)
+    problems += bounds_problems(tables, specs)
+    paragraphs = Paragraphs.of(tables.get(PARAGRAPHS))
+    if paragraphs is not None:
+        problems += same_document_problems(tables, specs, paragraphs)
+        problems += verbatim_problems(tables, specs, paragraphs)
+        problems += footnote_problems(tables, specs, paragraphs)
+    return problems

@@ -1,0 +1,155 @@
+"""Unit tests of the declared cross-table rules (mandate_notes/rules.py), on a tiny invented model.
+
+Nothing here reads the real tables: each rule is shown to fire on a bad row of a small table made
+in memory, and to stay silent on the good rows beside it. A last test checks that every meaning
+declared in the real model names columns its table has.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mandate_notes.csvio import Table
+from mandate_notes.model import fields
+from mandate_notes.rules import ANY, semantic_problems
+from schemas.definitions import TABLES
+
+
+def ref(column, table, key):
+    return {"fields": [column], "reference": {"resource": table, "fields": [key]}}
+
+
+def spec(name, columns, foreign_keys=()):
+    return {"name": name, "fields": [c if isinstance(c, dict) else {"name": c, "type": "string"} for c in columns],
+            "primary_key": [], "foreign_keys": list(foreign_keys)}
+
+
+def text(name, **meaning):
+    return {"name": name, "type": "string", **meaning}
+
+
+MODEL = [
+    spec("paragraphs", ["paragraph_id", "document_id", "kind", "footnote_number", "footnote_markers", "text"]),
+    spec("rows", ["row_id", "document_id", text("paragraph_id", in_document_of="document_id"),
+                  text("quote", verbatim_in="paragraph_id"),
+                  text("phrase", verbatim_in="paragraph_id", or_lead_in=True),
+                  text("written", verbatim_in="quote"), "flag", "who",
+                  text("who_as_written",
+                       empty_when={"when": {"flag": "true"}, "rule": "must be empty when flag is true"},
+                       required_when={"when": {"flag": "false", "who": ANY}, "rule": "required when who is given"}),
+                  text("value", bounds_by={"column": "unit", "bounds": {"percent": [0, 100], "count": [0, None]}}),
+                  "unit"],
+         [ref("paragraph_id", "paragraphs", "paragraph_id")]),
+    spec("links", [text("row_id", referenced_row={"where": {"flag": "true"}, "rule": "not a flagged row"})],
+         [ref("row_id", "rows", "row_id")]),
+    spec("cites", ["document_id", text("number", footnote_of="document_id"),
+                   text("paragraph_id", footnote_paragraph_of="number"),
+                   text("citing_paragraph_id", carries_marker_of="number"),
+                   text("sentence", verbatim_in="citing_paragraph_id", carries_marker_of="number")],
+         [ref("paragraph_id", "paragraphs", "paragraph_id"),
+          ref("citing_paragraph_id", "paragraphs", "paragraph_id")]),
+]
+
+PARAGRAPHS = [
+    ["d-p1", "d", "body", "", "1", "The lead-in says participants agreed:¹"],
+    ["d-p2", "d", "bullet", "", "", "Protect civilians in 2023."],
+    ["d-p3", "d", "footnote", "1", "", "¹ A report."],
+    ["e-p1", "e", "body", "", "", "Another note."],
+]
+
+
+def tables(rows=(), links=(), cites=()) -> dict[str, Table]:
+    made = {}
+    for table_spec, data in zip(MODEL, (PARAGRAPHS, rows, links, cites)):
+        columns = [f["name"] for f in table_spec["fields"]]
+        frame = pd.DataFrame([list(r) for r in data], columns=columns, dtype=object)
+        made[table_spec["name"]] = Table(table_spec["name"], f"data/{table_spec['name']}.csv", frame,
+                                         list(range(2, len(data) + 2)))
+    return made
+
+
+GOOD_ROW = ["r1", "d", "d-p2", "Protect civilians", "participants agreed", "civilians", "true", "x", "", "40",
+            "percent"]
+
+
+def problems(**given) -> list[str]:
+    return [str(p) for p in semantic_problems(tables(**given), MODEL)]
+
+
+def with_cell(column: str, value: str) -> list[str]:
+    names = [f["name"] for f in MODEL[1]["fields"]]
+    row = list(GOOD_ROW)
+    row[names.index(column)] = value
+    return row
+
+
+def test_good_rows_pass_every_rule():
+    good_cite = ["d", "1", "d-p3", "d-p1", "participants agreed:¹"]
+    assert problems(rows=[GOOD_ROW], links=[["r1"]], cites=[good_cite]) == []
+
+
+@pytest.mark.parametrize(("column", "value", "expected"), [
+    ("quote", "Protect everyone", "data/rows.csv:2: quote: quote not found verbatim in its paragraph: 'Protect everyone'"),
+    ("phrase", "nobody agreed",
+     "data/rows.csv:2: phrase: phrase not found in the paragraph (or, for a bullet, its list's lead-in): 'nobody agreed'"),
+    ("written", "soldiers", "data/rows.csv:2: written: written not found verbatim in the quote: 'soldiers'"),
+    ("paragraph_id", "e-p1", "data/rows.csv:2: paragraph_id: paragraph belongs to another document than d: 'e-p1'"),
+    ("who_as_written", "them", "data/rows.csv:2: who_as_written: must be empty when flag is true: 'them'"),
+    ("value", "140", "data/rows.csv:2: value: percent outside 0-100: '140'"),
+])
+def test_each_declared_rule_names_file_line_column_rule_and_value(column, value, expected):
+    assert expected in problems(rows=[with_cell(column, value)])
+
+
+def test_required_when_and_a_lower_bound_only():
+    row = with_cell("flag", "false")
+    row[-2:] = ["-3", "count"]
+    assert problems(rows=[row]) == [
+        "data/rows.csv:2: who_as_written: required when who is given: ''",
+        "data/rows.csv:2: value: negative count: '-3'",
+    ]
+
+
+def test_a_referenced_row_must_hold_the_declared_value():
+    assert problems(rows=[with_cell("flag", "false")[:8] + ["who", "40", "percent"]], links=[["r1"]]) == [
+        "data/links.csv:2: row_id: not a flagged row: 'r1'"]
+
+
+@pytest.mark.parametrize(("cite", "expected"), [
+    (["d", "2", "d-p3", "d-p1", "participants agreed:¹"],
+     "data/cites.csv:2: number: no footnote with this number in the document: '2'"),
+    (["d", "1", "d-p2", "d-p1", "participants agreed:¹"],
+     "data/cites.csv:2: paragraph_id: not the paragraph of footnote 1 (d-p3): 'd-p2'"),
+    (["d", "1", "d-p3", "d-p2", "Protect civilians"],
+     "data/cites.csv:2: citing_paragraph_id: paragraph carries no marker for footnote 1: 'd-p2'\n"
+     "data/cites.csv:2: sentence: sentence lacks the marker of footnote 1: 'Protect civilians'"),
+    (["d", "1", "d-p3", "d-p1", "participants agreed:"],
+     "data/cites.csv:2: sentence: sentence lacks the marker of footnote 1: 'participants agreed:'"),
+    (["d", "1", "d-p3", "d-p1", "participants disagreed"],
+     "data/cites.csv:2: sentence: sentence not found verbatim in the citing paragraph: 'participants disagreed'"),
+])
+def test_footnote_rules(cite, expected):
+    assert problems(rows=[GOOD_ROW], cites=[cite]) == expected.split("\n")
+
+
+MEANINGS_NAMING_A_COLUMN = ("verbatim_in", "in_document_of", "footnote_of", "footnote_paragraph_of",
+                            "carries_marker_of")
+
+
+@pytest.mark.parametrize("table_spec", TABLES, ids=lambda s: s["name"])
+def test_every_meaning_declared_in_the_real_model_names_columns_of_its_table(table_spec):
+    names = {f["name"] for f in fields(table_spec)}
+    for field in fields(table_spec):
+        for meaning in MEANINGS_NAMING_A_COLUMN:
+            if meaning in field:
+                assert field[meaning] in names, (field["name"], meaning)
+        for meaning in ("empty_when", "required_when"):
+            if meaning in field:
+                assert set(field[meaning]["when"]) <= names, (field["name"], meaning)
+        if "bounds_by" in field:
+            assert field["bounds_by"]["column"] in names
+        if "referenced_row" in field:
+            [key] = [k for k in table_spec.get("foreign_keys", []) if k["fields"] == [field["name"]]]
+            target = next(s for s in TABLES if s["name"] == key["reference"]["resource"])
+            assert set(field["referenced_row"]["where"]) <= {f["name"] for f in fields(target)}
