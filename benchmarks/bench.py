@@ -1,4 +1,4 @@
-"""Benchmark validation, build and serving; write docs/benchmarks.md.
+"""Benchmark validation, build and serving; write docs/generated/benchmarks.md.
 
 Measures, on this machine and in one run: our validation (scripts/validate.py) against
 `frictionless validate`, our build (scripts/build.py) against `sqlite-utils insert --csv` with its
@@ -30,15 +30,14 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-from schemas.definitions import CONTENT_TABLES, TABLES
+from benchmarks.measure import closed_loop, percentile, proc_status_kib
 from benchmarks.scale import scale_package
 from mandate_notes.model import csv_path
+from mandate_notes.paths import BENCHMARKS as REPORT
+from mandate_notes.paths import DATABASE_NAME, ROOT
+from schemas.definitions import CONTENT_TABLES, TABLES
 
 BENCH = ROOT / "build" / "bench"
-REPORT = ROOT / "docs" / "benchmarks.md"
-DATABASE_NAME = "mandate_notes"
 BIN = Path(sys.executable).parent
 SIZES = (10_000, 100_000, 1_000_000)
 # Targets of the benchmarks issue.
@@ -363,37 +362,11 @@ class Load:
         return statistics.median(self.p99s)
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
-
-
 async def drive(base: str, paths: list[str], requests: int, concurrency: int) -> tuple[float, list[float]]:
-    """A closed loop: `concurrency` connections, each sending its next request when the last answered."""
-    import httpx
-
-    latencies: list[float] = []
-    failures: list[str] = []
-    issued = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-
-        async def connection() -> None:
-            nonlocal issued
-            while issued < requests:
-                path = paths[issued % len(paths)]
-                issued += 1
-                start = time.perf_counter()
-                response = await client.get(path)
-                latencies.append(time.perf_counter() - start)
-                if response.status_code != 200:
-                    failures.append(f"{path}: HTTP {response.status_code}")
-
-        start = time.perf_counter()
-        await asyncio.gather(*(connection() for _ in range(concurrency)))
-        wall = time.perf_counter() - start
-    if failures:
-        raise BenchError(f"{len(failures)} failed request(s), e.g. {failures[0]}")
+    """The shared closed loop (benchmarks/measure.py); any failed request fails the benchmark."""
+    wall, latencies, errors = await closed_loop(base, paths, requests, concurrency)
+    if errors:
+        raise BenchError(f"{sum(errors.values())} failed request(s): {errors}")
     return wall, latencies
 
 
@@ -459,11 +432,8 @@ def bench_serving(port: int, requests: int, concurrency: int, runs: int) -> tupl
 
 def proc_peak_mb(pid: int) -> float | None:
     """The server's peak RSS so far (Linux)."""
-    status = Path(f"/proc/{pid}/status")
-    if not status.exists():
-        return None
-    match = re.search(r"^VmHWM:\s+(\d+) kB", status.read_text(), re.MULTILINE)
-    return int(match.group(1)) / 1024 if match else None
+    peak = proc_status_kib(pid, "VmHWM")
+    return peak / 1024 if peak is not None else None
 
 
 # ---------------------------------------------------------------- the report
@@ -765,7 +735,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=20, help="connections kept busy (default 20)")
     parser.add_argument("--serve-runs", type=int, default=3, help="runs per request mix (default 3)")
     parser.add_argument("--port", type=int, default=0, help="port for Datasette (default: any free port)")
-    parser.add_argument("--output", type=Path, default=REPORT, help="report file (default docs/benchmarks.md)")
+    parser.add_argument("--output", type=Path, default=REPORT, help="report file (default docs/generated/benchmarks.md)")
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(",") if size)
     clock = Clock(args.budget_minutes * 60)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+from benchmarks.measure import closed_loop, percentile, proc_status_kib
 from scripts.serve import DATABASE, running_server
 
 
@@ -63,26 +64,16 @@ def request_paths(database: Path, count: int, seed: int = 0) -> list[str]:
 
 def rss_kib(pid: int) -> int:
     """Resident memory of a process from /proc (Linux), in KiB."""
-    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for process {pid}")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+    rss = proc_status_kib(pid, "VmRSS")
+    if rss is None:
+        raise RuntimeError(f"no VmRSS for process {pid}")
+    return rss
 
 
 async def drive(base: str, paths: list[str], concurrency: int, pid: int) -> dict:
-    import httpx
-
-    latencies: list[float] = []
-    errors: dict[str, int] = {}
+    """Every path once through the shared closed loop, the server's memory sampled meanwhile."""
     rss_samples: list[int] = []
     marks: dict[str, int] = {}
-    next_index = 0
     tenth = max(1, len(paths) // 10)
 
     async def sample_memory() -> None:
@@ -90,30 +81,13 @@ async def drive(base: str, paths: list[str], concurrency: int, pid: int) -> dict
             rss_samples.append(rss_kib(pid))
             await asyncio.sleep(0.2)
 
-    async def worker(client) -> None:
-        nonlocal next_index
-        while next_index < len(paths):
-            path = paths[next_index]
-            next_index += 1
-            started = time.perf_counter()
-            try:
-                response = await client.get(path)
-                await response.aread()
-                if response.status_code != 200:
-                    errors[f"HTTP {response.status_code}"] = errors.get(f"HTTP {response.status_code}", 0) + 1
-            except httpx.HTTPError as error:
-                errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
-            latencies.append(time.perf_counter() - started)
-            if len(latencies) == tenth:
-                marks["after_first_10pct"] = rss_kib(pid)
+    def after_each(answered: int) -> None:
+        if answered == tenth:
+            marks["after_first_10pct"] = rss_kib(pid)
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     rss_before = rss_kib(pid)
     sampler = asyncio.create_task(sample_memory())
-    started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
+    elapsed, latencies, errors = await closed_loop(base, paths, len(paths), concurrency, after_each)
     sampler.cancel()
     rss_end = rss_kib(pid)
     rss_samples.append(rss_end)

@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES
+from mandate_notes.csvio import read_rows
 from mandate_notes.model import csv_path, descriptor, fields
 
 DEFAULT_OUTPUT = ROOT / "build" / "bench"
@@ -67,10 +68,8 @@ def renamed(value: str, copy: int) -> str:
 
 
 def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, strict=True)
-        header = next(reader)
-        return header, list(reader)
+    """A table of the package being scaled, read by the package's one CSV reader."""
+    return read_rows(path.name, path.read_bytes())
 
 
 SYNTHETIC = "Synthetic benchmark package"

@@ -106,6 +106,22 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
     return parse_table(resource["name"], resource["path"], raw, expected, resource.get("minRows", 0), problems)
 
 
+def read_rows(file: str, raw: bytes) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of a CSV given as bytes whose header is its own (an earlier version of a
+    table, a table of a package being scaled), read with every rule above; ValueError names the
+    first problem."""
+    problems: list[Problem] = []
+    first_line = raw.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    try:
+        header = next(csv.reader([first_line.decode("utf-8")]), [])
+    except (UnicodeDecodeError, csv.Error):
+        header = []
+    table = parse_table(file, file, raw, header, 0, problems)
+    if problems or table is None:
+        raise ValueError(str(problems[0]) if problems else f"{file}: cannot be read")
+    return header, table.frame.values.tolist()
+
+
 def parse_table(name: str, file: str, raw: bytes, expected: list[str], least: int,
                 problems: list[Problem]) -> Table | None:
     """The rows of a CSV given as bytes (from a file, or from git for an earlier version)."""

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 from datasette.utils import tilde_encode
 
+from mandate_notes.csvio import read_rows
 from mandate_notes.history import HistoryError, Ref, files_at, read_at, resolve
 
 CSV_COLUMNS = ["table", "change", "row_id", "column", "old_value", "new_value", "replaced_by", "reason"]
@@ -73,19 +74,16 @@ class Snapshot:
         if raw is None:
             return None
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise DiffError(f"{self.ref.label}: {path}:0: -: not UTF-8: byte {error.start}") from None
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        header = next(reader, [])
+            header, records = read_rows(path, raw)
+        except ValueError as error:
+            raise DiffError(f"{self.ref.label}: {error}") from None
         if not key or any(column not in header for column in key):
             # No descriptor names a usable key (e.g. a commit older than datapackage.json): every
             # table's first column is its id or the first part of its key.
             key = header[:1]
         positions = [header.index(column) for column in key]
         rows = {}
-        for record in reader:
-            record = record + [""] * (len(header) - len(record))
+        for record in records:
             rows[row_id([record[i] for i in positions])] = dict(zip(header, record))
         return Table(name, header, key, rows)
 

@@ -1,4 +1,4 @@
-"""A small run of the load test (scripts/load_test.py): every request of the mix answers 200, and the
+"""A small run of the load test (benchmarks/load.py): every request of the mix answers 200, and the
 report carries the figures `make load` prints. The full run (20,000 requests) is `make load`."""
 
 from benchmarks import load as load_test
