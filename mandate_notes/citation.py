@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from schemas.definitions import PACKAGE
 from mandate_notes.model import version
 from mandate_notes.versions import release_date
-
-AUTHOR = "mandate-notes contributors"
+from schemas.definitions import AUTHOR, DATA_LICENSE, PACKAGE
 
 
 def citation_year(release: str) -> str:
@@ -33,7 +31,7 @@ def citation_bibtex(release: str | None = None) -> str:
         f"  year = {{{citation_year(release)}}},\n"
         f"  version = {{{release}}},\n"
         f"  howpublished = {{\\url{{{PACKAGE['homepage']}}}}},\n"
-        f"  note = {{Data set, CC BY 4.0}}\n"
+        f"  note = {{Data set, {DATA_LICENSE['name']}}}\n"
         f"}}"
     )
 

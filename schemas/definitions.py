@@ -5,6 +5,10 @@ from __future__ import annotations
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+# Who the dataset is by, and its licences: stated here once, used by every file that names them.
+AUTHOR = "mandate-notes contributors"
+DATA_LICENSE = {"id": "CC-BY-4.0", "name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+CODE_LICENSE = "MIT"
 # In a rule's condition: any non-empty value.
 ANY = "*"
 
@@ -27,15 +31,15 @@ PACKAGE = {
     ],
     "licenses": [
         {
-            "name": "CC-BY-4.0",
-            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "name": DATA_LICENSE["id"],
+            "path": DATA_LICENSE["url"],
             "title": "Creative Commons Attribution 4.0 (the coded tables)",
         }
     ],
-    "code_license": "MIT",
+    "code_license": CODE_LICENSE,
     # "sources" (each archived text, its hash and copyright) and the documents' own keywords are
     # added from sources/*/document.toml by mandate_notes/model.py.
-    "contributors": [{"title": "mandate-notes contributors", "role": "author"}],
+    "contributors": [{"title": AUTHOR, "role": "author"}],
 }
 
 # Fields used by several tables: described once, referred to by name.

@@ -19,7 +19,7 @@ from schemas.definitions import CODE_LISTS, CONTENT_TABLES, PACKAGE, TABLES, tab
 from mandate_notes.model import csv_path, version
 from mandate_notes.queries import coded_tables, queries, searchable_tables
 
-DB = "mandate_notes"
+from mandate_notes.paths import DATABASE_NAME as DB
 SAMPLE_PARAMS = {"q": "Security Council", "actor": "Security Council"}
 
 
