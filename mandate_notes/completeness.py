@@ -219,6 +219,15 @@ def unaliased_actors(root: Path = ROOT) -> list[Miss]:
             if row["actor_id"] not in aliased]
 
 
+def uncatalogued_documents(root: Path = ROOT) -> list[Miss]:
+    """Documents that the series catalogue does not list as coded."""
+    listed = {r["document_id"] for r in read_dicts(csv_path(root / DATA_DIR, "series_notes"))}
+    file = table_file("documents")
+    return [Miss("-", f"document {row['document_id']} is not listed as coded in series_notes", file, line)
+            for line, row in enumerate(read_dicts(csv_path(root / DATA_DIR, "documents")), start=2)
+            if row["document_id"] not in listed]
+
+
 def coverage_problems(root: Path = ROOT) -> list[Problem]:
     """Every miss of the checks above as a Problem: FILE:LINE: column: rule: value. A miss in a
     paragraph is placed on that paragraph's line of the paragraphs table."""
@@ -232,6 +241,6 @@ def coverage_problems(root: Path = ROOT) -> list[Problem]:
                                     f"{miss.paragraph_id}: {miss.what}"))
     for miss in stale_exclusions(root):
         problems.append(Problem(miss.file, miss.line, "-", STALE, miss.what))
-    for check in (unlinked_bullets, unaliased_actors):
+    for check in (unlinked_bullets, unaliased_actors, uncatalogued_documents):
         problems += [Problem(miss.file, miss.line, "-", "not linked", miss.what) for miss in check(root)]
     return problems

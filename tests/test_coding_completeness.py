@@ -82,3 +82,7 @@ def test_the_detectors_find_what_they_look_for():
         "Economic Community of West Africa States", "ECOWAS"]
     assert completeness.CUE_RE.search("Some participants urged MINUSMA to press")
     assert completeness.sentences("One. Two ends.¹ Three") == [(0, 4), (5, 15), (16, 21)]
+
+
+def test_every_document_is_in_the_series_catalogue(root):
+    assert [str(m) for m in completeness.uncatalogued_documents(root)] == []
