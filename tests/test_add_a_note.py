@@ -1,0 +1,205 @@
+"""CONTRIBUTING.md's recipe 1, "Add a note", followed step by step in a scratch copy of the repository
+with a small invented note: the gate passes, the build and the served site hold the note, and no
+code file was touched. Each step below is the recipe's step of the same number."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.gitrepo import commit_all, git, init, script_env
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENT = "zz-2026-test-note"
+MISSION = "zz-test-mission"
+# A note of a few paragraphs: cover, opening paragraph, a heading, two body paragraphs, a footnote.
+SOURCE_TEXT = """Meeting Note
+
+Early this year, a workshop on the mandate of the mission met under a rule of non-attribution to
+discuss what the next renewal might keep, drop and put ahead. The organisers drafted this note; it
+summarises the discussion in broad terms and does not give the view of every participant.
+
+Priorities
+
+Participants urged the mission to protect civilians in the north.¹
+
+Some participants noted that 40 percent of the posts were vacant in 2025.
+
+¹ An explanatory note by the organisers.
+"""
+
+
+def files_of_the_recipe() -> list[str]:
+    """The file list of recipe 1 in CONTRIBUTING.md: the paths between its FILES markers."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    block = text.split("<!-- recipe-1-files:start -->", 1)[1].split("<!-- recipe-1-files:end -->", 1)[0]
+    return [line.split("`")[1] for line in block.splitlines() if line.startswith("- `")]
+
+
+def run(repo: Path, script: str, *args: str) -> subprocess.CompletedProcess:
+    """A command of the recipe, run as its make target runs it, in the copy."""
+    return subprocess.run([sys.executable, str(repo / script), *args], cwd=repo, capture_output=True, text=True,
+                          env=script_env(repo))
+
+
+def append(repo: Path, path: str, rows: list[dict]) -> None:
+    """Rows added at the end of a hand-edited CSV, columns in the file's order, empty where not given."""
+    target = repo / path
+    with open(target, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator="\n").writerows(rows)
+    with open(target, "a", encoding="utf-8", newline="") as handle:
+        handle.write(buffer.getvalue())
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    """A one-commit repository holding the checkout's tracked and new files."""
+    target = tmp_path_factory.mktemp("recipe") / "repo"
+    init(target)
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            capture_output=True, check=True).stdout.decode("utf-8").split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    commit_all(target, "before the note")
+    return target
+
+
+@pytest.fixture(scope="module")
+def added(repo: Path) -> Path:
+    folder = repo / "sources" / DOCUMENT
+    p = f"{DOCUMENT}-p"
+    # 1. The document's folder: the source text, byte for byte, and document.toml with its sha256.
+    folder.mkdir()
+    (folder / "source.txt").write_text(SOURCE_TEXT, encoding="utf-8", newline="")
+    digest = hashlib.sha256((folder / "source.txt").read_bytes()).hexdigest()
+    (folder / "document.toml").write_text(f'''kind = "meeting_note"
+title = "Prioritization and Sequencing of Security Council Mandates: The Case of a Test Mission"
+series = "Prioritization and Sequencing of Security Council Mandates"
+publishers = ["International Peace Institute", "Stimson Center"]
+publication_month = "2026-03"
+url = "https://example.org/test-note/"
+copyright = "An invented note, for the tests."
+language = "en"
+keywords = ["Test mission"]
+
+[source]
+file = "source.txt"
+sha256 = "{digest}"
+
+[workshop]
+mission_actor_id = "{MISSION}"
+host_country_iso3 = "ZZZ"
+date = "2026-02-10"
+expected_renewal = "2026-06"
+attribution_rule = "rule of non-attribution"
+paragraph_id = "{p}002"
+''', encoding="utf-8")
+    # 2. make paragraphs: the generated tables now hold the note.
+    result = run(repo, "scripts/make_paragraphs.py")
+    assert result.returncode == 0, result.stderr
+    # 3. The coded rows, each quoting its paragraph.
+    append(repo, "data/actors.csv", [{"actor_id": MISSION, "name": "Test mission", "actor_type": "un_mission",
+                                      "description": "The invented mission of the recipe test."}])
+    append(repo, "data/actor_aliases.csv", [{"actor_id": MISSION, "alias": "the mission", "document_id": DOCUMENT,
+                                             "paragraph_id": f"{p}002"}])
+    append(repo, "data/recommendations.csv", [{
+        "recommendation_id": f"{DOCUMENT}-rec-001", "document_id": DOCUMENT, "paragraph_id": f"{p}004",
+        "quote": "Participants urged the mission to protect civilians in the north.",
+        "summary": "Protect civilians in the north.", "is_opening_bullet": "false",
+        "addressee_actor_id": MISSION, "addressee_as_written": "the mission", "addressee_is_inferred": "false",
+        "theme": "protection_of_civilians", "support_level": "participants",
+        "attribution_phrase": "Participants urged"}])
+    append(repo, "data/statistics.csv", [{
+        "statistic_id": f"{DOCUMENT}-stat-001", "document_id": DOCUMENT, "paragraph_id": f"{p}005",
+        "quote": "40 percent of the posts were vacant", "quantity": "Share of the mission's posts vacant",
+        "value": "40", "value_as_written": "40 percent", "unit": "percent", "comparator": "exactly",
+        "reference_period": "2025"}])
+    append(repo, "data/citations.csv", [{
+        "citation_id": f"{DOCUMENT}-fn01-1", "document_id": DOCUMENT, "footnote_number": "1", "position": "1",
+        "citation_role": "explanatory", "paragraph_id": f"{p}006", "quote": "An explanatory note by the organisers.",
+        "citing_paragraph_id": f"{p}004",
+        "citing_sentence": "Participants urged the mission to protect civilians in the north.¹"}])
+    append(repo, "data/series_notes.csv", [{
+        "note_id": "zz-test-2026", "mission": "Test mission", "workshop_date": "2026-02-10",
+        "publisher_url": "https://example.org/test-note/", "found_as": "full text", "coding_status": "coded",
+        "document_id": DOCUMENT, "url_checked": "false", "notes": "Invented for the recipe test."}])
+    # 4. What the coding leaves out on purpose, with the reason, in the document's coding/ folder.
+    write_csv(folder / "coding" / "number_exclusions.csv", ["paragraph_id", "number_as_written", "reason"],
+              [[f"{p}005", "2025", "the year the figure refers to (its reference_period), not a figure"]])
+    # 5. make generate: datapackage.json's sources and keywords, the codebook, the metadata.
+    result = run(repo, "scripts/generate.py")
+    assert result.returncode == 0, result.stderr
+    return repo
+
+
+def test_the_gate_passes_with_the_new_note(added):
+    # 6. make validate.
+    result = run(added, "scripts/validate.py", "--frictionless")
+    assert result.returncode == 0, result.stderr
+    package = json.loads((added / "datapackage.json").read_text(encoding="utf-8"))
+    assert f"sources/{DOCUMENT}/source.txt" in [source["path"] for source in package["sources"]]
+    assert "Test mission" in package["keywords"]
+
+
+def test_the_gate_names_the_row_when_the_new_coding_is_wrong(added):
+    path = added / "data" / "statistics.csv"
+    good = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(good.replace("40 percent of the posts", "41 percent of the posts"), encoding="utf-8")
+        result = run(added, "scripts/validate.py")
+        line = good.splitlines().index(next(row for row in good.splitlines() if row.startswith(f"{DOCUMENT}-stat"))) + 1
+        assert result.returncode == 1
+        assert result.stderr.splitlines()[0] == (
+            f"data/statistics.csv:{line}: quote: quote not found verbatim in its paragraph: "
+            "'41 percent of the posts were vacant'")
+    finally:
+        path.write_text(good, encoding="utf-8")
+
+
+def test_the_build_and_the_served_site_hold_the_note(added, free_port):
+    from scripts.serve import running_server
+
+    # 7. make build (here into the copy's build/), then make serve.
+    database = added / "build" / "mandate_notes.db"
+    result = run(added, "scripts/build.py", "--output", str(database))
+    assert result.returncode == 0, result.stderr
+    with running_server(database, free_port()) as (_, base):
+        with urllib.request.urlopen(f"{base}/mandate_notes/documents/{DOCUMENT}.json?_shape=objects") as response:
+            [row] = json.load(response)["rows"]
+        assert row["mission_actor_id"] == MISSION and row["source_file"] == f"{DOCUMENT}/source.txt"
+        with urllib.request.urlopen(f"{base}/mandate_notes/recommendations/{DOCUMENT}-rec-001") as response:
+            assert "protect civilians in the north" in response.read().decode("utf-8")
+
+
+def test_no_code_file_was_touched_and_every_file_touched_is_in_the_recipe(added):
+    changed = (git(added, "diff", "--name-only", "HEAD").splitlines()
+               + git(added, "ls-files", "--others", "--exclude-standard").splitlines())
+    assert changed
+    assert not [path for path in changed if path.endswith(".py") or path.startswith(("scripts/", "mandate_notes/",
+                                                                                      "schemas/", "tests/"))]
+    listed = files_of_the_recipe()
+    outside = [path for path in changed if not any(path == item or (item.endswith("/") and path.startswith(item))
+                                                    or path.startswith(item.replace("<document_id>", DOCUMENT))
+                                                    for item in listed)]
+    assert outside == [], f"touched, yet not in CONTRIBUTING.md's recipe 1: {outside}"
