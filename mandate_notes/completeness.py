@@ -200,32 +200,33 @@ def uncited_footnotes(root: Path = ROOT) -> list[Miss]:
             if row["kind"] == "footnote" and (row["document_id"], row["footnote_number"]) not in cited]
 
 
+def _unreferenced(root: Path, table: str, key: str, referring: str, column: str, what: str,
+                  chosen=lambda row: True) -> list[Miss]:
+    """Rows of `table` (those `chosen`) whose `key` no row of `referring` names in `column`."""
+    named = {row[column] for row in read_dicts(csv_path(root / DATA_DIR, referring))}
+    file = table_file(table)
+    return [Miss(row.get("paragraph_id", "-"), what.format(**row), file, line)
+            for line, row in enumerate(read_dicts(csv_path(root / DATA_DIR, table)), start=2)
+            if chosen(row) and row[key] not in named]
+
+
 def unlinked_bullets(root: Path = ROOT) -> list[Miss]:
     """Opening-bullet recommendations that link to no body recommendation."""
-    linked = {r["bullet_recommendation_id"] for r in read_dicts(csv_path(root / DATA_DIR, "recommendation_links"))}
-    file = table_file("recommendations")
-    return [Miss(row["paragraph_id"], f"opening bullet {row['recommendation_id']} links to no body recommendation",
-                 file, line)
-            for line, row in enumerate(read_dicts(csv_path(root / DATA_DIR, "recommendations")), start=2)
-            if row["is_opening_bullet"] == "true" and row["recommendation_id"] not in linked]
+    return _unreferenced(root, "recommendations", "recommendation_id", "recommendation_links",
+                         "bullet_recommendation_id", "opening bullet {recommendation_id} links to no body recommendation",
+                         lambda row: row["is_opening_bullet"] == "true")
 
 
 def unaliased_actors(root: Path = ROOT) -> list[Miss]:
     """Actors with no alias as written in some note."""
-    aliased = {r["actor_id"] for r in read_dicts(csv_path(root / DATA_DIR, "actor_aliases"))}
-    file = table_file("actors")
-    return [Miss("-", f"actor {row['actor_id']} has no alias as written in a note", file, line)
-            for line, row in enumerate(read_dicts(csv_path(root / DATA_DIR, "actors")), start=2)
-            if row["actor_id"] not in aliased]
+    return _unreferenced(root, "actors", "actor_id", "actor_aliases", "actor_id",
+                         "actor {actor_id} has no alias as written in a note")
 
 
 def uncatalogued_documents(root: Path = ROOT) -> list[Miss]:
     """Documents that the series catalogue does not list as coded."""
-    listed = {r["document_id"] for r in read_dicts(csv_path(root / DATA_DIR, "series_notes"))}
-    file = table_file("documents")
-    return [Miss("-", f"document {row['document_id']} is not listed as coded in series_notes", file, line)
-            for line, row in enumerate(read_dicts(csv_path(root / DATA_DIR, "documents")), start=2)
-            if row["document_id"] not in listed]
+    return _unreferenced(root, "documents", "document_id", "series_notes", "document_id",
+                         "document {document_id} is not listed as coded in series_notes")
 
 
 def coverage_problems(root: Path = ROOT) -> list[Problem]:

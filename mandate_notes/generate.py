@@ -19,6 +19,7 @@ from schemas.definitions import CODE_LICENSE, CODE_LISTS, CONTENT_TABLES, PACKAG
 from schemas.definitions import DATA_LICENSE as DATA_LICENSE_FACTS
 from mandate_notes.citation import citation_bibtex, citation_text, row_citation
 from mandate_notes.documents import package_sources
+from mandate_notes.generated import stale, write_or_check
 from mandate_notes.model import DATA, csv_path, descriptor, fields, package_keywords, version
 from mandate_notes.paths import AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAME, SERVER_METADATA
 from mandate_notes.versions import ChangelogError, release_date
@@ -298,12 +299,8 @@ def outputs() -> dict[Path, str]:
     }
 
 
-def _current(path: Path, content: str) -> bool:
-    return path.exists() and path.read_bytes() == content.encode("utf-8")
-
-
 def stale_files() -> list[Path]:
-    return [path for path, content in outputs().items() if not _current(path, content)]
+    return stale(outputs())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -315,16 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     except (GenerateError, ChangelogError) as error:
         print(f"generate failed, nothing written: {error}", file=sys.stderr)
         return 1
-    if args.check:
-        stale = [path for path, content in rendered.items() if not _current(path, content)]
-        for path in stale:
-            print(f"{path.relative_to(ROOT)} is stale: run `make generate`", file=sys.stderr)
-        return 1 if stale else 0
-    for path, content in rendered.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8", newline="")
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
+    return write_or_check(rendered, args.check, "make generate", ROOT)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mandate_notes.documents import discover, documents_rows
+from mandate_notes.generated import stale as stale_outputs
+from mandate_notes.generated import write_or_check
 from mandate_notes.model import csv_path, field_names
 from mandate_notes.paths import DATA_DIR, ROOT, SUPERSCRIPT_DIGITS
 from schemas.definitions import table
@@ -201,8 +203,7 @@ def outputs(root: Path = ROOT) -> dict[Path, str]:
 
 def stale(root: Path = ROOT) -> list[Path]:
     """The generated tables that differ from what the document folders give."""
-    return [path for path, content in outputs(root).items()
-            if not path.is_file() or path.read_bytes() != content.encode("utf-8")]
+    return stale_outputs(outputs(root))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,17 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if a generated table differs from what the sources give, without writing")
     args = parser.parse_args(argv)
-    if args.check:
-        found = stale()
-        for path in found:
-            print(f"{path.relative_to(ROOT)} is stale: run `make paragraphs`", file=sys.stderr)
-        return 1 if found else 0
-    for path, content in outputs().items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8", newline="")
-        print(f"wrote {path.relative_to(ROOT)}")
-    return 0
-
+    return write_or_check(outputs(), args.check, "make paragraphs", ROOT)
 
 if __name__ == "__main__":
     sys.exit(main())
