@@ -165,9 +165,10 @@ def frictionless_validate(package: Package) -> list[list[str]]:
 
 
 # scripts/build.py validates the package before it builds (the validation has its own column), so
-# the build is timed as its function, build_database, in a fresh process like the others.
+# the build is timed as its function, build_database, in a fresh process like the others (the
+# library is importable there as everywhere: the environment's .pth file or make's PYTHONPATH).
 BUILD_STEP = (
-    "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+    "import sys; from pathlib import Path; "
     "from mandate_notes.build import build_database; build_database(Path(sys.argv[2]), Path(sys.argv[3]))"
 )
 

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from mandate_notes.paths import ROOT
 
 from benchmarks.measure import closed_loop, percentile, proc_status_kib
 from scripts.serve import DATABASE, running_server

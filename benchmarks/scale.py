@@ -17,7 +17,7 @@ import shutil
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from mandate_notes.paths import ROOT
 
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES
 from mandate_notes.csvio import read_rows

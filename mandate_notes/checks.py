@@ -18,7 +18,7 @@ from mandate_notes.csvio import Problem, Table, read_table
 from mandate_notes.rules import semantic_problems
 from schemas.definitions import CODE_LISTS, TABLES
 
-ROOT = Path(__file__).resolve().parents[1]
+from mandate_notes.paths import ROOT
 FORMULA_START = ("=", "+", "-", "@")
 CODE_LIST_NAMES = {spec["name"] for spec in CODE_LISTS}
 SPACE_AFTER_NUL = re.compile("\x00\\s")

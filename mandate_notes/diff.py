@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from mandate_notes.paths import ROOT
 
 from datasette.utils import tilde_encode
 

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from mandate_notes.paths import ROOT
 
 from schemas.definitions import CODE_LICENSE, CODE_LISTS, CONTENT_TABLES, PACKAGE
 from schemas.definitions import DATA_LICENSE as DATA_LICENSE_FACTS

@@ -23,7 +23,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from mandate_notes.paths import ROOT
 
 from mandate_notes.build import BuildError, build_database
 from mandate_notes.cast import cast
