@@ -409,7 +409,7 @@ def free_port(requested: int) -> int:
 
 
 def bench_serving(port: int, requests: int, concurrency: int, runs: int) -> tuple[list[Load], float | None, dict]:
-    from scripts.serve import DATABASE, running_server
+    from mandate_notes.serve import DATABASE, running_server
 
     if not DATABASE.exists():
         raise BenchError(f"{DATABASE.relative_to(ROOT)} is missing: run `make build` first")

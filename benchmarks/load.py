@@ -22,7 +22,7 @@ from pathlib import Path
 from mandate_notes.paths import ROOT
 
 from benchmarks.measure import closed_loop, percentile, proc_status_kib
-from scripts.serve import DATABASE, running_server
+from mandate_notes.serve import DATABASE, running_server
 
 
 def request_paths(database: Path, count: int, seed: int = 0) -> list[str]:

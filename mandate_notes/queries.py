@@ -1,6 +1,6 @@
 """Canned queries for the Datasette server: the questions researchers ask, each with a description.
 
-scripts/generate.py merges them into server/metadata.json. Queries that must cover every
+scripts/generate.py merges them into server/generated/metadata.json. Queries that must cover every
 searchable or every coded table build their SQL from schemas/definitions.py, so a table added
 there is searched and counted without an edit here.
 """

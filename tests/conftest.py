@@ -29,7 +29,7 @@ def built_database(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def datasette_app(built_database: Path):
-    from scripts.serve import make_datasette, write_inspect_file
+    from mandate_notes.serve import make_datasette, write_inspect_file
 
     inspect_file = built_database.with_name("inspect.json")
     write_inspect_file(built_database, inspect_file)
@@ -48,7 +48,7 @@ def package_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def free_port():
     """A function giving a loopback port of TEST_PORTS that nothing listens on."""
-    from scripts.serve import port_is_free
+    from mandate_notes.serve import port_is_free
 
     def first_free() -> int:
         for port in TEST_PORTS:
@@ -171,7 +171,7 @@ def add_fixture_rows(data: Path) -> dict:
 def coded(tmp_path_factory):
     """The real data plus a few fixture rows in every coded table, built and served (build/ left alone)."""
     from mandate_notes.build import build_database
-    from scripts.serve import make_datasette, write_inspect_file
+    from mandate_notes.serve import make_datasette, write_inspect_file
 
     folder = tmp_path_factory.mktemp("coded")
     shutil.copytree(ROOT / "data", folder / "data")

@@ -178,7 +178,7 @@ def test_the_gate_names_the_row_when_the_new_coding_is_wrong(added):
 
 
 def test_the_build_and_the_served_site_hold_the_note(added, free_port):
-    from scripts.serve import running_server
+    from mandate_notes.serve import running_server
 
     # 7. make build (here into the copy's build/), then make serve.
     database = added / "build" / "mandate_notes.db"

@@ -65,7 +65,7 @@ def free_port() -> int:
 def server(built_database):
     """`datasette serve` as scripts/serve.py runs it, over the real data, on a free local port."""
     chromium_paths()
-    from scripts.serve import running_server
+    from mandate_notes.serve import running_server
 
     with running_server(built_database, free_port()) as (_, base):
         yield base
@@ -81,8 +81,8 @@ def browser(server, tmp_path_factory):
     options.binary_location = chromium
     for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
         options.add_argument(flag)
-    # The network log shows every request the pages make.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    # The network log shows every request the pages make; the browser log, what the pages were refused.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.implicitly_wait(5)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -243,3 +243,25 @@ def test_the_charts_are_drawn_without_any_request_beyond_the_server(server, brow
     assert all_by_css(browser, "#coding-chart rect.segment")
     screenshot(browser, "07-at-a-glance.png")
     assert_only_local_requests(browser, server)
+
+
+# Pages that run scripts or draw: the home page, a table with its column menus, a row, the SQL editor,
+# a canned query and the charts.
+def scripted_pages() -> list[str]:
+    theme = csv_rows("themes")[0]["code"]
+    return ["/", "/mandate_notes/recommendations", f"/mandate_notes/themes/{theme}",
+            "/mandate_notes?sql=select+1", "/mandate_notes/security_council_asks", "/at-a-glance"]
+
+
+@pytest.mark.parametrize("width", [400, 1400])
+def test_the_content_security_policy_refuses_nothing_the_pages_use(server, browser, width):
+    browser.set_window_size(width, 900)
+    browser.get_log("browser")
+    for number, path in enumerate(scripted_pages()):
+        browser.get(f"{server}{path}")
+        assert "Error" not in browser.title and by_css(browser, "footer, .ft"), path
+        screenshot(browser, f"csp-{width}-{number}.png", max_height=1800)
+    refused = [entry["message"] for entry in browser.get_log("browser")
+               if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
+    assert refused == []
+    browser.set_window_size(1280, 900)

@@ -1,13 +1,20 @@
 """A visitor of the served dataset can neither change it nor exhaust it, nor put script into its pages,
-nor read files beside it. Run against a real `datasette serve` on loopback, as `make serve` starts it."""
+nor read files beside it, nor learn where they are. Run against a real server on loopback, as `make serve`
+starts it."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import http.client
+import os
+import resource
+import selectors
 import shutil
+import socket
 import sqlite3
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,10 +22,12 @@ import httpx
 import pytest
 
 from mandate_notes.build import build_database
-from scripts.serve import SETTINGS, running_server
 from mandate_notes.model import csv_path
+from mandate_notes.paths import DATABASE_NAME as DB
+from mandate_notes.serve import (
+    MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, SETTINGS, SNAPSHOT_DIGEST_LENGTH, SNAPSHOT_FOLDER, running_server,
+)
 
-DB = "mandate_notes"
 PROBE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
 ESCAPED_PROBE = "&lt;script&gt;alert(1)&lt;/script&gt;"
 RAW_PROBES = ("<script>alert(1)</script>", "<img src=x onerror")
@@ -61,7 +70,7 @@ def table_counts(database: Path) -> dict[str, int]:
 
 def assert_unchanged(server) -> None:
     assert sha256(server.database) == server.digest
-    assert sorted(path.name for path in server.folder.iterdir()) == ["data", f"{DB}.db", f"{DB}.inspect.json"]
+    assert sorted(path.name for path in server.folder.iterdir()) == ["data", f"{DB}.db", SNAPSHOT_FOLDER]
 
 
 def raw_get(server, path: str) -> tuple[int, bytes]:
@@ -223,6 +232,88 @@ def test_an_error_page_does_not_print_a_rich_traceback(datasette_app):
     assert datasette.handle_exception.rich is None
 
 
+HUGE_RESULTS = [
+    ("select zeroblob(100000000)", 400, "string or blob too big"),
+    ("select zeroblob(999999) from paragraphs", 400,
+     f"result too big: a query may return at most {MAX_RESULT_BYTES:,} bytes; ask for fewer rows or columns"),
+    # 16 million characters, within the result bound; JSON writes each as \u00e9, six bytes.
+    ("select replace(printf('%.*c', 400000, 'x'), 'x', char(233)) from paragraphs limit 40", 500,
+     f"response too big: at most {MAX_RESPONSE_BYTES:,} bytes are sent for one request"),
+]
+
+
+@pytest.mark.parametrize("sql, status, message", HUGE_RESULTS, ids=["one value", "many rows", "the response"])
+def test_a_huge_result_fails_fast_while_other_requests_are_served(server, sql, status, message):
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        huge = pool.submit(httpx.get, f"{server.base}/{DB}.json", params={"sql": sql, "_shape": "array"},
+                           timeout=30)
+        others = [server.client.get(f"/{DB}/themes.json").status_code for _ in range(5)]
+        response = huge.result()
+    assert others == [200] * 5
+    assert response.status_code == status
+    assert response.json()["error"] == message
+    assert server.client.get("/-/versions.json").status_code == 200
+
+
+IDLE_TIMEOUT = 2
+# Connections the idle test opens: 2,000, or fewer where the file limit (of each side) is lower.
+IDLE_CONNECTIONS = min(2000, resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 200)
+
+
+@pytest.fixture(scope="module")
+def impatient_server(server, tmp_path_factory, free_port):
+    """The hostile data served with a short idle timeout, from a folder of its own."""
+    folder = tmp_path_factory.mktemp("impatient")
+    database = shutil.copy(server.database, folder / f"{DB}.db")
+    with running_server(database, free_port(), idle_timeout=IDLE_TIMEOUT) as (process, base):
+        yield SimpleNamespace(base=base, port=int(base.rsplit(":", 1)[1]))
+
+
+def open_idle(port: int, count: int, sent: bytes) -> list[socket.socket]:
+    connections = []
+    for _ in range(count):
+        connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+        connection.sendall(sent)
+        connections.append(connection)
+    return connections
+
+
+def closed_by_the_server(connections: list[socket.socket], within: float) -> int:
+    """How many of connections the server closes (end of file or reset) within the given seconds."""
+    with selectors.DefaultSelector() as watching:
+        for connection in connections:
+            watching.register(connection, selectors.EVENT_READ)
+        still_open, deadline = len(connections), time.monotonic() + within
+        while still_open and time.monotonic() < deadline:
+            for key, _ in watching.select(timeout=0.5):
+                try:
+                    ended = key.fileobj.recv(1024) == b""
+                except OSError:
+                    ended = True
+                if ended:
+                    watching.unregister(key.fileobj)
+                    still_open -= 1
+    return len(connections) - still_open
+
+
+@pytest.mark.parametrize("sent", [b"", b"GET /-/versions.json HTTP/1.1\r\nHost: x\r\n"],
+                         ids=["nothing", "half a request head"])
+def test_idle_connections_are_closed_and_requests_are_answered_meanwhile(impatient_server, sent):
+    assert IDLE_CONNECTIONS >= 500, "the file limit is too low for this test"
+    idle = open_idle(impatient_server.port, IDLE_CONNECTIONS, sent)
+    try:
+        with httpx.Client(base_url=impatient_server.base, timeout=10) as client:
+            answers = [client.get("/-/versions.json") for _ in range(5)]
+        # Beyond the concurrency limit uvicorn refuses at once; it never leaves a request waiting.
+        assert {(a.status_code, a.text if a.status_code == 503 else "") for a in answers} <= {
+            (200, ""), (503, "Service Unavailable")}
+        assert closed_by_the_server(idle, within=IDLE_TIMEOUT * 10) == len(idle)
+    finally:
+        for connection in idle:
+            connection.close()
+    assert httpx.get(f"{impatient_server.base}/-/versions.json", timeout=10).status_code == 200
+
+
 # ---------------------------------------------------------------- script injection
 
 
@@ -301,3 +392,110 @@ def test_path_traversal_on_static_routes_is_refused(server):
         status, body = raw_get(server, path)
         assert status in (302, 400, 403, 404), (path, status)
         assert not any(secret in body for secret in secrets), path
+
+
+# ---------------------------------------------------------------- the served build
+
+
+def rebuilt_differently(database: Path) -> None:
+    """Replace database as `make build` does, by renaming a complete new file over it."""
+    new = database.with_name("rebuilding.db")
+    shutil.copy(database, new)
+    connection = sqlite3.connect(new)
+    with connection:
+        connection.execute("delete from themes where rowid = (select max(rowid) from themes)")
+    connection.close()
+    os.replace(new, database)
+
+
+def test_a_rebuild_does_not_change_what_a_running_server_serves(server, tmp_path, free_port):
+    database = Path(shutil.copy(server.database, tmp_path / f"{DB}.db"))
+    served_digest, themes = sha256(database), table_counts(database)["themes"]
+    with running_server(database, free_port()) as (process, base):
+        rebuilt_differently(database)
+        assert table_counts(database)["themes"] == themes - 1
+        page = httpx.get(f"{base}/{DB}/themes.json", params={"_size": "0"}, timeout=30).json()
+        download = httpx.get(f"{base}/{DB}.db", timeout=30)
+    assert page["filtered_table_rows_count"] == themes
+    assert hashlib.sha256(download.content).hexdigest() == served_digest
+    # The next server serves the new build, and the snapshot nobody serves any more is gone.
+    with running_server(database, free_port()) as (process, base):
+        download = httpx.get(f"{base}/{DB}.db", timeout=30)
+    assert hashlib.sha256(download.content).hexdigest() == sha256(database)
+    assert [path.name for path in (tmp_path / SNAPSHOT_FOLDER).iterdir() if path.is_dir()] == [
+        sha256(database)[:SNAPSHOT_DIGEST_LENGTH]]
+
+
+
+# ---------------------------------------------------------------- what the server tells strangers
+
+HARDENING_HEADERS = {
+    "content-security-policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                               "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+}
+# One of each kind of response: pages, JSON, CSV, the download, static files, and every error the
+# server or its plugins make.
+RESPONSES = [
+    ("GET", "/", {}, 200),
+    ("GET", f"/{DB}", {}, 200),
+    ("GET", f"/{DB}/themes", {}, 200),
+    ("GET", f"/{DB}/themes.json", {}, 200),
+    ("GET", f"/{DB}/themes.csv", {}, 200),
+    ("GET", f"/{DB}.db", {}, 200),
+    ("GET", "/-/static/app.css", {}, 200),
+    ("GET", f"/{DB}/no-such-table", {}, 404),
+    ("GET", f"/{DB}/paragraphs.json", {"_sort": "no_such_column"}, 400),
+    ("GET", f"/{DB}.json", {"sql": "select zeroblob(100000000)"}, 400),
+    ("POST", f"/{DB}/themes", {}, 405),
+    ("HEAD", "/", {}, 200),
+]
+
+
+@pytest.mark.parametrize("method, path, params, status", RESPONSES,
+                         ids=[f"{method} {path} {status}" for method, path, _, status in RESPONSES])
+def test_every_response_carries_the_hardening_headers(server, method, path, params, status):
+    response = server.client.request(method, path, params=params)
+    assert response.status_code == status
+    for name, value in HARDENING_HEADERS.items():
+        assert response.headers.get(name) == value, (path, name)
+
+
+# Every public page or API that describes the server, its databases or its files.
+INTROSPECTION = [
+    ("/-/databases.json", {}),
+    ("/-/databases", {}),
+    ("/-/plugins.json", {}),
+    ("/-/versions.json", {}),
+    ("/-/settings.json", {}),
+    ("/-/metadata.json", {}),
+    ("/-/threads.json", {}),
+    ("/-/actor.json", {}),
+    (f"/{DB}.json", {}),
+    (f"/{DB}.json", {"sql": "select * from pragma_database_list", "_shape": "array"}),
+    (f"/{DB}.json", {"sql": "select file from pragma_database_list()", "_shape": "array"}),
+    (f"/{DB}", {"sql": "select seq, name, file from pragma_database_list"}),
+]
+
+
+@pytest.mark.parametrize("path, params", INTROSPECTION,
+                         ids=[path + (f" {params['sql']}" if params else "") for path, params in INTROSPECTION])
+def test_no_public_page_or_api_shows_a_filesystem_path(server, root, path, params):
+    response = server.client.get(path, params=params)
+    assert response.status_code == 200, path
+    served = server.folder / SNAPSHOT_FOLDER
+    for secret in (str(served), str(server.folder), str(root)):
+        assert secret not in response.text, (path, secret)
+
+
+def test_the_database_listing_keeps_everything_but_the_path(server):
+    listing = server.client.get("/-/databases.json").json()
+    assert [database["name"] for database in listing] == [DB]
+    assert "path" not in listing[0]
+    assert {"route", "is_mutable", "hash", "size"} <= set(listing[0])
+    rows = server.client.get(f"/{DB}.json", params={"sql": "select * from pragma_database_list",
+                                                     "_shape": "array"}).json()
+    assert rows == [{"seq": 0, "name": "main", "file": None}]

@@ -6,9 +6,7 @@ import pytest
 
 from schemas.definitions import TABLES
 from mandate_notes.model import csv_path
-
-DB = "mandate_notes"
-
+from mandate_notes.paths import DATABASE_NAME as DB
 
 
 

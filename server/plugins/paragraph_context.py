@@ -6,9 +6,10 @@ from datasette import hookimpl
 from datasette.utils import path_from_row_pks, urlsafe_components
 from markupsafe import Markup, escape
 
-SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-MARKER = re.compile(f"[{SUPERSCRIPTS}]+")
-TO_DIGITS = str.maketrans(SUPERSCRIPTS, "0123456789")
+from mandate_notes.paths import SUPERSCRIPT_DIGITS
+
+MARKER = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
+TO_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 ROWS_SHOWN = 100
 
 

@@ -1,0 +1,306 @@
+"""Serve the built database read-only through Datasette (immutable, inspected, time-limited).
+
+The server serves a content-addressed snapshot of the build, so a rebuild never changes what a running
+server answers; it runs uvicorn itself, so idle connections are closed and concurrency is capped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from mandate_notes.paths import DEFAULT_DATABASE as DATABASE
+from mandate_notes.paths import ROOT, SERVER_METADATA
+
+INSPECT = ROOT / "build" / "inspect.json"
+SERVER = ROOT / "server"
+# Written by `make generate` (mandate_notes/generate.py), read by the server.
+METADATA = SERVER_METADATA
+
+# Read-only and bounded: every query stops after one second; a page holds at most 1,000 rows.
+SETTINGS = {
+    "sql_time_limit_ms": 1000,
+    "max_returned_rows": 1000,
+    "default_page_size": 100,
+    "facet_time_limit_ms": 200,
+    "allow_download": True,
+    "default_cache_ttl": 300,
+}
+
+# Bounds on what one request may cost, applied by server/plugins/limits.py.
+# The largest cell the package allows is 131,072 characters, at most 524,288 bytes of UTF-8.
+MAX_VALUE_BYTES = 1_000_000
+# What one query's rows may hold once fetched; the largest real result is well under 1 MB.
+MAX_RESULT_BYTES = 20_000_000
+# What one response may send; the database download is the largest real response, about 1 MB.
+MAX_RESPONSE_BYTES = 50_000_000
+
+# Beyond this many open connections or running requests, uvicorn answers 503.
+LIMIT_CONCURRENCY = 1000
+# A connection that has not sent a complete request head this long after opening, or after its last
+# response, is closed: idle and slow connections cannot hold the server's file descriptors.
+IDLE_TIMEOUT_SECONDS = 10
+
+SNAPSHOT_FOLDER = "snapshots"
+SNAPSHOT_DIGEST_LENGTH = 16
+IN_USE = "in-use.lock"
+
+
+def optional_dirs() -> dict:
+    """Templates, plugins and static files live in server/ when present."""
+    found = {}
+    for name, key in (("templates", "template_dir"), ("plugins", "plugins_dir"), ("static", "static")):
+        if (SERVER / name).is_dir():
+            found[key] = SERVER / name
+    return found
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+def _locked(path: Path, operation: int):
+    handle = open(path, "a+b")
+    try:
+        fcntl.flock(handle, operation)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
+
+def _copy_hashing(source: Path, target: Path) -> str:
+    """Copy source to target in one pass and return the sha256 of the bytes copied: the digest is of
+    what will be served, even if source is replaced meanwhile."""
+    digest = hashlib.sha256()
+    with open(source, "rb") as reader, open(target, "wb") as writer:
+        while chunk := reader.read(1 << 20):
+            digest.update(chunk)
+            writer.write(chunk)
+    return digest.hexdigest()
+
+
+def _remove_unused_snapshots(folder: Path, keep: Path) -> None:
+    """Delete every snapshot no server holds: a serving process keeps a shared lock on its snapshot."""
+    for snapshot in folder.iterdir():
+        if snapshot == keep or not snapshot.is_dir():
+            continue
+        handle = _locked(snapshot / IN_USE, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if handle is not None:
+            shutil.rmtree(snapshot)
+            handle.close()
+
+
+def snapshot(database: Path):
+    """Copy database to <its folder>/snapshots/<sha256 prefix>/<its name>, write the snapshot's inspect
+    file, drop snapshots no server uses, and return (snapshot path, lock). The caller keeps the lock
+    open while it serves, so no other server's clean-up removes the snapshot."""
+    folder = database.parent / SNAPSHOT_FOLDER
+    folder.mkdir(exist_ok=True)
+    with open(folder / ".lock", "a+b") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        copy = folder / f".{os.getpid()}.copy"
+        digest = _copy_hashing(database, copy)
+        target = folder / digest[:SNAPSHOT_DIGEST_LENGTH] / database.name
+        target.parent.mkdir(exist_ok=True)
+        if target.exists():
+            copy.unlink()
+        else:
+            os.replace(copy, target)
+        in_use = _locked(target.parent / IN_USE, fcntl.LOCK_SH)
+        if not inspect_path(target).exists():
+            write_inspect_file(target, inspect_path(target))
+        _remove_unused_snapshots(folder, keep=target.parent)
+    return target, in_use
+
+
+def inspect_path(snapshot_file: Path) -> Path:
+    return snapshot_file.with_name("inspect.json")
+
+
+def write_inspect_file(database: Path = DATABASE, inspect_file: Path = INSPECT) -> None:
+    """Row counts for immutable mode, so Datasette never counts on a request."""
+    subprocess.run(
+        [sys.executable, "-m", "datasette", "inspect", str(database), "--inspect-file", str(inspect_file)],
+        check=True,
+    )
+
+
+# ---------------------------------------------------------------- the app and its server
+
+
+def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT):
+    """The Datasette app exactly as `make serve` runs it, for tests through datasette.client."""
+    from datasette.app import Datasette
+
+    dirs = optional_dirs()
+    static = [("static", str(dirs["static"]))] if "static" in dirs else None
+    return Datasette(
+        immutables=[str(database)],
+        inspect_data=json.loads(inspect_file.read_text(encoding="utf-8")) if inspect_file.exists() else None,
+        metadata=json.loads(METADATA.read_text(encoding="utf-8")),
+        settings=SETTINGS,
+        template_dir=str(dirs["template_dir"]) if "template_dir" in dirs else None,
+        plugins_dir=str(dirs["plugins_dir"]) if "plugins_dir" in dirs else None,
+        static_mounts=static,
+    )
+
+
+def idle_closing_protocol(idle_timeout: float):
+    """uvicorn's h11 protocol, closing a connection that sends no complete request head in time.
+
+    uvicorn's own keep-alive timeout starts only after a first response and any byte resets it, so a
+    connection that never sends a request, or sends one a byte at a time, would stay open for ever."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class IdleClosingH11Protocol(H11Protocol):
+        deadline = None
+
+        def _await_request(self) -> None:
+            self._stop_waiting()
+            self.deadline = self.loop.call_later(idle_timeout, self._close_if_still_waiting)
+
+        def _stop_waiting(self) -> None:
+            if self.deadline is not None:
+                self.deadline.cancel()
+                self.deadline = None
+
+        def _close_if_still_waiting(self) -> None:
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self.transport.close()
+
+        def _request_started(self) -> None:
+            if self.conn.their_state is not h11.IDLE:
+                self._stop_waiting()
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._await_request()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            self._request_started()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self._await_request()
+                # A pipelined request already buffered has been started by now.
+                self._request_started()
+
+        def connection_lost(self, exc) -> None:
+            self._stop_waiting()
+            super().connection_lost(exc)
+
+    return IdleClosingH11Protocol
+
+
+def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEOUT_SECONDS) -> None:
+    """Serve a snapshot of database until interrupted."""
+    import asyncio
+
+    import uvicorn
+
+    served, in_use = snapshot(database)
+    datasette = make_datasette(served, inspect_path(served))
+    # What `datasette serve` does before serving: the plugins' startup hooks.
+    asyncio.run(datasette.invoke_startup())
+    config = uvicorn.Config(
+        datasette.app(), host=host, port=port, log_level="info", lifespan="on",
+        http=idle_closing_protocol(idle_timeout), timeout_keep_alive=idle_timeout,
+        limit_concurrency=LIMIT_CONCURRENCY,
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        in_use.close()
+
+
+def serve_command(host: str, port: int, database: Path = DATABASE,
+                  idle_timeout: float = IDLE_TIMEOUT_SECONDS) -> list[str]:
+    """The argv of a process serving database exactly as `make serve` does."""
+    return [
+        sys.executable, "-m", "mandate_notes.serve",
+        "--host", host, "--port", str(port), "--database", str(database), "--idle-timeout", str(idle_timeout),
+    ]
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+@contextmanager
+def running_server(database: Path, port: int, host: str = "127.0.0.1", timeout: float = 60.0,
+                   idle_timeout: float = IDLE_TIMEOUT_SECONDS):
+    """Serve database exactly as `make serve` does, in a child process; yield (process, base URL) once it
+    answers, and stop it on leaving. Used by the tests and the load test."""
+    if not port_is_free(host, port):
+        raise RuntimeError(f"port {port} on {host} is in use")
+    # A file, not a pipe: a pipe nobody reads would fill with the access log and stall the server.
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen(serve_command(host, port, database, idle_timeout),
+                               stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://{host}:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"server exited with {process.returncode}: {log.read().decode()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not answer on {base} within {timeout:.0f} s")
+            time.sleep(0.1)
+        yield process, base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8001")),
+                        help="port (default: $PORT or 8001)")
+    parser.add_argument("--database", type=Path, default=DATABASE,
+                        help="built database (default: build/mandate_notes.db)")
+    parser.add_argument("--idle-timeout", type=float, default=IDLE_TIMEOUT_SECONDS,
+                        help=f"seconds a connection may wait without a request (default {IDLE_TIMEOUT_SECONDS})")
+    args = parser.parse_args(argv)
+    if not args.database.exists():
+        print(f"{args.database} is missing: run `make build` first", file=sys.stderr)
+        return 1
+    print(f"serving http://{args.host}:{args.port}/ (read-only; Ctrl-C stops)", flush=True)
+    serve(args.database, args.host, args.port, args.idle_timeout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
