@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mandate_notes.paths import ROOT
 
-from schemas.definitions import CODE_LICENSE, CODE_LISTS, CONTENT_TABLES, PACKAGE
+from schemas.definitions import ANY, CODE_LICENSE, CODE_LISTS, CONTENT_TABLES, PACKAGE
 from schemas.definitions import DATA_LICENSE as DATA_LICENSE_FACTS
 from mandate_notes.citation import citation_bibtex, citation_text, row_citation
 from mandate_notes.documents import package_sources
@@ -143,6 +143,28 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _condition(when: dict) -> str:
+    parts = []
+    for column, value in when.items():
+        if value == ANY:
+            parts.append(f"`{column}` is filled")
+        elif isinstance(value, list):
+            parts.append(f"`{column}` is one of " + ", ".join(f"`{item}`" for item in value))
+        else:
+            parts.append(f"`{column}` is `{value}`")
+    return " and ".join(parts)
+
+
+def field_description(field: dict) -> str:
+    """A column's description, with the conditions under which it must be filled or left empty."""
+    text = field["description"]
+    if "required_when" in field:
+        text += f" Required when {_condition(field['required_when']['when'])}."
+    if "empty_when" in field:
+        text += f" Empty when {_condition(field['empty_when']['when'])}."
+    return text
+
+
 def render_codebook() -> str:
     lines = [
         "# Codebook",
@@ -163,7 +185,7 @@ def render_codebook() -> str:
         for field in fields(spec):
             required = "yes" if field.get("constraints", {}).get("required") else ""
             lines.append(
-                f"| `{field['name']}` | {field['type']} | {required} | {_cell(field['description'])} |"
+                f"| `{field['name']}` | {field['type']} | {required} | {_cell(field_description(field))} |"
             )
         references = [
             f"`{', '.join(key['fields'])}` → `{key['reference']['resource']}."

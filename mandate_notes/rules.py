@@ -7,7 +7,7 @@ A field may declare:
   the paragraphs table, in that paragraph's text ("or_lead_in": also in a bullet's lead-in);
 - "in_document_of": COLUMN, a paragraph reference whose paragraph belongs to the row's COLUMN;
 - "empty_when" / "required_when": {"when": {COLUMN: VALUE, ...}, "rule": TEXT}, VALUE ANY meaning
-  any non-empty value;
+  any non-empty value, and a list meaning any of its values;
 - "referenced_row": {"where": {COLUMN: VALUE}, "rule": TEXT}, the row its foreign key names holds
   VALUE in COLUMN;
 - "bounds_by": {"column": COLUMN, "bounds": {CODE: [LOW, HIGH]}}, a number's range by the row's code;
@@ -89,7 +89,10 @@ def _references(spec: dict, column: str) -> tuple[str, str] | None:
 def _matches(frame: pd.DataFrame, when: dict) -> pd.Series:
     chosen = pd.Series(True, index=frame.index)
     for column, value in when.items():
-        chosen &= (frame[column] != "") if value == ANY else (frame[column] == value)
+        if isinstance(value, list):
+            chosen &= frame[column].isin(value)
+        else:
+            chosen &= (frame[column] != "") if value == ANY else (frame[column] == value)
     return chosen
 
 

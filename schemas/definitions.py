@@ -11,6 +11,9 @@ DATA_LICENSE = {"id": "CC-BY-4.0", "name": "CC BY 4.0", "url": "https://creative
 CODE_LICENSE = "MIT"
 # In a rule's condition: any non-empty value.
 ANY = "*"
+# Actor types (actor_types.code) that belong to no one country: their country_iso3 stays empty.
+INTERNATIONAL_ACTOR_TYPES = ["un_mission", "un_entity", "un_organ", "united_nations",
+                             "intergovernmental_organisation", "coalition", "collective"]
 
 PACKAGE = {
     "name": "mandate-notes",
@@ -401,7 +404,10 @@ CONTENT_TABLES = [
              "constraints": {"pattern": ID_PATTERN}},
             {"name": "country_iso3", "type": "string",
              "description": "ISO 3166-1 alpha-3 code of the state, or of the country a national body belongs to; empty otherwise.",
-             "constraints": {"pattern": r"^[A-Z]{3}$"}},
+             "constraints": {"pattern": r"^[A-Z]{3}$"},
+             "required_when": {"when": {"actor_type": "state"}, "rule": "required for a state"},
+             "empty_when": {"when": {"actor_type": INTERNATIONAL_ACTOR_TYPES},
+                            "rule": "must be empty for an international or collective actor (UN bodies included)"}},
             {"name": "description", "type": "string", "description": "One line in our own words.",
              "constraints": {"required": True}},
         ],

@@ -363,6 +363,27 @@ def non_ascii_position(root):
     return message("citations", line, "position", "type integer", value)
 
 
+def set_cell_where(root: Path, table: str, where: dict[str, str], column: str, value: str) -> int:
+    """Set one cell of the first row matching where; return the line that row is on."""
+    header, rows = read(root, table)
+    index = next(number for number, row in enumerate(rows)
+                 if all(row[header.index(key)] == wanted for key, wanted in where.items()))
+    rows[index][header.index(column)] = value
+    return write(root, table, header, rows)[index]
+
+
+def country_code_on_a_un_body(root):
+    """A UN mission belongs to no country, even the one it serves in."""
+    line = set_cell_where(root, "actors", {"actor_type": "un_mission"}, "country_iso3", "MLI")
+    return message("actors", line, "country_iso3",
+                   "must be empty for an international or collective actor (UN bodies included)", "MLI")
+
+
+def state_without_country_code(root):
+    line = set_cell_where(root, "actors", {"actor_type": "state"}, "country_iso3", "")
+    return message("actors", line, "country_iso3", "required for a state", "")
+
+
 def leading_zero_rank(root):
     """01 beside 1 would give two codes of rank 1 in the database: ranks compare as integers."""
     first = records(root, "support_levels")[0]["rank"]
@@ -460,6 +481,7 @@ CORRUPTIONS = [
     non_ascii_negative_count, non_ascii_percent, non_ascii_date, non_ascii_position, leading_zero_rank,
     integer_beyond_sqlite, infinite_number, descriptor_points_elsewhere, descriptor_drops_resource,
     descriptor_drops_pattern, symlink_to_dev_zero, symlink_to_a_file_elsewhere, cell_over_the_limit,
+    country_code_on_a_un_body, state_without_country_code,
 ]
 
 

@@ -153,3 +153,18 @@ def test_every_meaning_declared_in_the_real_model_names_columns_of_its_table(tab
             [key] = [k for k in table_spec.get("foreign_keys", []) if k["fields"] == [field["name"]]]
             target = next(s for s in TABLES if s["name"] == key["reference"]["resource"])
             assert set(field["referenced_row"]["where"]) <= {f["name"] for f in fields(target)}
+
+
+
+def test_a_condition_may_name_several_values():
+    model = [MODEL[0],
+             spec("things", ["kind", text("country", empty_when={"when": {"kind": ["un", "igo"]},
+                                                                  "rule": "empty for un or igo"})])]
+    rows = [["un", "MLI"], ["igo", ""], ["state", "MLI"], ["igo", "FRA"]]
+    made = {"paragraphs": tables()["paragraphs"],
+            "things": Table("things", "data/things.csv", pd.DataFrame(rows, columns=["kind", "country"], dtype=object),
+                            list(range(2, len(rows) + 2)))}
+    assert [str(p) for p in semantic_problems(made, model)] == [
+        "data/things.csv:2: country: empty for un or igo: 'MLI'",
+        "data/things.csv:5: country: empty for un or igo: 'FRA'",
+    ]

@@ -85,3 +85,14 @@ def test_the_gate_checks_coverage_of_the_source(package_copy, capsys):
     assert validate.main(["--root", str(package_copy)]) == 1
     printed = capsys.readouterr().err.splitlines()
     assert any(line.startswith("data/generated/paragraphs.csv:") and UNCOVERED in line for line in printed), printed
+
+
+def test_every_international_actor_type_is_a_code_of_actor_types(root):
+    import csv
+
+    from mandate_notes.model import csv_path
+    from schemas.definitions import INTERNATIONAL_ACTOR_TYPES
+
+    with open(csv_path(root / "data", "actor_types"), encoding="utf-8", newline="") as handle:
+        codes = {row["code"] for row in csv.DictReader(handle)}
+    assert set(INTERNATIONAL_ACTOR_TYPES) <= codes
