@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mandate_notes.csvio import Problem, read_dicts
-from mandate_notes.documents import coding_rows, discover
+from mandate_notes.documents import NOTE, coding_rows, discover
 from mandate_notes.model import csv_path, table_file
 from mandate_notes.paths import DATA_DIR, ROOT, SUPERSCRIPT_DIGITS
 
@@ -224,9 +224,10 @@ def unaliased_actors(root: Path = ROOT) -> list[Miss]:
 
 
 def uncatalogued_documents(root: Path = ROOT) -> list[Miss]:
-    """Documents that the series catalogue does not list as coded."""
+    """Meeting notes that the series catalogue does not list as coded (resolutions are not of the series)."""
     return _unreferenced(root, "documents", "document_id", "series_notes", "document_id",
-                         "document {document_id} is not listed as coded in series_notes")
+                         "document {document_id} is not listed as coded in series_notes",
+                         lambda row: row["kind"] == NOTE)
 
 
 def coverage_problems(root: Path = ROOT) -> list[Problem]:

@@ -1,14 +1,18 @@
 """The documents of the dataset: one folder each under sources/, found by looking, never listed.
 
-A folder sources/<document_id>/ holds the archived source text (byte-identical to what was coded),
-document.toml (everything known about the source, written once) and coding/ (that document's
-exclusion lists, the second coder's codes and the adjudication). data/generated/documents.csv and
-the package's "sources" and keywords are made from the document.toml files.
+A folder sources/<document_id>/ holds the archived source (byte-identical to what was coded),
+document.toml (everything known about the source, written once) and, for a meeting note, coding/
+(that document's exclusion lists, the second coder's codes and the adjudication). A document's
+`kind` says what it is: a meeting note (the source is its text) or a Security Council resolution
+(the source is the UN's XML; metadata.jsonl, the UN's record of its adoption, gives its title,
+dates and votes). data/generated/documents.csv, the resolution tables and the package's "sources"
+and keywords are made from these folders.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +22,18 @@ from mandate_notes.paths import ROOT, SOURCES_DIR
 
 METADATA_FILE = "document.toml"
 CODING_DIR = "coding"
-# How the list of publishers is written in one CSV cell.
+# How a list (publishers, sponsors) is written in one CSV cell.
 PUBLISHER_SEPARATOR = "; "
+NOTE = "meeting_note"
+RESOLUTION = "resolution"
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+def iso_date(written: str) -> str:
+    """'29 June 2022' as 2022-06-29."""
+    day, month, year = written.split()
+    return f"{int(year):04d}-{MONTHS.index(month) + 1:02d}-{int(day):02d}"
 
 
 @dataclass(frozen=True)
@@ -42,16 +56,51 @@ class Document:
     def splitter(self) -> dict:
         return self.meta.get("splitter", {})
 
+    @property
+    def kind(self) -> str:
+        return self.meta["kind"]
+
+    @property
+    def metadata_file(self) -> Path:
+        """A resolution's JSON line of adoption metadata."""
+        return self.folder / self.meta["metadata"]["file"]
+
+    @property
+    def adoption(self) -> dict:
+        """The UN's record of a resolution's adoption (its one JSON line)."""
+        lines = [line for line in self.metadata_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if len(lines) != 1:
+            raise ValueError(f"{self.metadata_file}: expected one JSON line, found {len(lines)}")
+        return json.loads(lines[0])
+
+    @property
+    def title(self) -> str:
+        return self.adoption["resolution_title"] if self.kind == RESOLUTION else self.meta["title"]
+
+    @property
+    def publication_month(self) -> str:
+        if self.kind == RESOLUTION:
+            return iso_date(self.adoption["adoption_date"])[:7]
+        return self.meta["publication_month"]
+
+    def archived_files(self) -> list[tuple[str, Path, str]]:
+        """(table of document.toml, file, sha256 stated) of every archived file of the folder."""
+        return [(part, self.folder / self.meta[part]["file"], self.meta[part]["sha256"])
+                for part in ("source", "metadata") if part in self.meta]
+
     def relative(self, path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
 
 
-def discover(root: Path = ROOT) -> list[Document]:
-    """Every folder of sources/ with a document.toml, in the order of their names (the document ids)."""
+def discover(root: Path = ROOT, kind: str | None = None) -> list[Document]:
+    """Every folder of sources/ with a document.toml (of one kind, if given), in the order of their
+    names (the document ids)."""
     found = []
     for metadata in sorted((root / SOURCES_DIR).glob(f"*/{METADATA_FILE}")):
         with open(metadata, "rb") as handle:
-            found.append(Document(metadata.parent.name, metadata.parent, tomllib.load(handle)))
+            document = Document(metadata.parent.name, metadata.parent, tomllib.load(handle))
+        if kind is None or document.kind == kind:
+            found.append(document)
     return found
 
 
@@ -78,13 +127,14 @@ def documents_rows(root: Path = ROOT) -> list[dict]:
         meta, workshop = document.meta, document.meta.get("workshop", {})
         rows.append({
             "document_id": document.document_id,
-            "title": meta["title"],
-            "series": meta["series"],
+            "kind": document.kind,
+            "title": document.title,
+            "series": meta.get("series", ""),
             "publishers": PUBLISHER_SEPARATOR.join(meta["publishers"]),
-            "mission_actor_id": workshop.get("mission_actor_id", ""),
-            "host_country_iso3": workshop.get("host_country_iso3", ""),
+            "mission_actor_id": workshop.get("mission_actor_id", meta.get("mission_actor_id", "")),
+            "host_country_iso3": workshop.get("host_country_iso3", meta.get("host_country_iso3", "")),
             "workshop_date": workshop.get("date", ""),
-            "publication_month": meta["publication_month"],
+            "publication_month": document.publication_month,
             "url": meta["url"],
             "expected_renewal": workshop.get("expected_renewal", ""),
             "attribution_rule": workshop.get("attribution_rule", ""),
@@ -96,20 +146,16 @@ def documents_rows(root: Path = ROOT) -> list[dict]:
     return rows
 
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
-
-
 def package_sources(root: Path = ROOT) -> list[dict]:
     """The "sources" of datapackage.json: each archived text with its publishers, hash and copyright."""
     sources = []
     for document in discover(root):
         meta = document.meta
-        year, month = meta["publication_month"].split("-")
+        year, month = document.publication_month.split("-")
         publishers = meta["publishers"]
         named = ", ".join(publishers[:-1]) + " and " + publishers[-1] if len(publishers) > 1 else publishers[0]
         sources.append({
-            "title": f"{meta['title']} ({named}, {MONTHS[int(month) - 1]} {year})",
+            "title": f"{document.title} ({named}, {MONTHS[int(month) - 1]} {year})",
             "path": document.relative(document.source, root),
             "sha256": meta["source"]["sha256"],
             "copyright": meta["copyright"],
@@ -126,16 +172,17 @@ def keywords(root: Path = ROOT) -> list[str]:
 
 
 def source_problems(root: Path = ROOT) -> list[Problem]:
-    """Each archived source is present and has the hash its document.toml states."""
+    """Each archived file (the source, and a resolution's metadata) is present and has the hash its
+    document.toml states."""
     problems = []
     for document in discover(root):
         where = document.relative(document.folder / METADATA_FILE, root)
-        if not document.source.is_file():
-            problems.append(Problem(where, 0, "source.file", "source file missing", document.meta["source"]["file"]))
-            continue
-        actual = sha256(document.source)
-        if actual != document.meta["source"]["sha256"]:
-            problems.append(Problem(where, 0, "source.sha256",
-                                    f"does not match {document.relative(document.source, root)} ({actual})",
-                                    document.meta["source"]["sha256"]))
+        for part, path, stated in document.archived_files():
+            if not path.is_file():
+                problems.append(Problem(where, 0, f"{part}.file", f"{part} file missing", path.name))
+                continue
+            actual = sha256(path)
+            if actual != stated:
+                problems.append(Problem(where, 0, f"{part}.sha256",
+                                        f"does not match {document.relative(path, root)} ({actual})", stated))
     return problems

@@ -1,5 +1,7 @@
-"""Make the tables of the document folders: data/generated/documents.csv from each document.toml, and
-data/generated/paragraphs.csv by splitting each source text into paragraphs (page-broken ones re-joined)."""
+"""Make the tables of the document folders: data/generated/documents.csv from each document.toml,
+data/generated/paragraphs.csv by splitting each note's text into paragraphs (page-broken ones
+re-joined) and each resolution's XML into its paragraphs (mandate_notes/resolutions.py), and the
+resolutions and resolution_votes tables from each resolution's record of adoption."""
 
 from __future__ import annotations
 
@@ -11,11 +13,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mandate_notes.documents import discover, documents_rows
+from mandate_notes.documents import NOTE, RESOLUTION, discover, documents_rows
 from mandate_notes.generated import stale as stale_outputs
 from mandate_notes.generated import write_or_check
 from mandate_notes.model import csv_path, field_names
 from mandate_notes.paths import DATA_DIR, ROOT, SUPERSCRIPT_DIGITS
+from mandate_notes.resolutions import resolution_paragraphs, resolution_rows, vote_rows
 from schemas.definitions import table
 
 BULLET_MARKER = "- "
@@ -187,8 +190,13 @@ def render(name: str, rows: list[dict]) -> str:
 def paragraph_rows(root: Path = ROOT) -> list[dict]:
     rows: list[dict] = []
     for document in discover(root):
-        text = document.source.read_text(encoding="utf-8")
-        rows.extend(split_paragraphs(text, document.document_id, **document.splitter))
+        if document.kind == NOTE:
+            text = document.source.read_text(encoding="utf-8")
+            rows.extend(split_paragraphs(text, document.document_id, **document.splitter))
+        elif document.kind == RESOLUTION:
+            rows.extend(resolution_paragraphs(document))
+        else:
+            raise ValueError(f"{document.document_id}: unknown kind of document {document.kind!r}")
     return rows
 
 
@@ -198,6 +206,8 @@ def outputs(root: Path = ROOT) -> dict[Path, str]:
     return {
         csv_path(data, "documents"): render("documents", documents_rows(root)),
         csv_path(data, "paragraphs"): render("paragraphs", paragraph_rows(root)),
+        csv_path(data, "resolutions"): render("resolutions", resolution_rows(discover(root, RESOLUTION), root)),
+        csv_path(data, "resolution_votes"): render("resolution_votes", vote_rows(discover(root, RESOLUTION))),
     }
 
 

@@ -11,6 +11,9 @@ DATA_LICENSE = {"id": "CC-BY-4.0", "name": "CC BY 4.0", "url": "https://creative
 CODE_LICENSE = "MIT"
 # In a rule's condition: any non-empty value.
 ANY = "*"
+# A documents column that only a meeting note has.
+NOTE_ONLY = {"required_when": {"when": {"kind": "meeting_note"}, "rule": "required for a meeting note"},
+             "empty_when": {"when": {"kind": "resolution"}, "rule": "must be empty for a resolution"}}
 # Actor types (actor_types.code) that belong to no one country: their country_iso3 stays empty.
 INTERNATIONAL_ACTOR_TYPES = ["un_mission", "un_entity", "un_organ", "united_nations",
                              "intergovernmental_organisation", "coalition", "collective"]
@@ -131,61 +134,135 @@ def ref(field: str, table: str, key: str | None = None) -> dict:
 CONTENT_TABLES = [
     {
         "name": "documents",
-        "title": "Source notes",
+        "title": "Source documents",
         "description": (
-            "One row per meeting note coded in the dataset, made by scripts/make_paragraphs.py from "
-            "sources/<document_id>/document.toml. Never edited by hand."
+            "One row per document of the dataset, a meeting note or a Security Council resolution, "
+            "made by scripts/make_paragraphs.py from sources/<document_id>/ (a resolution's title and "
+            "month from the UN's record of its adoption). Never edited by hand."
         ),
         # Made by a command, kept in data/generated/ and checked for drift by the gate.
         "generated": True,
         "fields": [
             {**SHARED_FIELDS["document_id"], "name": "document_id",
              "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
-            {"name": "title", "type": "string", "description": "Title as printed on the note.",
+            {"name": "kind", "type": "string", "description": "Kind of document (document_kinds.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "title", "type": "string",
+             "description": "Title as printed on the note; for a resolution, its title in the UN's record.",
              "constraints": {"required": True}},
             {"name": "series", "type": "string", "description": "Series the note belongs to.",
-             "constraints": {"required": True}},
+             **NOTE_ONLY},
             {"name": "publishers", "type": "string",
-             "description": "Publishers of the note, as printed on it, separated by '; '.",
+             "description": "Publishers of the document, as printed on it, separated by '; '.",
              "constraints": {"required": True}},
             {"name": "mission_actor_id", "type": "string",
-             "description": "The peace operation whose mandate the workshop discussed (actors.actor_id).",
+             "description": "The peace operation the document is about: whose mandate the workshop discussed, or the resolution sets (actors.actor_id).",
              "constraints": {"required": True, "pattern": ID_PATTERN}},
             {"name": "host_country_iso3", "type": "string",
              "description": "ISO 3166-1 alpha-3 code of the mission's host country.",
              "constraints": {"required": True, "pattern": r"^[A-Z]{3}$"}},
             {"name": "workshop_date", "type": "date", "description": "Date the workshop was held.",
-             "constraints": {"required": True}},
+             **NOTE_ONLY},
             {"name": "publication_month", "type": "string",
-             "description": "Month of publication printed on the note (YYYY-MM).",
+             "description": "Month of publication printed on the note, or of a resolution's adoption (YYYY-MM).",
              "constraints": {"required": True, "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}},
             {"name": "url", "type": "string",
-             "description": "Where the publishers published the note.",
+             "description": "Where the publishers published the note; for a resolution, the archived XML in the UN's repository.",
              "constraints": {"required": True, "pattern": r"^https://\S+$"}},
             {"name": "expected_renewal", "type": "string",
              "description": "When the note says the Council is expected to renew the mandate (ISO 8601, as precise as the note).",
              "constraints": {"pattern": ISO_PARTIAL_DATE}},
             {"name": "attribution_rule", "type": "string",
              "description": "The rule under which the discussion was held, as the note states it.",
-             "constraints": {"required": True}},
+             **NOTE_ONLY},
             {"name": "source_file", "type": "string",
-             "description": "File under sources/ holding the note's text (its document folder and name).",
+             "description": "File under sources/ holding the document (its folder and name): a note's text, a resolution's XML.",
              "constraints": {"required": True, "unique": True}},
             {"name": "source_sha256", "type": "string",
              "description": "SHA-256 of the source file; a test checks it.",
              "constraints": {"required": True, "pattern": r"^[0-9a-f]{64}$"}},
-            {"name": "language", "type": "string", "description": "ISO 639-1 language of the note.",
+            {"name": "language", "type": "string", "description": "ISO 639-1 language of the document.",
              "constraints": {"required": True, "pattern": r"^[a-z]{2}$"}},
             {"name": "paragraph_id", "type": "string",
              "description": "The paragraph stating the workshop, organisers and rule (paragraphs.paragraph_id).",
-             "constraints": {"required": True, "pattern": ID_PATTERN}, "in_document_of": "document_id"},
+             "constraints": {"pattern": ID_PATTERN}, "in_document_of": "document_id",
+             **NOTE_ONLY},
         ],
         "primary_key": ["document_id"],
-        "foreign_keys": [ref("mission_actor_id", "actors", "actor_id"), ref("paragraph_id", "paragraphs")],
+        "foreign_keys": [ref("kind", "document_kinds", "code"), ref("mission_actor_id", "actors", "actor_id"),
+                         ref("paragraph_id", "paragraphs")],
         "label_column": "title",
         "sort": "document_id",
         # The package is about notes: a release without one is broken, not empty.
         "min_rows": 1,
+    },
+    {
+        "name": "resolutions",
+        "title": "Security Council resolutions",
+        "description": (
+            "The adoption of each resolution that is a document of the dataset, from the UN's record "
+            "of it (sources/<document_id>/metadata.jsonl), made by scripts/make_paragraphs.py. Never "
+            "edited by hand. Source: United Nations."
+        ),
+        "generated": True,
+        "fields": [
+            {**SHARED_FIELDS["document_id"], "name": "document_id",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            {"name": "symbol", "type": "string", "description": "The resolution's symbol, e.g. S/RES/2640 (2022).",
+             "constraints": {"required": True, "unique": True}},
+            {"name": "adoption_date", "type": "date", "description": "Date of adoption.",
+             "constraints": {"required": True}},
+            {"name": "meeting", "type": "string", "description": "The Council meeting that adopted it, as the record names it.",
+             "constraints": {"required": True}},
+            {"name": "meeting_record", "type": "string", "description": "Symbol of that meeting's verbatim record.",
+             "constraints": {"required": True}},
+            {"name": "agenda_item", "type": "string", "description": "The agenda item under which it was adopted.",
+             "constraints": {"required": True}},
+            {"name": "draft_symbol", "type": "string", "description": "Symbol of the draft resolution.",
+             "constraints": {"required": True}},
+            {"name": "adoption", "type": "string", "description": "How it was adopted, as the record says (vote and meeting).",
+             "constraints": {"required": True}},
+            {"name": "chapter_vii", "type": "boolean",
+             "description": "True when the record marks the resolution as adopted under Chapter VII of the Charter.",
+             "constraints": {"required": True}},
+            {"name": "sponsors", "type": "string", "description": "Sponsors, as the record names them, separated by '; '."},
+            {"name": "additional_sponsors", "type": "string",
+             "description": "Further sponsors, as the record names them, separated by '; '; empty when none."},
+            {"name": "votes_in_favour", "type": "integer", "description": "Members voting in favour.",
+             "constraints": {"required": True, "minimum": 0}},
+            {"name": "votes_against", "type": "integer", "description": "Members voting against.",
+             "constraints": {"required": True, "minimum": 0}},
+            {"name": "abstentions", "type": "integer", "description": "Members abstaining.",
+             "constraints": {"required": True, "minimum": 0}},
+            {"name": "metadata_file", "type": "string",
+             "description": "File under sources/ holding the record (its folder and name).",
+             "constraints": {"required": True, "unique": True}},
+            {"name": "metadata_sha256", "type": "string", "description": "SHA-256 of the record's file; the gate checks it.",
+             "constraints": {"required": True, "pattern": r"^[0-9a-f]{64}$"}},
+        ],
+        "primary_key": ["document_id"],
+        "foreign_keys": [ref("document_id", "documents")],
+        "label_column": "symbol",
+        "sort": "document_id",
+    },
+    {
+        "name": "resolution_votes",
+        "title": "Votes on each resolution",
+        "description": (
+            "How each member of the Council voted on each resolution, one row per member, from the "
+            "UN's record; members are named as the record names them. Source: United Nations."
+        ),
+        "generated": True,
+        "fields": [
+            "document_id",
+            {"name": "member", "type": "string", "description": "The Council member, as the record names it.",
+             "constraints": {"required": True}},
+            {"name": "vote", "type": "string", "description": "How it voted (votes.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+        ],
+        "primary_key": ["document_id", "member"],
+        "foreign_keys": [ref("document_id", "resolutions"), ref("vote", "votes", "code")],
+        "sort": "document_id",
     },
     {
         "name": "document_actors",
@@ -206,11 +283,12 @@ CONTENT_TABLES = [
     },
     {
         "name": "paragraphs",
-        "title": "Paragraphs of the source notes",
+        "title": "Paragraphs of the source documents",
         "description": (
-            "Every heading, body paragraph, bullet, footnote and boilerplate block of each note in "
-            "reading order, made by scripts/make_paragraphs.py from the source text; paragraphs "
-            "cut by a page break are re-joined. Never edited by hand."
+            "Every heading, body paragraph, bullet, footnote and boilerplate block of each note, and "
+            "every preambular and operative paragraph, sub-paragraph and heading of each resolution, "
+            "in reading order, made by scripts/make_paragraphs.py from the source; paragraphs of a "
+            "note cut by a page break are re-joined. Never edited by hand."
         ),
         "generated": True,
         "fields": [
@@ -218,12 +296,19 @@ CONTENT_TABLES = [
              "description": "Document id plus reading-order number, e.g. ipi-2023-minusma-p007.",
              "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
             "document_id",
-            {"name": "sequence", "type": "integer", "description": "Reading order within the note, from 1.",
+            {"name": "sequence", "type": "integer", "description": "Reading order within the document, from 1.",
              "constraints": {"required": True, "minimum": 1}},
             {"name": "section", "type": "string",
-             "description": "Heading of the section the paragraph stands in; empty for the cover, opening paragraph and back matter."},
+             "description": "Heading of the section the paragraph stands in; empty for the cover, opening paragraph and back matter, and for a resolution's preamble and headings."},
             {"name": "kind", "type": "string", "description": "Kind of paragraph (paragraph_kinds.code).",
              "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "number", "type": "string",
+             "description": "A resolution paragraph's number as printed, with its parents' numbers before it, e.g. 26 (a) (iii); a point printed without a number carries its parent's. Empty for a note.",
+             "empty_when": {"when": {"kind": ["body", "bullet", "footnote", "heading", "boilerplate"]},
+                            "rule": "must be empty for a paragraph of a note"}},
+            {"name": "eid", "type": "string",
+             "description": "A resolution paragraph's eId in the UN's XML, e.g. para_179_list_point_a; empty for a note.",
+             "constraints": {"pattern": r"^[A-Za-z0-9_]+$"}},
             {"name": "footnote_number", "type": "integer",
              "description": "For a footnote, its number; empty otherwise.",
              "constraints": {"minimum": 1}},
@@ -633,7 +718,10 @@ CONTENT_TABLES = [
 ]
 
 CODE_LISTS = [
-    code_list("paragraph_kinds", "Kinds of paragraph", "How scripts/make_paragraphs.py classifies each block of a note."),
+    code_list("paragraph_kinds", "Kinds of paragraph",
+              "How scripts/make_paragraphs.py classifies each block of a note or part of a resolution."),
+    code_list("document_kinds", "Kinds of document", "What a document of the dataset is."),
+    code_list("votes", "Votes", "How a Council member voted on a resolution."),
     code_list("themes", "Themes", "Subject areas of recommendations."),
     code_list("support_levels", "Support levels",
               "How widely participants backed a view, from the note's attribution phrase, widest first.", ranked=True),

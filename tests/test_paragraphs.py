@@ -6,11 +6,13 @@ import pytest
 
 from mandate_notes import paragraphs as make_paragraphs
 from mandate_notes.csvio import read_dicts
-from mandate_notes.documents import discover
+from mandate_notes.documents import NOTE, discover
 from mandate_notes.model import csv_path
 from mandate_notes.paths import ROOT
 
 DOCUMENTS = discover(ROOT)
+# The splitter of notes; resolutions are split from their XML (tests/test_resolutions.py).
+NOTES = discover(ROOT, NOTE)
 
 
 def load_rows(root, document):
@@ -27,7 +29,7 @@ def test_generated_tables_are_what_the_script_produces(root):
     assert make_paragraphs.stale(root) == []
 
 
-@pytest.fixture(params=DOCUMENTS, ids=lambda d: d.document_id)
+@pytest.fixture(params=NOTES, ids=lambda d: d.document_id)
 def document(request):
     return request.param
 

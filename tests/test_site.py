@@ -224,6 +224,10 @@ def test_every_coded_row_links_to_its_paragraph_and_the_paragraph_lists_it(coded
         rows = csv_rows(coded["data"], spec["name"])
         listing = html_of(coded["app"], f"/{DB}/{spec['name']}?_size=max")
         for row in rows:
+            if not row["paragraph_id"]:
+                # Only where validation allows it: a document that is a resolution states no workshop.
+                assert spec["name"] == "documents" and row["kind"] == "resolution", (spec["name"], row)
+                continue
             target = f'/{DB}/paragraphs/{row["paragraph_id"]}'
             assert f'href="{target}"' in listing, (spec["name"], row)
             if target not in paragraph_pages:

@@ -25,7 +25,9 @@ def extra_template_vars(template, request, datasette):
                     "csv": csv, "json": urls.table(DATABASE, name, format="json") + "?_shape=array"}
 
         tables = {group: [entry(name) for name in config[group]] for group in ("content_tables", "code_lists")}
-        documents = (await db.execute("select document_id, title, workshop_date from documents order by document_id")).rows
+        documents = (await db.execute(
+            "select d.document_id, d.title, d.workshop_date, d.kind, r.adoption_date from documents d "
+            "left join resolutions r on r.document_id = d.document_id order by d.kind, d.document_id")).rows
         database_file = urls.database(DATABASE, format="db")
         json_ld = dict(config["json_ld"])
         json_ld["distribution"] = json_ld["distribution"] + [
@@ -40,7 +42,8 @@ def extra_template_vars(template, request, datasette):
         return {
             "mandate": config,
             "table_groups": tables,
-            "documents": [{"url": urls.row(DATABASE, "documents", row[0]), "title": row[1], "date": row[2]}
+            "documents": [{"url": urls.row(DATABASE, "documents", row[0]), "title": row[1], "date": row[2],
+                           "kind": row[3], "adopted": row[4]}
                           for row in documents],
             "database_file": database_file,
             "queries": [{**query, "url": urls.query(DATABASE, name)} for name, query in queries.items()],

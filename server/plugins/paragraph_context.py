@@ -92,6 +92,9 @@ def extra_template_vars(template, database, table, request, datasette):
                              [paragraph["document_id"], f"%;{paragraph['footnote_number']};%"])).rows]
         return {"paragraph": {
             "id": paragraph_id, "section": paragraph["section"], "kind": paragraph["kind"],
+            "number": paragraph["number"], "document_id": paragraph["document_id"],
+            "document_kind": (await db.execute("select kind from documents where document_id = ?",
+                                               [paragraph["document_id"]])).first()["kind"],
             # A footnote's own leading number is not a marker.
             "text": escape(paragraph["text"]) if paragraph["kind"] == "footnote" else marked_up(paragraph["text"]),
             "footnotes": await footnotes(datasette, db, paragraph),
