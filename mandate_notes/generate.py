@@ -202,7 +202,8 @@ def render_codebook() -> str:
             lines += [f"Must hold at least {spec['min_rows']} row(s).", ""]
         rows = _code_list_rows(spec["name"])
         if spec.get("sort") == "rank":
-            rows.sort(key=lambda row: int(row["rank"]))
+            # Codes on the scale in its order, then those off it.
+            rows.sort(key=lambda row: (row["rank"] == "", int(row["rank"] or 0)))
         lines += ["| code | label | definition |", "|---|---|---|"]
         for row in rows:
             lines.append(f"| `{row['code']}` | {_cell(row['label'])} | {_cell(row['definition'])} |")

@@ -115,7 +115,7 @@ def queries() -> dict[str, dict]:
                 "   or r.addressee_actor_id in (\n"
                 "     select subject_actor_id from actor_relations\n"
                 "     where relation = 'member_of' and object_actor_id = 'un-security-council')\n"
-                "order by sl.rank, r.recommendation_id"
+                "order by sl.rank is null, sl.rank, r.recommendation_id"
             ),
         },
         "recommendations_about_actor": {
@@ -145,7 +145,7 @@ def queries() -> dict[str, dict]:
                 "  or exists (select 1 from names n where n.actor_id = c.actor_id and instr(r.quote, n.written) > 0)\n"
                 "join support_levels sl on sl.code = r.support_level\n"
                 "join themes t on t.code = r.theme\n"
-                "order by c.name, how, sl.rank, r.recommendation_id"
+                "order by c.name, how, sl.rank is null, sl.rank, r.recommendation_id"
             ),
         },
         "figures_with_sources": {
@@ -199,7 +199,7 @@ def queries() -> dict[str, dict]:
                 "join themes t on t.code = r.theme\n"
                 "join support_levels sl on sl.code = r.support_level\n"
                 "group by t.code, sl.code\n"
-                "order by t.label, sl.rank"
+                "order by t.label, sl.rank is null, sl.rank"
             ),
         },
         "events_timeline": {

@@ -106,8 +106,8 @@ def code_list(name: str, title: str, description: str, ranked: bool = False) -> 
             {
                 "name": "rank",
                 "type": "integer",
-                "description": "Position on the ordered scale; 1 is the widest support.",
-                "constraints": {"required": True, "unique": True, "minimum": 1},
+                "description": "Position on the ordered scale; 1 is the widest support. Empty for a code that is not on the scale.",
+                "constraints": {"unique": True, "minimum": 1},
             }
         )
     fields.append("definition")
@@ -724,7 +724,8 @@ CODE_LISTS = [
     code_list("votes", "Votes", "How a Council member voted on a resolution."),
     code_list("themes", "Themes", "Subject areas of recommendations."),
     code_list("support_levels", "Support levels",
-              "How widely participants backed a view, from the note's attribution phrase, widest first.", ranked=True),
+              "How widely participants backed a view, from the note's attribution phrase, widest first; "
+              "'unattributed' is off the scale (no speaker is named, so the breadth is unknown).", ranked=True),
     code_list("priority_signals", "Priority and sequencing signals", "Priority or timing the note attaches to a recommendation."),
     code_list("actor_types", "Actor types", "Kinds of actor."),
     code_list("relation_types", "Relation types", "Kinds of relation between actors."),

@@ -107,7 +107,7 @@ def add_fixture_rows(data: Path) -> dict:
              "document_id": document, "paragraph_id": marked["paragraph_id"]}
     assert named["alias"] in marked["text"], "the fixture's alias must occur in its paragraph"
     themes = [row["code"] for row in _rows(data, "themes")]
-    levels = [row["code"] for row in sorted(_rows(data, "support_levels"), key=lambda r: int(r["rank"]))]
+    levels = [row["code"] for row in sorted(_rows(data, "support_levels"), key=lambda r: (r["rank"] == "", int(r["rank"] or 0)))]
     first = lambda name: _rows(data, name)[0]["code"]  # noqa: E731
     recommendations = [
         {"recommendation_id": f"{FIXTURE_PREFIX}-rec-001", "paragraph_id": council["paragraph_id"],

@@ -45,7 +45,7 @@ def extra_template_vars(template, datasette):
     async def charts():
         urls, db = datasette.urls, datasette.get_database(DATABASE)
         table = lambda name, query="": urls.table(DATABASE, name) + (f"?{query}" if query else "")  # noqa: E731
-        levels = [dict(row) for row in await db.execute("select code, label from support_levels order by rank")]
+        levels = [dict(row) for row in await db.execute("select code, label from support_levels order by rank is null, rank")]
         by_theme = stacked(
             await run(datasette, "recommendations_by_theme_and_support"),
             ("theme", "theme_label"), ("support_level", "support_label", "recommendations"),
