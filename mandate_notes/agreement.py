@@ -22,6 +22,18 @@ from mandate_notes.paths import DATA_DIR, ROOT
 SECOND_CODER = "second_coder"
 ADJUDICATION = "adjudication.csv"
 
+# The Council's side: each unit's coding is a set (of paragraph=code pairs, or of task codes),
+# written as one sorted '; '-joined value so that a decision records it whole.
+# (table, unit column, the item a row adds to its unit's set, field name)
+SET_CODINGS = [
+    ("mandate_links", "recommendation_id", lambda row: f"{row['paragraph_id'] or '-'}={row['relation']}", "links"),
+    ("recommendation_outcomes", "recommendation_id", lambda row: f"{row['paragraph_id'] or '-'}={row['outcome']}",
+     "answers"),
+    ("recommendation_tasks", "recommendation_id", lambda row: row["task"], "tasks"),
+    ("paragraph_tasks", "paragraph_id", lambda row: row["task"], "tasks"),
+]
+SEPARATOR = "; "
+
 RECOMMENDATION_FIELDS = ["support_level", "addressee_actor_id", "theme", "addressee_is_inferred", "priority_signal"]
 STATISTIC_FIELDS = ["value", "unit", "comparator", "reference_period", "producer_actor_id"]
 
@@ -175,6 +187,65 @@ def adjudication_problems(disagreements: list[dict], decisions: list[dict], publ
     return problems
 
 
+def unit_values(rows: list[dict], unit: str, item, units: set[str]) -> dict[str, str]:
+    """Each unit's set of items, sorted and joined; only units of the document compared."""
+    sets: dict[str, set[str]] = {}
+    for row in rows:
+        if row[unit] in units:
+            sets.setdefault(row[unit], set()).add(item(row))
+    return {key: SEPARATOR.join(sorted(values)) for key, values in sets.items()}
+
+
+def _items(value: str) -> list[str]:
+    return value.split(SEPARATOR) if value else []
+
+
+def _pairs(value: str) -> dict[str, str]:
+    """paragraph → code, from a links or answers value."""
+    return dict(item.split("=", 1) for item in _items(value))
+
+
+def set_measures(field: str, first: dict[str, str], second: dict[str, str]) -> dict[str, tuple]:
+    """(agree, total, kappa) per measure, over the units either coding holds.
+
+    A set of paragraph=code pairs is measured whole, by its paragraphs alone (Jaccard-free: the
+    same set or not; no kappa, as the paragraphs not chosen are too many to count as decisions),
+    and by its codes: on the paragraphs both chose (links) or as the set of codes (answers). A set
+    of tasks is measured whole, with kappa over every unit-and-task decision, yes or no.
+    """
+    units = sorted(set(first) | set(second))
+    a = [first.get(u, "") for u in units]
+    b = [second.get(u, "") for u in units]
+    agree = lambda xs, ys: sum(x == y for x, y in zip(xs, ys))  # noqa: E731
+    if field == "tasks":
+        codes = sorted({code for value in a + b for code in _items(value)})
+        yes_a = [str(code in _items(x)) for x in a for code in codes]
+        yes_b = [str(code in _items(y)) for y in b for code in codes]
+        return {"tasks": (agree(a, b), len(units), cohen_kappa(yes_a, yes_b))}
+    pa, pb = [_pairs(x) for x in a], [_pairs(y) for y in b]
+    paragraphs_a = [SEPARATOR.join(sorted(x)) for x in pa]
+    paragraphs_b = [SEPARATOR.join(sorted(y)) for y in pb]
+    measures = {field: (agree(a, b), len(units), None),
+                "paragraphs": (agree(paragraphs_a, paragraphs_b), len(units), None)}
+    if field == "links":
+        shared = [(x[key], y[key]) for x, y in zip(pa, pb) for key in sorted(set(x) & set(y))]
+        codes_a, codes_b = [x for x, _ in shared], [y for _, y in shared]
+        measures["relation on shared paragraphs"] = (agree(codes_a, codes_b), len(shared), cohen_kappa(codes_a, codes_b))
+    else:
+        codes_a = [SEPARATOR.join(sorted(set(x.values()))) for x in pa]
+        codes_b = [SEPARATOR.join(sorted(set(y.values()))) for y in pb]
+        measures["outcome"] = (agree(codes_a, codes_b), len(units), cohen_kappa(codes_a, codes_b))
+    return measures
+
+
+def compare_sets(table: str, field: str, first: dict, second: dict, published: dict):
+    """Measures before and after adjudication, and every unit whose sets differ."""
+    disagreements = [{"table": table, "first_id": unit, "second_row": "", "field": field,
+                      "first_value": first.get(unit, ""), "second_value": second.get(unit, "")}
+                     for unit in sorted(set(first) | set(second)) if first.get(unit, "") != second.get(unit, "")]
+    return set_measures(field, first, second), set_measures(field, published, second), disagreements
+
+
 def _table_lines(stats: dict, stats_after: dict) -> list[str]:
     lines = ["| field | agreement | paired units | Cohen's kappa | after adjudication |", "|---|---|---|---|---|"]
     for field, (agree, total, kappa) in stats.items():
@@ -188,7 +259,9 @@ def _table_lines(stats: dict, stats_after: dict) -> list[str]:
 def render(root: Path = ROOT) -> tuple[str, list[str]]:
     """The agreement report, and the problems with the adjudication record."""
     text_of = {row["paragraph_id"]: row["text"] for row in read_dicts(csv_path(root / DATA_DIR, "paragraphs"))}
-    tables = {table: read_dicts(csv_path(root / DATA_DIR, table)) for table in ("recommendations", "statistics")}
+    tables = {table: read_dicts(csv_path(root / DATA_DIR, table))
+              for table in ["recommendations", "statistics"] + [coding[0] for coding in SET_CODINGS]}
+    paragraph_rows = read_dicts(csv_path(root / DATA_DIR, "paragraphs"))
     # Only documents coded twice are compared, each with its own second coding and adjudication.
     twice = [d for d in discover(root) if (d.coding / SECOND_CODER).is_dir()]
     sections, count, problems = [], 0, []
@@ -200,6 +273,8 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
             ("recommendations", "recommendation_id", match_recommendations, RECOMMENDATION_FIELDS),
             ("statistics", "statistic_id", match_statistics, STATISTIC_FIELDS),
         ):
+            if not (document.coding / SECOND_CODER / f"{table}.csv").is_file():
+                continue
             published = [row for row in tables[table] if row["document_id"] == document.document_id]
             published_index.update({(table, row[id_column]): row for row in published})
             first = first_coding(table, id_column, published, decisions)
@@ -208,6 +283,23 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
             stats, units, found = compare(table, id_column, pairs, second, fields)
             stats_after, _, _ = compare(table, id_column, matcher(published, second, text_of), second, fields)
             sections.append((f"{table} ({document.document_id})", stats, stats_after, units, len(first), len(second)))
+            disagreements += found
+        units = ({row["recommendation_id"] for row in tables["recommendations"] if row["document_id"] == document.document_id}
+                 | {row["paragraph_id"] for row in paragraph_rows if row["document_id"] == document.document_id})
+        for table, unit, item, field in SET_CODINGS:
+            second_file = document.coding / SECOND_CODER / f"{table}.csv"
+            if not second_file.is_file():
+                continue
+            published = unit_values(tables[table], unit, item, units)
+            reverted = {d["first_id"]: d["first_value"] for d in decisions if d["table"] == table and d["field"] == field}
+            first = {key: value for key, value in {**published, **reverted}.items() if value}
+            second = unit_values(read_dicts(second_file), unit, item, units)
+            stats, stats_after, found = compare_sets(table, field, first, second, published)
+            published_index.update({(table, key): {field: published.get(key, "")}
+                                    for key in set(first) | set(second) | set(published)})
+            sections.append((f"{table} ({document.document_id})", stats, stats_after,
+                             (len(set(first) & set(second)), len(set(first) - set(second)), len(set(second) - set(first))),
+                             len(first), len(second)))
             disagreements += found
         count += len(disagreements)
         where = document.relative(adjudication, root)
@@ -228,6 +320,17 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
         "Both coders worked from the same detailed rules (support-level phrase table, addressee and",
         "priority rules), which explains most of the agreement; with 16 to 37 paired units, one",
         "disagreement moves a field by 3 to 6 points.",
+        "",
+        "The Council's side (mandate links, outcomes, mandate tasks) was coded blind in the same way:",
+        "the second coder had the recommendations as units (id, paragraph, quote, and whether each is",
+        "addressed to the Security Council), the resolutions' paragraphs and the rules, never the first",
+        "coding of these tables. Each unit's coding is compared as a whole: a recommendation's links",
+        "(paragraph and relation pairs) or answers (paragraph and outcome pairs), a recommendation's or",
+        "an operative paragraph's tasks. `links` and `answers` count units coded identically, `paragraphs`",
+        "units with the same paragraphs whatever their codes; the relation is compared on the paragraphs",
+        "both coders linked, the outcome as each unit's set of outcome codes. Kappa is not given for",
+        "paragraph sets (the paragraphs not chosen are too many to count as decisions); for tasks it is",
+        "computed over every unit-and-category decision, yes or no.",
         "",
     ]
     for table, stats, stats_after, (both, only_first, only_second), n_first, n_second in sections:

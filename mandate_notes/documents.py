@@ -142,6 +142,8 @@ def documents_rows(root: Path = ROOT) -> list[dict]:
             "source_sha256": meta["source"]["sha256"],
             "language": meta["language"],
             "paragraph_id": workshop.get("paragraph_id", ""),
+            "mandate_in_force_id": meta.get("council", {}).get("mandate_in_force", ""),
+            "decision_id": meta.get("council", {}).get("decision", ""),
         })
     return rows
 

@@ -162,6 +162,11 @@ def field_description(field: dict) -> str:
         text += f" Required when {_condition(field['required_when']['when'])}."
     if "empty_when" in field:
         text += f" Empty when {_condition(field['empty_when']['when'])}."
+    if "covers" in field:
+        where = field["covers"].get("where")
+        text += f" Every row it can name{' where ' + _condition(where) if where else ''} is named by at least one row."
+    if "sole_code" in field:
+        text += f" `{field['sole_code']['code']}` stands alone: never with another code for the same `{field['sole_code']['per']}`."
     return text
 
 

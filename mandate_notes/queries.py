@@ -7,7 +7,7 @@ there is searched and counted without an edit here.
 
 from __future__ import annotations
 
-from schemas.definitions import CONTENT_TABLES
+from schemas.definitions import CONTENT_TABLES, COUNCIL_TABLES
 
 # Snippet markers around matched words; render_cell turns them into <mark>, CSV keeps them.
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
@@ -22,11 +22,12 @@ def searchable_tables() -> list[dict]:
 
 
 def coded_tables() -> list[dict]:
-    """Tables whose rows are coded from a paragraph: a paragraph_id column referencing paragraphs."""
+    """Tables whose rows are coded from a note's paragraph: a paragraph_id column referencing
+    paragraphs (the Council's tables point at resolutions' paragraphs instead)."""
     return [
         spec
         for spec in CONTENT_TABLES
-        if spec["name"] != "paragraphs"
+        if spec["name"] != "paragraphs" and spec not in COUNCIL_TABLES
         and any(key["fields"] == ["paragraph_id"] and key["reference"]["resource"] == "paragraphs"
                 for key in spec.get("foreign_keys", []))
     ]
@@ -116,6 +117,95 @@ def queries() -> dict[str, dict]:
                 "     select subject_actor_id from actor_relations\n"
                 "     where relation = 'member_of' and object_actor_id = 'un-security-council')\n"
                 "order by sl.rank is null, sl.rank, r.recommendation_id"
+            ),
+        },
+        "what_became_of_each_recommendation": {
+            "title": "What became of each recommendation",
+            "description": (
+                "Each recommendation with what it asked of the mandate in force (relation and "
+                "paragraph of the resolution then in force) and, for those addressed to the Security Council, what "
+                "the Council's next resolution did with it (outcome and answering paragraph)."
+            ),
+            "sql": (
+                "select r.recommendation_id, sl.label as support, t.label as theme, r.summary,\n"
+                "  (select group_concat(x, '; ') from (\n"
+                "     select mr.label || ': ' || coalesce('paragraph ' || p.number, 'no provision') as x\n"
+                "     from mandate_links l join mandate_relations mr on mr.code = l.relation\n"
+                "     left join paragraphs p on p.paragraph_id = l.paragraph_id\n"
+                "     where l.recommendation_id = r.recommendation_id order by l.mandate_link_id)) as mandate_in_force,\n"
+                "  (select group_concat(x, '; ') from (\n"
+                "     select ot.label || coalesce(': paragraph ' || p.number, '') as x\n"
+                "     from recommendation_outcomes o join outcome_types ot on ot.code = o.outcome\n"
+                "     left join paragraphs p on p.paragraph_id = o.paragraph_id\n"
+                "     where o.recommendation_id = r.recommendation_id order by o.outcome_id)) as council_decision,\n"
+                "  a.name as addressee, r.paragraph_id\n"
+                "from recommendations r\n"
+                "join support_levels sl on sl.code = r.support_level\n"
+                "join themes t on t.code = r.theme\n"
+                "left join actors a on a.actor_id = r.addressee_actor_id\n"
+                "order by r.recommendation_id"
+            ),
+        },
+        "mandate_tasks_by_support": {
+            "title": "Which mandate tasks drew recommendations, at what support",
+            "description": (
+                "For each PEMA task category, how many recommendations fall under it at each support "
+                "level, and how many operative paragraphs of the resolutions it covers."
+            ),
+            "sql": (
+                "select mt.label as task, mt.pema_variable, sl.label as support, sl.rank as support_rank,\n"
+                "  count(*) as recommendations,\n"
+                "  (select count(*) from paragraph_tasks pt where pt.task = mt.code) as resolution_paragraphs,\n"
+                "  mt.code as task_code\n"
+                "from recommendation_tasks rt\n"
+                "join recommendations r on r.recommendation_id = rt.recommendation_id\n"
+                "join mandate_tasks mt on mt.code = rt.task\n"
+                "join support_levels sl on sl.code = r.support_level\n"
+                "group by mt.code, sl.code\n"
+                "order by mt.code = 'no_pema_task', mt.label, sl.rank is null, sl.rank"
+            ),
+        },
+        "resolution_text": {
+            "title": "A resolution as a document",
+            "description": (
+                "The paragraphs of a resolution in reading order, numbered as printed, with the "
+                "recommendations whose mandate links or outcomes point at each and its mandate tasks. "
+                "Type a symbol or part of one, e.g. 2640 or 2690; empty shows both."
+            ),
+            "sql": (
+                "select s.symbol, p.number, pk.label as kind, p.text,\n"
+                "  (select group_concat(l.recommendation_id || ' (' || l.relation || ')', '; ')\n"
+                "     from mandate_links l where l.paragraph_id = p.paragraph_id) as mandate_links,\n"
+                "  (select group_concat(o.recommendation_id || ' (' || o.outcome || ')', '; ')\n"
+                "     from recommendation_outcomes o where o.paragraph_id = p.paragraph_id) as outcomes,\n"
+                "  (select group_concat(pt.task, '; ') from paragraph_tasks pt\n"
+                "     where pt.paragraph_id = p.paragraph_id) as tasks,\n"
+                "  p.paragraph_id\n"
+                "from paragraphs p\n"
+                "join resolutions s on s.document_id = p.document_id\n"
+                "join paragraph_kinds pk on pk.code = p.kind\n"
+                "where instr(s.symbol, trim(:resolution)) > 0 or s.document_id = trim(:resolution)\n"
+                "order by s.adoption_date, p.sequence"
+            ),
+        },
+        "outcomes_by_support": {
+            "title": "Outcomes by support level",
+            "description": (
+                "How many recommendations addressed to the Security Council met each outcome in the "
+                "Council's next resolution, at each support level (a recommendation with outcomes in "
+                "several paragraphs counts once per outcome); the numbers behind the outcome chart of "
+                "'At a glance'."
+            ),
+            "sql": (
+                "select ot.code as outcome, ot.label as outcome_label, sl.code as support_level,\n"
+                "  sl.label as support_label, sl.rank as support_rank,\n"
+                "  count(distinct o.recommendation_id) as recommendations\n"
+                "from recommendation_outcomes o\n"
+                "join outcome_types ot on ot.code = o.outcome\n"
+                "join recommendations r on r.recommendation_id = o.recommendation_id\n"
+                "join support_levels sl on sl.code = r.support_level\n"
+                "group by ot.code, sl.code\n"
+                "order by ot.code, sl.rank is null, sl.rank"
             ),
         },
         "recommendations_about_actor": {

@@ -10,6 +10,14 @@ A field may declare:
   any non-empty value, and a list meaning any of its values;
 - "referenced_row": {"where": {COLUMN: VALUE}, "rule": TEXT}, the row its foreign key names holds
   VALUE in COLUMN;
+- "covers": {"where": {COLUMN: VALUE, ...}, "rule": TEXT}, a foreign key that every row of the table it
+  points at (those matching "where", if given) is named by: at least one row here per row there;
+- "equals_via": {"path": "COLUMN.COLUMN...", "rule": TEXT}, the value is the one reached by following
+  foreign keys from the row along the path (a path's first column is the row's own);
+
+A condition's COLUMN may itself be such a path, e.g. "document_id.decision_id".
+- "sole_code": {"code": CODE, "per": COLUMN}, a code that stands alone: a row holding CODE has no
+  sibling row (same COLUMN value) holding another code;
 - "bounds_by": {"column": COLUMN, "bounds": {CODE: [LOW, HIGH]}}, a number's range by the row's code;
 - "footnote_of": COLUMN (a footnote number of the row's document COLUMN), "footnote_paragraph_of":
   COLUMN (the paragraph of footnote COLUMN), "carries_marker_of": COLUMN (a paragraph that carries, or
@@ -176,6 +184,80 @@ def referenced_row_problems(tables: dict[str, Table], specs: list[dict]) -> list
     return problems
 
 
+def _follow(tables: dict[str, Table], specs: list[dict], spec: dict, frame: pd.DataFrame, path: str) -> pd.Series | None:
+    """The values reached from each row by following foreign keys along a dotted path of columns;
+    "" where a step finds no row; None when a table on the way was not read."""
+    columns = path.split(".")
+    values, current = frame[columns[0]], spec
+    for column, next_column in zip(columns, columns[1:]):
+        target_name, key = _references(current, column)
+        target = tables.get(target_name)
+        if target is None:
+            return None
+        values = _lookup(values, dict(zip(target.frame[key], target.frame[next_column]))).fillna("")
+        current = next(s for s in specs if s["name"] == target_name)
+    return values
+
+
+def _with_paths(tables, specs, spec, frame: pd.DataFrame, when: dict) -> pd.DataFrame | None:
+    """The frame with a column for each path a condition names (None when one cannot be followed)."""
+    paths = [column for column in when if "." in column]
+    if not paths:
+        return frame
+    frame = frame.copy()
+    for path in paths:
+        frame[path] = _follow(tables, specs, spec, frame, path)
+        if frame[path].isna().all() and len(frame):
+            return None
+    return frame
+
+
+def equals_via_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+    problems = []
+    for spec, table, declared in _declaring(tables, specs, "equals_via"):
+        column, rule = declared["name"], declared["equals_via"]
+        expected = _follow(tables, specs, spec, table.frame, rule["path"])
+        if expected is None:
+            continue
+        values = table.frame[column]
+        for index in values.index[(values != "") & (values != expected)]:
+            problems.append(Problem(table.file, table.line(index), column, rule["rule"], values[index]))
+    return problems
+
+
+def coverage_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+    """Rows of the referenced table that no row here names, reported at the referenced row."""
+    problems = []
+    for spec, table, declared in _declaring(tables, specs, "covers"):
+        target_name, key = _references(spec, declared["name"])
+        target = tables.get(target_name)
+        if target is None:
+            continue
+        where = declared["covers"].get("where", {})
+        target_spec = next(s for s in specs if s["name"] == target_name)
+        frame = _with_paths(tables, specs, target_spec, target.frame, where)
+        if frame is None:
+            continue
+        named = set(table.frame[declared["name"]].tolist())
+        chosen = _matches(frame, where)
+        for index, value in zip(frame.index[chosen], frame[key][chosen].tolist()):
+            if value not in named:
+                problems.append(Problem(target.file, target.line(index), key, declared["covers"]["rule"], value))
+    return problems
+
+
+def sole_code_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+    problems = []
+    for _, table, declared in _declaring(tables, specs, "sole_code"):
+        frame, column = table.frame, declared["name"]
+        code, per = declared["sole_code"]["code"], declared["sole_code"]["per"]
+        alone = set(frame[per][frame[column] == code].tolist())
+        for index in frame.index[frame[per].isin(alone) & (frame[column] != code)]:
+            problems.append(Problem(table.file, table.line(index), column,
+                                    f"{code} is coded for this {per}, so no other code may be", frame.at[index, column]))
+    return problems
+
+
 def bounds_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
     """Numbers within the range their row's code allows: "CODE outside LOW-HIGH", or "negative CODE"
     where only the low end, zero, is bounded."""
@@ -255,7 +337,8 @@ def _declaring(tables: dict[str, Table], specs: list[dict], *meanings: str):
 def semantic_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
     """Every rule the fields of specs declare, over the tables that could be read."""
     problems = conditional_problems(tables, specs) + referenced_row_problems(tables, specs)
-    problems += bounds_problems(tables, specs)
+    problems += bounds_problems(tables, specs) + coverage_problems(tables, specs) + sole_code_problems(tables, specs)
+    problems += equals_via_problems(tables, specs)
     paragraphs = Paragraphs.of(tables.get(PARAGRAPHS))
     if paragraphs is not None:
         problems += same_document_problems(tables, specs, paragraphs)

@@ -14,6 +14,8 @@ ANY = "*"
 # A documents column that only a meeting note has.
 NOTE_ONLY = {"required_when": {"when": {"kind": "meeting_note"}, "rule": "required for a meeting note"},
              "empty_when": {"when": {"kind": "resolution"}, "rule": "must be empty for a resolution"}}
+# A reference to a document that must be a resolution.
+IS_RESOLUTION = {"where": {"kind": "resolution"}, "rule": "not a resolution"}
 # Actor types (actor_types.code) that belong to no one country: their country_iso3 stays empty.
 INTERNATIONAL_ACTOR_TYPES = ["un_mission", "un_entity", "un_organ", "united_nations",
                              "intergovernmental_organisation", "coalition", "collective"]
@@ -98,9 +100,10 @@ SHARED_FIELDS = {
 }
 
 
-def code_list(name: str, title: str, description: str, ranked: bool = False) -> dict:
-    """A code list table: code, label, definition (and rank, where the codes are ordered)."""
-    fields = ["code", "label"]
+def code_list(name: str, title: str, description: str, ranked: bool = False, extra: list | None = None) -> dict:
+    """A code list table: code, label, definition (and rank, where the codes are ordered; and any
+    extra columns)."""
+    fields = ["code", "label", *(extra or [])]
     if ranked:
         fields.append(
             {
@@ -187,10 +190,25 @@ CONTENT_TABLES = [
              "description": "The paragraph stating the workshop, organisers and rule (paragraphs.paragraph_id).",
              "constraints": {"pattern": ID_PATTERN}, "in_document_of": "document_id",
              **NOTE_ONLY},
+            {"name": "mandate_in_force_id", "type": "string",
+             "description": (
+                 "For a note, the resolution whose mandate was in force when the workshop met "
+                 "(documents.document_id); empty until that resolution is a document of the dataset. "
+                 "When filled, every recommendation of the note has mandate links and mandate tasks."),
+             "constraints": {"pattern": ID_PATTERN}, "referenced_row": IS_RESOLUTION,
+             "empty_when": NOTE_ONLY["empty_when"]},
+            {"name": "decision_id", "type": "string",
+             "description": (
+                 "For a note, the first resolution the Council adopted on the mandate after the workshop "
+                 "(documents.document_id); empty until it is a document of the dataset. When filled, every "
+                 "recommendation of the note addressed to the Security Council has an outcome."),
+             "constraints": {"pattern": ID_PATTERN}, "referenced_row": IS_RESOLUTION,
+             "empty_when": NOTE_ONLY["empty_when"]},
         ],
         "primary_key": ["document_id"],
         "foreign_keys": [ref("kind", "document_kinds", "code"), ref("mission_actor_id", "actors", "actor_id"),
-                         ref("paragraph_id", "paragraphs")],
+                         ref("paragraph_id", "paragraphs"), ref("mandate_in_force_id", "documents", "document_id"),
+                         ref("decision_id", "documents", "document_id")],
         "label_column": "title",
         "sort": "document_id",
         # The package is about notes: a release without one is broken, not empty.
@@ -717,6 +735,148 @@ CONTENT_TABLES = [
     },
 ]
 
+# The Council's side: recommendations linked to the resolutions before and after the workshop.
+LINKED_RELATIONS = ["keep", "strengthen", "change", "add", "end"]
+ANSWERED_OUTCOMES = ["adopted", "partly_adopted", "contrary", "overtaken"]
+
+
+def resolution_anchor(table_title: str, note_column: str, required: dict, empty: dict) -> list[dict]:
+    """document_id, paragraph_id and quote of a row anchored in a resolution's paragraph; the
+    resolution is the one the recommendation's note names in documents.NOTE_COLUMN."""
+    return [
+        {"name": "document_id", "type": "string",
+         "description": f"The resolution (documents.document_id): {table_title}, as the note's documents.{note_column} names it.",
+         "constraints": {"required": True, "pattern": ID_PATTERN},
+         "equals_via": {"path": f"recommendation_id.document_id.{note_column}",
+                        "rule": f"not the resolution the recommendation's note names as {note_column}"}},
+        {"name": "paragraph_id", "type": "string",
+         "description": "The resolution's paragraph (paragraphs.paragraph_id).",
+         "constraints": {"pattern": ID_PATTERN}, "in_document_of": "document_id",
+         "required_when": required, "empty_when": empty},
+        {"name": "quote", "type": "string",
+         "description": "The words of the resolution's paragraph that bear on the matter, verbatim.",
+         "verbatim_in": "paragraph_id",
+         "required_when": {"when": {"paragraph_id": ANY}, "rule": "required when paragraph_id is filled"},
+         "empty_when": {"when": {"paragraph_id": ""}, "rule": "must be empty when paragraph_id is empty"}},
+    ]
+
+
+def recommendation_field(covers: dict, **meanings) -> dict:
+    return {"name": "recommendation_id", "type": "string",
+            "description": "The recommendation (recommendations.recommendation_id).",
+            "constraints": {"required": True, "pattern": ID_PATTERN}, "covers": covers, **meanings}
+
+
+COUNCIL_TABLES = [
+    {
+        "name": "mandate_links",
+        "title": "Recommendations and the mandate in force",
+        "description": (
+            "For each recommendation, the paragraph(s) of the resolution whose mandate was in force "
+            "when the workshop met that govern its matter, and what it asked relative to them; or "
+            "no provision, with the reason."
+        ),
+        "fields": [
+            {"name": "mandate_link_id", "type": "string",
+             "description": "Stable id: the note's document id, 'ml', three-digit number. Never reused.",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            recommendation_field({"where": {"document_id.mandate_in_force_id": ANY},
+                                  "rule": "recommendation without a mandate link"}),
+            *resolution_anchor(
+                "the mandate in force when the workshop met", "mandate_in_force_id",
+                {"when": {"relation": LINKED_RELATIONS}, "rule": "required unless relation is no_provision"},
+                {"when": {"relation": "no_provision"}, "rule": "must be empty when relation is no_provision"}),
+            {"name": "relation", "type": "string",
+             "description": "What the recommendation asked relative to the paragraph (mandate_relations.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "reason", "type": "string",
+             "description": "Why no paragraph governs the matter, in our own words.",
+             "required_when": {"when": {"relation": "no_provision"}, "rule": "required when relation is no_provision"}},
+            "notes",
+        ],
+        "primary_key": ["mandate_link_id"],
+        "foreign_keys": [ref("recommendation_id", "recommendations"), ref("document_id", "documents"),
+                         ref("paragraph_id", "paragraphs"), ref("relation", "mandate_relations", "code")],
+        "label_column": "recommendation_id",
+        "sort": "mandate_link_id",
+        "facets": ["relation"],
+    },
+    {
+        "name": "recommendation_outcomes",
+        "title": "What the Council then decided",
+        "description": (
+            "For each recommendation addressed to the Security Council, the paragraph(s) of the "
+            "resolution it adopted next that answer it and the outcome; or not taken up, with the reason."
+        ),
+        "fields": [
+            {"name": "outcome_id", "type": "string",
+             "description": "Stable id: the note's document id, 'out', three-digit number. Never reused.",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            recommendation_field(
+                {"where": {"addressee_actor_id": "un-security-council", "document_id.decision_id": ANY},
+                 "rule": "recommendation to the Security Council without an outcome"}),
+            *resolution_anchor(
+                "the first the Council adopted on the mandate after the workshop", "decision_id",
+                {"when": {"outcome": ANSWERED_OUTCOMES}, "rule": "required unless outcome is not_taken_up"},
+                {"when": {"outcome": "not_taken_up"}, "rule": "must be empty when outcome is not_taken_up"}),
+            {"name": "outcome", "type": "string",
+             "description": "What the resolution did with the recommendation (outcome_types.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "reason", "type": "string",
+             "description": "Why no paragraph answers it, in our own words.",
+             "required_when": {"when": {"outcome": "not_taken_up"}, "rule": "required when outcome is not_taken_up"}},
+            "notes",
+        ],
+        "primary_key": ["outcome_id"],
+        "foreign_keys": [ref("recommendation_id", "recommendations"), ref("document_id", "documents"),
+                         ref("paragraph_id", "paragraphs"), ref("outcome", "outcome_types", "code")],
+        "label_column": "recommendation_id",
+        "sort": "outcome_id",
+        "facets": ["outcome"],
+    },
+    {
+        "name": "recommendation_tasks",
+        "title": "Mandate tasks of recommendations",
+        "description": "The PEMA task categories each recommendation's matter falls under.",
+        "fields": [
+            recommendation_field({"where": {"document_id.mandate_in_force_id": ANY},
+                                  "rule": "recommendation without a mandate task"}),
+            {"name": "task", "type": "string", "description": "A task category (mandate_tasks.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN},
+             "sole_code": {"code": "no_pema_task", "per": "recommendation_id"}},
+        ],
+        "primary_key": ["recommendation_id", "task"],
+        "foreign_keys": [ref("recommendation_id", "recommendations"), ref("task", "mandate_tasks", "code")],
+        "sort": "recommendation_id",
+        "facets": ["task"],
+    },
+    {
+        "name": "paragraph_tasks",
+        "title": "Mandate tasks of resolution paragraphs",
+        "description": "The PEMA task categories each operative paragraph of a resolution falls under.",
+        "fields": [
+            {"name": "paragraph_id", "type": "string",
+             "description": "An operative paragraph of a resolution (paragraphs.paragraph_id).",
+             "constraints": {"required": True, "pattern": ID_PATTERN},
+             "referenced_row": {"where": {"kind": "operative"}, "rule": "not an operative paragraph"},
+             "covers": {"where": {"kind": "operative"}, "rule": "operative paragraph without a mandate task"}},
+            {"name": "task", "type": "string", "description": "A task category (mandate_tasks.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN},
+             "sole_code": {"code": "no_pema_task", "per": "paragraph_id"}},
+            "notes",
+        ],
+        "primary_key": ["paragraph_id", "task"],
+        "foreign_keys": [ref("paragraph_id", "paragraphs"), ref("task", "mandate_tasks", "code")],
+        "sort": "paragraph_id",
+        "facets": ["task"],
+    },
+]
+
+CONTENT_TABLES += COUNCIL_TABLES
+
+PEMA = ("Di Salvatore, Lundgren, Oksamytna and Smidt, 'Introducing the Peacekeeping Mandates (PEMA) Dataset', "
+        "Journal of Conflict Resolution 66 (4-5), 2022, doi:10.1177/00220027211068897")
+
 CODE_LISTS = [
     code_list("paragraph_kinds", "Kinds of paragraph",
               "How scripts/make_paragraphs.py classifies each block of a note or part of a resolution."),
@@ -735,6 +895,14 @@ CODE_LISTS = [
     code_list("work_types", "Work types", "Kinds of cited work."),
     code_list("citation_roles", "Citation roles", "What a footnote citation does."),
     code_list("event_types", "Event types", "Kinds of dated event."),
+    code_list("mandate_relations", "Relations to the mandate in force",
+              "What a recommendation asked relative to a paragraph of the mandate in force."),
+    code_list("outcome_types", "Outcomes", "What the Council's next resolution did with a recommendation."),
+    code_list("mandate_tasks", "Mandate tasks",
+              f"The task categories of the PEMA dataset ({PEMA}), with our own definitions.",
+              extra=[{"name": "pema_variable", "type": "string",
+                      "description": "The name PEMA's columns for this task begin with; empty for no_pema_task.",
+                      "constraints": {"unique": True, "pattern": r"^[A-Za-z]+$"}}]),
 ]
 
 TABLES = CONTENT_TABLES + CODE_LISTS

@@ -26,3 +26,36 @@ def test_an_unadjudicated_disagreement_is_reported(root, tmp_path):
 def test_cohen_kappa_is_one_for_identical_codes_and_zero_at_chance():
     assert agreement.cohen_kappa(list("aabb"), list("aabb")) == 1
     assert agreement.cohen_kappa(list("abab"), list("aabb")) == 0
+
+
+def test_sets_of_links_are_measured_whole_by_paragraph_and_by_relation_on_shared_paragraphs():
+    first = {"r1": "p1=keep; p2=add", "r2": "p3=keep", "r3": "-=no_provision"}
+    second = {"r1": "p1=strengthen", "r2": "p3=keep", "r3": "-=no_provision"}
+    measures = agreement.set_measures("links", first, second)
+    assert measures["links"] == (2, 3, None)
+    assert measures["paragraphs"] == (2, 3, None)
+    # Shared: r1 p1 (keep/strengthen), r2 p3, r3's no provision.
+    agree, total, kappa = measures["relation on shared paragraphs"]
+    assert (agree, total) == (2, 3) and kappa is not None
+
+
+def test_task_sets_get_kappa_over_every_unit_and_task_decision():
+    first = {"u1": "a; b", "u2": "c"}
+    second = {"u1": "a", "u2": "c"}
+    agree, total, kappa = agreement.set_measures("tasks", first, second)["tasks"]
+    # Decisions over tasks a, b, c for two units: one of six differs.
+    assert (agree, total) == (1, 2)
+    assert round(kappa, 3) == round(agreement.cohen_kappa(list("110001"), list("100001")), 3)
+
+
+def test_a_changed_set_coding_of_the_second_coder_must_be_adjudicated(root, tmp_path):
+    for name in ("data", "sources"):
+        shutil.copytree(root / name, tmp_path / name)
+    path = tmp_path / "sources" / "s-res-2690-2023" / "coding" / "second_coder" / "paragraph_tasks.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    unit = lines[1].split(",")[0]
+    lines.append(f"{unit},gender\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    _, problems = agreement.render(tmp_path)
+    assert any(p.startswith("sources/s-res-2690-2023/coding/adjudication.csv: not adjudicated:") and unit in p
+               for p in problems), problems

@@ -379,6 +379,41 @@ def country_code_on_a_un_body(root):
                    "must be empty for an international or collective actor (UN bodies included)", "MLI")
 
 
+def recommendation_without_mandate_link(root):
+    """Once a note names the mandate in force, each of its recommendations has a link to it."""
+    header, rows = read(root, "mandate_links")
+    last = rows[-1][header.index("recommendation_id")]
+    write(root, "mandate_links", header, [row for row in rows if row[header.index("recommendation_id")] != last])
+    recommendations = records(root, "recommendations")
+    line = 2 + next(i for i, row in enumerate(recommendations) if row["recommendation_id"] == last)
+    return message("recommendations", line, "recommendation_id", "recommendation without a mandate link", last)
+
+
+def outcome_in_the_mandate_in_force(root):
+    """An outcome names the note's decision, not the resolution that was in force before it."""
+    mandate = next(row for row in records(root, "documents") if row["mandate_in_force_id"])["mandate_in_force_id"]
+    line = set_cell_where(root, "recommendation_outcomes", {}, "document_id", mandate)
+    return message("recommendation_outcomes", line, "document_id",
+                   "not the resolution the recommendation's note names as decision_id", mandate)
+
+
+def resolution_quote_not_verbatim(root):
+    quote = records(root, "recommendation_outcomes")[0]["quote"]
+    line = set_cell_where(root, "recommendation_outcomes", {}, "quote", quote + " and more")
+    return message("recommendation_outcomes", line, "quote", "quote not found verbatim in its paragraph", quote + " and more")
+
+
+def no_pema_task_beside_another(root):
+    header, rows = read(root, "recommendation_tasks")
+    alone = next(row for row in rows if row[header.index("task")] == "no_pema_task")
+    extra = [alone[header.index("recommendation_id")], "human_rights"]
+    rows.append(extra)
+    rows.sort()
+    line = write(root, "recommendation_tasks", header, rows)[rows.index(extra)]
+    return message("recommendation_tasks", line, "task",
+                   "no_pema_task is coded for this recommendation_id, so no other code may be", "human_rights")
+
+
 def state_without_country_code(root):
     line = set_cell_where(root, "actors", {"actor_type": "state"}, "country_iso3", "")
     return message("actors", line, "country_iso3", "required for a state", "")
@@ -481,7 +516,8 @@ CORRUPTIONS = [
     non_ascii_negative_count, non_ascii_percent, non_ascii_date, non_ascii_position, leading_zero_rank,
     integer_beyond_sqlite, infinite_number, descriptor_points_elsewhere, descriptor_drops_resource,
     descriptor_drops_pattern, symlink_to_dev_zero, symlink_to_a_file_elsewhere, cell_over_the_limit,
-    country_code_on_a_un_body, state_without_country_code,
+    country_code_on_a_un_body, state_without_country_code, recommendation_without_mandate_link,
+    outcome_in_the_mandate_in_force, resolution_quote_not_verbatim, no_pema_task_beside_another,
 ]
 
 

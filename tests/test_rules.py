@@ -149,10 +149,16 @@ def test_every_meaning_declared_in_the_real_model_names_columns_of_its_table(tab
                 assert set(field[meaning]["when"]) <= names, (field["name"], meaning)
         if "bounds_by" in field:
             assert field["bounds_by"]["column"] in names
-        if "referenced_row" in field:
+        if "sole_code" in field:
+            assert field["sole_code"]["per"] in names
+        if "equals_via" in field:
+            assert field["equals_via"]["path"].split(".")[0] in names
+        if "referenced_row" in field or "covers" in field:
             [key] = [k for k in table_spec.get("foreign_keys", []) if k["fields"] == [field["name"]]]
             target = next(s for s in TABLES if s["name"] == key["reference"]["resource"])
-            assert set(field["referenced_row"]["where"]) <= {f["name"] for f in fields(target)}
+            for meaning in ("referenced_row", "covers"):
+                where = field.get(meaning, {}).get("where", {})
+                assert {column.split(".")[0] for column in where} <= {f["name"] for f in fields(target)}
 
 
 
@@ -168,3 +174,45 @@ def test_a_condition_may_name_several_values():
         "data/things.csv:2: country: empty for un or igo: 'MLI'",
         "data/things.csv:5: country: empty for un or igo: 'FRA'",
     ]
+
+
+def _made(model, **rows_of):
+    made = {"paragraphs": tables()["paragraphs"]}
+    for table_spec in model[1:]:
+        columns = [f["name"] for f in table_spec["fields"]]
+        rows = rows_of[table_spec["name"]]
+        made[table_spec["name"]] = Table(table_spec["name"], f"data/{table_spec['name']}.csv",
+                                         pd.DataFrame(rows, columns=columns, dtype=object), list(range(2, len(rows) + 2)))
+    return [str(p) for p in semantic_problems(made, model)]
+
+
+def test_covers_reports_each_uncovered_row_where_it_stands():
+    model = [MODEL[0], spec("asks", ["ask_id", "to"]),
+             spec("answers", [text("ask_id", covers={"where": {"to": "council"}, "rule": "ask without an answer"})],
+                  [ref("ask_id", "asks", "ask_id")])]
+    asks = [["a1", "council"], ["a2", "mission"], ["a3", "council"], ["a4", "council"]]
+    assert _made(model, asks=asks, answers=[["a1"], ["a4"]]) == ["data/asks.csv:4: ask_id: ask without an answer: 'a3'"]
+    assert _made(model, asks=asks, answers=[["a1"], ["a3"], ["a4"]]) == []
+
+
+def test_a_sole_code_never_stands_beside_another_code():
+    model = [MODEL[0], spec("tags", ["item", text("tag", sole_code={"code": "none", "per": "item"})])]
+    rows = [["i1", "none"], ["i2", "x"], ["i2", "y"], ["i3", "none"], ["i3", "x"]]
+    assert _made(model, tags=rows) == ["data/tags.csv:6: tag: none is coded for this item, so no other code may be: 'x'"]
+
+
+def test_a_path_through_foreign_keys_gives_the_value_a_row_must_hold_and_a_condition():
+    model = [MODEL[0], spec("notes", ["note_id", "decision"]),
+             spec("asks", ["ask_id", "note_id", "to"], [ref("note_id", "notes", "note_id")]),
+             spec("answers", [text("ask_id", covers={"where": {"to": "council", "note_id.decision": ANY},
+                                                     "rule": "ask without an answer"}),
+                              text("resolution", equals_via={"path": "ask_id.note_id.decision",
+                                                             "rule": "not the note's decision"})],
+                  [ref("ask_id", "asks", "ask_id")])]
+    notes = [["n1", "res-1"], ["n2", ""]]
+    asks = [["a1", "n1", "council"], ["a2", "n1", "council"], ["a3", "n2", "council"]]
+    assert _made(model, notes=notes, asks=asks, answers=[["a1", "res-1"], ["a2", "res-2"]]) == [
+        "data/answers.csv:3: resolution: not the note's decision: 'res-2'"]
+    # a3's note names no decision yet, so a3 needs no answer; a2 does.
+    assert _made(model, notes=notes, asks=asks, answers=[["a1", "res-1"]]) == [
+        "data/asks.csv:3: ask_id: ask without an answer: 'a2'"]

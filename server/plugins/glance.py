@@ -1,6 +1,7 @@
 """Data for the 'At a glance' charts, read through the canned queries that publish the same numbers."""
 
 import datetime
+from urllib.parse import quote
 
 from datasette import hookimpl
 
@@ -51,6 +52,15 @@ def extra_template_vars(template, datasette):
             ("theme", "theme_label"), ("support_level", "support_label", "recommendations"),
             [level["code"] for level in levels],
             lambda r: table("recommendations", f"theme={r['theme']}&support_level={r['support_level']}"))
+        by_outcome = stacked(
+            await run(datasette, "outcomes_by_support"),
+            ("outcome", "outcome_label"), ("support_level", "support_label", "recommendations"),
+            [level["code"] for level in levels],
+            # A _through filter beside a column filter gets the same parameter name in Datasette
+            # 0.65 and finds nothing, so the outcome is given as a where clause.
+            lambda r: table("recommendations", f"support_level={r['support_level']}&_where=" + quote(
+                "recommendation_id in (select recommendation_id from recommendation_outcomes "
+                f"where outcome = '{r['outcome']}')")))
         coding_rows = await run(datasette, "coding_by_section")
         tables = sorted({r["table_name"] for r in coding_rows if r["table_name"]},
                         key=list(datasette.plugin_config("mandate-notes")["content_tables"]).index)
@@ -73,6 +83,8 @@ def extra_template_vars(template, datasette):
             "query_url": lambda name: urls.query(DATABASE, name),
             "by_theme": {"bars": by_theme, "legend": [level["label"] for level in levels],
                          "most": max([bar["total"] for bar in by_theme], default=0)},
+            "by_outcome": {"bars": by_outcome, "legend": [level["label"] for level in levels],
+                           "most": max([bar["total"] for bar in by_outcome], default=0)},
             "coding": {"bars": coding, "legend": tables, "most": max([bar["total"] for bar in coding], default=0)},
             "timeline": {"events": dated, "undated": [event for event in events if not event["date"]],
                          "first": min(years), "last": max(years) + 1,
