@@ -168,11 +168,16 @@ def conditional_problems(tables: dict[str, Table], specs: list[dict]) -> list[Pr
     return problems
 
 
+def _target(tables: dict[str, Table], spec: dict, column: str) -> tuple[str, str, Table | None]:
+    """(table, key column, the table as read) that the column's foreign key points at."""
+    target_name, key = _references(spec, column)
+    return target_name, key, tables.get(target_name)
+
+
 def referenced_row_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
     problems = []
     for spec, table, declared in _declaring(tables, specs, "referenced_row"):
-        target_name, key = _references(spec, declared["name"])
-        target = tables.get(target_name)
+        _, key, target = _target(tables, spec, declared["name"])
         if target is None:
             continue
         [(column, wanted)] = declared["referenced_row"]["where"].items()
@@ -190,8 +195,7 @@ def _follow(tables: dict[str, Table], specs: list[dict], spec: dict, frame: pd.D
     columns = path.split(".")
     values, current = frame[columns[0]], spec
     for column, next_column in zip(columns, columns[1:]):
-        target_name, key = _references(current, column)
-        target = tables.get(target_name)
+        target_name, key, target = _target(tables, current, column)
         if target is None:
             return None
         values = _lookup(values, dict(zip(target.frame[key], target.frame[next_column]))).fillna("")
@@ -229,8 +233,7 @@ def coverage_problems(tables: dict[str, Table], specs: list[dict]) -> list[Probl
     """Rows of the referenced table that no row here names, reported at the referenced row."""
     problems = []
     for spec, table, declared in _declaring(tables, specs, "covers"):
-        target_name, key = _references(spec, declared["name"])
-        target = tables.get(target_name)
+        target_name, key, target = _target(tables, spec, declared["name"])
         if target is None:
             continue
         where = declared["covers"].get("where", {})

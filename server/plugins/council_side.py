@@ -6,24 +6,23 @@ from datasette.utils import urlsafe_components
 
 from mandate_notes.markup import highlighted
 
-LINKS = {
-    "mandate": (
-        "select l.mandate_link_id as row_id, l.paragraph_id, l.quote, l.reason, l.notes, c.label as code, "
-        "s.symbol, p.number, p.text from mandate_links l "
-        "join mandate_relations c on c.code = l.relation "
-        "join resolutions s on s.document_id = l.document_id "
-        "left join paragraphs p on p.paragraph_id = l.paragraph_id "
-        "where l.recommendation_id = ? order by l.mandate_link_id",
-        "mandate_links"),
-    "outcomes": (
-        "select o.outcome_id as row_id, o.paragraph_id, o.quote, o.reason, o.notes, c.label as code, "
-        "s.symbol, p.number, p.text from recommendation_outcomes o "
-        "join outcome_types c on c.code = o.outcome "
-        "join resolutions s on s.document_id = o.document_id "
-        "left join paragraphs p on p.paragraph_id = o.paragraph_id "
-        "where o.recommendation_id = ? order by o.outcome_id",
-        "recommendation_outcomes"),
-}
+def rows_sql(table: str, key: str, code: str, codes: str) -> str:
+    """A recommendation's rows of a Council-side table, with code label, resolution and paragraph."""
+    return (f"select t.{key} as row_id, t.paragraph_id, t.quote, t.reason, t.notes, c.label as code, "
+            f"s.symbol, p.number, p.text from {table} t "
+            f"join {codes} c on c.code = t.{code} "
+            "join resolutions s on s.document_id = t.document_id "
+            "left join paragraphs p on p.paragraph_id = t.paragraph_id "
+            f"where t.recommendation_id = ? order by t.{key}")
+
+
+# (title, table, its key, code column, code list, what the page says when there are none)
+PARTS = [
+    ("The mandate in force", "mandate_links", "mandate_link_id", "relation", "mandate_relations",
+     "No link to the mandate in force is coded."),
+    ("What the Council then decided", "recommendation_outcomes", "outcome_id", "outcome", "outcome_types",
+     "Not addressed to the Security Council: the Council's decision is not coded for it."),
+]
 
 
 @hookimpl
@@ -34,15 +33,16 @@ def extra_template_vars(template, database, table, request, datasette):
     async def context():
         db = datasette.get_database(database)
         [recommendation_id] = urlsafe_components(request.url_vars["pks"])
-        side = {}
-        for name, (sql, link_table) in LINKS.items():
-            side[name] = [{
+        side = []
+        for title, link_table, key, code, codes, none in PARTS:
+            rows = [{
                 "url": datasette.urls.row(database, link_table, row["row_id"]),
                 "code": row["code"], "symbol": row["symbol"], "number": row["number"],
                 "paragraph_url": row["paragraph_id"] and datasette.urls.row(database, "paragraphs", row["paragraph_id"]),
                 "text": row["text"] and highlighted(row["text"], row["quote"]),
                 "reason": row["reason"], "notes": row["notes"],
-            } for row in (await db.execute(sql, [recommendation_id])).rows]
-        return {"council_side": side if any(side.values()) else None}
+            } for row in (await db.execute(rows_sql(link_table, key, code, codes), [recommendation_id])).rows]
+            side.append({"title": title, "rows": rows, "none": none})
+        return {"council_side": side if any(part["rows"] for part in side) else None}
 
     return context
