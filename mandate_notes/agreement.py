@@ -282,7 +282,7 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
             pairs = matcher(first, second, text_of)
             stats, units, found = compare(table, id_column, pairs, second, fields)
             stats_after, _, _ = compare(table, id_column, matcher(published, second, text_of), second, fields)
-            sections.append((f"{table} ({document.document_id})", stats, stats_after, units, len(first), len(second)))
+            sections.append((f"{table} ({document.document_id})", stats, stats_after, units, len(first), len(second), 0))
             disagreements += found
         units = ({row["recommendation_id"] for row in tables["recommendations"] if row["document_id"] == document.document_id}
                  | {row["paragraph_id"] for row in paragraph_rows if row["document_id"] == document.document_id})
@@ -292,14 +292,18 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
                 continue
             published = unit_values(tables[table], unit, item, units)
             reverted = {d["first_id"]: d["first_value"] for d in decisions if d["table"] == table and d["field"] == field}
-            first = {key: value for key, value in {**published, **reverted}.items() if value}
             second = unit_values(read_dicts(second_file), unit, item, units)
+            # Only the units the second coder was given (all coded then) are compared; units
+            # coded later are counted, not compared.
+            later = len(set(published) - set(second))
+            published = {key: value for key, value in published.items() if key in second}
+            first = {key: value for key, value in {**published, **reverted}.items() if value and key in second}
             stats, stats_after, found = compare_sets(table, field, first, second, published)
             published_index.update({(table, key): {field: published.get(key, "")}
                                     for key in set(first) | set(second) | set(published)})
             sections.append((f"{table} ({document.document_id})", stats, stats_after,
                              (len(set(first) & set(second)), len(set(first) - set(second)), len(set(second) - set(first))),
-                             len(first), len(second)))
+                             len(first), len(second), later))
             disagreements += found
         count += len(disagreements)
         where = document.relative(adjudication, root)
@@ -333,18 +337,40 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
         "computed over every unit-and-category decision, yes or no.",
         "",
     ]
-    for table, stats, stats_after, (both, only_first, only_second), n_first, n_second in sections:
+    for table, stats, stats_after, (both, only_first, only_second), n_first, n_second, later in sections:
+        after = f" {later} more, coded after the second coding, are not compared." if later else ""
         lines += [
             f"## {table}",
             "",
             f"Units: {n_first} in the first coding, {n_second} in the second; {both} paired, "
-            f"{only_first} only in the first, {only_second} only in the second.",
+            f"{only_first} only in the first, {only_second} only in the second.{after}",
             "",
         ]
         lines += _table_lines(stats, stats_after)
         lines.append("")
     lines.append(f"Disagreements adjudicated: {count} (see each document's `coding/adjudication.csv`).")
+    lines += blind_report(root)
     return "\n".join(lines) + "\n", problems
+
+
+def blind_report(root: Path) -> list[str]:
+    """The blind second codings of whole notes (mandate_notes/blind_agreement.py), before adjudication."""
+    from mandate_notes import blind_agreement
+
+    coded = [d for d in discover(root) if (d.coding / blind_agreement.BLIND_CODER).is_dir()]
+    if not coded:
+        return []
+    lines = ["", "## Blind second coding, whole note", "",
+             "A second coder coded each note below again, every content table, from the paragraphs, the",
+             "code lists and the rules a coder is given (principles with invented examples, never a coded",
+             "row, id or decision), without seeing the first coding. Its raw codes are in the note's",
+             "`coding/blind_coder/`. The first coding compared is the published data; unitizing agreement is",
+             "paired units over all distinct units; fields are compared over the paired units. These figures",
+             "are before adjudication: its disagreements are not yet decided row by row.", ""]
+    for document in coded:
+        sections = blind_agreement.compare(root, document.document_id, document.coding / blind_agreement.BLIND_CODER)
+        lines += blind_agreement.render_sections(document.document_id, sections)
+    return lines[:-1]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""What the coding must cover: every number, capitalised name and recommendation cue is coded or excluded."""
+"""What the coding must cover: every number, capitalised name, recommendation cue and normative statement is
+coded or excluded."""
 
 from __future__ import annotations
 
@@ -40,6 +41,15 @@ SENTENCE_OPENERS = set(
 CUE_RE = re.compile(
     r"recommend|call(?:s|ed)? (?:on|for)|urg(?:e|ed|es|ing)\b|suggest|encourag|\bshould\b|"
     r"\bneeds? to\b|\bneed for\b|requir",
+    re.IGNORECASE,
+)
+# Normative and evaluative statements that carry no cue word: words of priority, necessity or
+# judgement, and what participants agreed. Each hit is coded or excluded like a cue.
+NORMATIVE_RE = re.compile(
+    r"\bpriorit|\bcritical\b|\bessential\b|\binadvisable\b|off the table|not an option|\bmust\b|"
+    r"\bwill (?:need|have) to\b|\bwill require\b|\bimperative\b|\bcrucial\b|\bvital\b|\bnecessary\b|"
+    r"\bimportan(?:t|ce)\b|\bkey\b|\bno (?:viable )?alternative\b|\bmore than ever\b|\bagreed\b|"
+    r"\bagreement that\b|\binsist|\bunacceptable\b|\bcannot afford\b",
     re.IGNORECASE,
 )
 SENTENCE_END_RE = re.compile(rf"([.!?][”\"’'{SUPERSCRIPT_DIGITS}]*)\s+(?=[A-Z“\"])")
@@ -137,8 +147,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def uncoded_cues(root: Path = ROOT) -> list[Miss]:
-    """Sentences with a recommendation cue that overlap no recommendation quote and are not excluded;
-    opening bullets without a recommendation."""
+    """Sentences with a recommendation cue, or a normative or evaluative statement, that overlap no
+    recommendation quote and are not excluded; opening bullets without a recommendation."""
     quotes: dict[str, list[str]] = {}
     bullets_coded = set()
     for row in read_dicts(csv_path(root / DATA_DIR, "recommendations")):
@@ -162,13 +172,14 @@ def uncoded_cues(root: Path = ROOT) -> list[Miss]:
                 quote_spans.append((at, at + len(quote)))
         for start, end in sentences(text):
             sentence = text[start:end]
-            if not CUE_RE.search(sentence):
+            kind = "cue" if CUE_RE.search(sentence) else "normative" if NORMATIVE_RE.search(sentence) else None
+            if kind is None:
                 continue
             if any(q_start < end and start < q_end for q_start, q_end in quote_spans):
                 continue
             if any(sentence.startswith(prefix) for prefix in excluded.get(pid, [])):
                 continue
-            misses.append(Miss(pid, f"cue sentence {sentence[:60]!r}"))
+            misses.append(Miss(pid, f"{kind} sentence {sentence[:60]!r}"))
     return misses
 
 

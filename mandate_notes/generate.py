@@ -165,6 +165,18 @@ def field_description(field: dict) -> str:
     if "covers" in field:
         where = field["covers"].get("where")
         text += f" Every row it can name{' where ' + _condition(where) if where else ''} is named by at least one row."
+    if "written_as" in field:
+        scaled = ", ".join(f"times {factor} for `{code}`" for code, factor in field["written_as"]["fraction_scale"].items())
+        text += f" Equals the number `{field['written_as']['column']}` states in digits or words (a fraction {scaled})."
+    if "phrase_table" in field:
+        rows = "; ".join(f"/{pattern}/ → {', '.join(f'`{c}`' for c in codes)}" for pattern, codes in field["phrase_table"]["rows"])
+        text += f" Checked against `{field['phrase_table']['column']}`, whose first matching pattern gives the codes allowed: {rows}."
+    if "not_before" in field:
+        text += f" Not before `{field['not_before']}`."
+    if "referenced_row" in field:
+        [(column, wanted)] = field["referenced_row"]["where"].items()
+        values = ", ".join(f"`{v}`" for v in (wanted if isinstance(wanted, list) else [wanted]))
+        text += f" The row it refers to has `{column}` {values}."
     if "sole_code" in field:
         text += f" `{field['sole_code']['code']}` stands alone: never with another code for the same `{field['sole_code']['per']}`."
     return text

@@ -90,7 +90,8 @@ def is_heading(block: Block) -> bool:
     text = block.text
     return (
         len(block.lines) == 1
-        and not text.endswith(SENTENCE_END + (",",))
+        # A sentence closed by a footnote marker ("… north.¹") is a sentence, not a heading.
+        and not text.rstrip(SUPERSCRIPT_DIGITS).endswith(SENTENCE_END + (",",))
         and len(text.split()) <= HEADING_MAX_WORDS
         and text[0].isupper()
         and not text.startswith(BULLET_MARKER)
@@ -151,7 +152,21 @@ def split_paragraphs(text: str, document_id: str, opening_min_words: int = OPENI
         row["sequence"] = sequence
         row["paragraph_id"] = f"{document_id}-p{sequence:03d}"
         row["footnote_markers"] = _markers(row)
+    _footnotes_in_their_markers_sections(rows)
     return rows
+
+
+def _footnotes_in_their_markers_sections(rows: list[dict]) -> None:
+    """A footnote stands in the section of the paragraph that first marks it, not of the page it
+    was printed on (a footnote no paragraph marks keeps the section it was found in)."""
+    marked_in: dict[str, str] = {}
+    for row in rows:
+        if row["kind"] != "footnote":
+            for number in filter(None, row["footnote_markers"].split(";")):
+                marked_in.setdefault(number, row["section"])
+    for row in rows:
+        if row["kind"] == "footnote":
+            row["section"] = marked_in.get(str(row["footnote_number"]), row["section"])
 
 
 def _row(document_id: str, section: str, kind: str, block: Block, number: int | None) -> dict:

@@ -9,7 +9,7 @@ A field may declare:
 - "empty_when" / "required_when": {"when": {COLUMN: VALUE, ...}, "rule": TEXT}, VALUE ANY meaning
   any non-empty value, and a list meaning any of its values;
 - "referenced_row": {"where": {COLUMN: VALUE}, "rule": TEXT}, the row its foreign key names holds
-  VALUE in COLUMN;
+  VALUE (or, for a list, one of its values) in COLUMN;
 - "covers": {"where": {COLUMN: VALUE, ...}, "rule": TEXT}, a foreign key that every row of the table it
   points at (those matching "where", if given) is named by: at least one row here per row there;
 - "equals_via": {"path": "COLUMN.COLUMN...", "rule": TEXT}, the value is the one reached by following
@@ -18,6 +18,11 @@ A field may declare:
 A condition's COLUMN may itself be such a path, e.g. "document_id.decision_id".
 - "sole_code": {"code": CODE, "per": COLUMN}, a code that stands alone: a row holding CODE has no
   sibling row (same COLUMN value) holding another code;
+- "written_as": {"column": COLUMN, "fraction_scale": {CODE: FACTOR}, "unit": COLUMN, "rule": TEXT},
+  a number equal to the one COLUMN's words or digits state (a fraction times FACTOR in that unit);
+- "phrase_table": {"column": COLUMN, "rows": [[REGEX, [CODE, ...]], ...], "rule": TEXT}, a code
+  the first row whose pattern COLUMN's text matches allows (case-insensitive; no match, no check);
+- "not_before": COLUMN, an ISO date (as precise as known) not earlier than COLUMN's;
 - "bounds_by": {"column": COLUMN, "bounds": {CODE: [LOW, HIGH]}}, a number's range by the row's code;
 - "footnote_of": COLUMN (a footnote number of the row's document COLUMN), "footnote_paragraph_of":
   COLUMN (the paragraph of footnote COLUMN), "carries_marker_of": COLUMN (a paragraph that carries, or
@@ -28,12 +33,14 @@ The paragraphs table is the one table the rules know by name: it is what every a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from mandate_notes.csvio import Problem, Table
+from mandate_notes.numbers import written_value
 from mandate_notes.paths import SUPERSCRIPT_DIGITS
 
 PARAGRAPHS = "paragraphs"
@@ -181,9 +188,10 @@ def referenced_row_problems(tables: dict[str, Table], specs: list[dict]) -> list
         if target is None:
             continue
         [(column, wanted)] = declared["referenced_row"]["where"].items()
+        allowed = set(wanted) if isinstance(wanted, list) else {wanted}
         held = dict(zip(target.frame[key], target.frame[column]))
         for index, value in zip(table.frame.index, table.frame[declared["name"]].tolist()):
-            if value in held and held[value] != wanted:
+            if value in held and held[value] not in allowed:
                 problems.append(Problem(table.file, table.line(index), declared["name"],
                                         declared["referenced_row"]["rule"], value))
     return problems
@@ -258,6 +266,57 @@ def sole_code_problems(tables: dict[str, Table], specs: list[dict]) -> list[Prob
         for index in frame.index[frame[per].isin(alone) & (frame[column] != code)]:
             problems.append(Problem(table.file, table.line(index), column,
                                     f"{code} is coded for this {per}, so no other code may be", frame.at[index, column]))
+    return problems
+
+
+def written_as_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+    problems = []
+    for _, table, declared in _declaring(tables, specs, "written_as"):
+        rule, column = declared["written_as"], declared["name"]
+        frame = table.frame
+        for index, value, written, unit in zip(frame.index, frame[column].tolist(), frame[rule["column"]].tolist(),
+                                               frame[rule["unit"]].tolist()):
+            stated, number = written_value(written), _number(value)
+            if stated is None or number is None:
+                continue
+            candidates = [stated] + ([stated * rule["fraction_scale"][unit]] if unit in rule["fraction_scale"] else [])
+            if not any(abs(number - candidate) <= 0.05 for candidate in candidates):
+                problems.append(Problem(table.file, table.line(index), column, rule["rule"], value))
+    return problems
+
+
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
+def phrase_table_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+    problems = []
+    for _, table, declared in _declaring(tables, specs, "phrase_table"):
+        rule, column = declared["phrase_table"], declared["name"]
+        patterns = [(re.compile(pattern, re.IGNORECASE), set(codes)) for pattern, codes in rule["rows"]]
+        frame = table.frame
+        for index, code, phrase in zip(frame.index, frame[column].tolist(), frame[rule["column"]].tolist()):
+            if not code or not phrase:
+                continue
+            allowed = next((codes for pattern, codes in patterns if pattern.search(phrase)), None)
+            if allowed is not None and code not in allowed:
+                problems.append(Problem(table.file, table.line(index), column, rule["rule"], code))
+    return problems
+
+
+def not_before_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+    """ISO dates of any precision: compared on the precision both have ('2022-03' is not before '2022')."""
+    problems = []
+    for _, table, declared in _declaring(tables, specs, "not_before"):
+        column, other = declared["name"], declared["not_before"]
+        frame = table.frame
+        for index, late, early in zip(frame.index, frame[column].tolist(), frame[other].tolist()):
+            shared = min(len(late), len(early))
+            if late and early and late[:shared] < early[:shared]:
+                problems.append(Problem(table.file, table.line(index), column, f"{column} before {other} ({early})", late))
     return problems
 
 
@@ -341,7 +400,8 @@ def semantic_problems(tables: dict[str, Table], specs: list[dict]) -> list[Probl
     """Every rule the fields of specs declare, over the tables that could be read."""
     problems = conditional_problems(tables, specs) + referenced_row_problems(tables, specs)
     problems += bounds_problems(tables, specs) + coverage_problems(tables, specs) + sole_code_problems(tables, specs)
-    problems += equals_via_problems(tables, specs)
+    problems += equals_via_problems(tables, specs) + written_as_problems(tables, specs)
+    problems += phrase_table_problems(tables, specs) + not_before_problems(tables, specs)
     paragraphs = Paragraphs.of(tables.get(PARAGRAPHS))
     if paragraphs is not None:
         problems += same_document_problems(tables, specs, paragraphs)

@@ -16,6 +16,36 @@ NOTE_ONLY = {"required_when": {"when": {"kind": "meeting_note"}, "rule": "requir
              "empty_when": {"when": {"kind": "resolution"}, "rule": "must be empty for a resolution"}}
 # A reference to a document that must be a resolution.
 IS_RESOLUTION = {"where": {"kind": "resolution"}, "rule": "not a resolution"}
+# The phrase table of the coding rules, in order: the first pattern an attribution phrase
+# matches gives the support levels it allows ("they" takes the level of the subject it refers
+# back to, never agreement: emphasis is not agreement).
+SUPPORT_PHRASES = [
+    [r"\bagreed\b|\b(strong|broad|general|wide) agreement\b|\bthere was agreement\b", ["agreement"]],
+    [r"^(one|another)\b|\bone participant|\banother participant", ["one_participant"]],
+    [r"\b(some|several|other|many)\b", ["some_participants"]],
+    [r"^they\b", ["participants", "some_participants", "one_participant"]],
+    [r"\bparticipants\b", ["participants"]],
+    [r".", ["unattributed"]],
+]
+# Priority phrases, in order: the first pattern a phrase matches gives the signal it carries (a
+# time beats a priority: 'prioritize immediate …' is immediate).
+PRIORITY_PHRASES = [
+    [r"\bimmediate|\burgent|without delay", ["immediate"]],
+    [r"\brenewal\b|\bnegotiations?\b", ["before_renewal"]],
+    [r"where possible|\bcondition|\bwithin\b|\bonly (if|once|when)\b|\bprovided\b", ["conditional"]],
+    [r"\bpriorit|\bfocus", ["priority"]],
+]
+# Paragraph kinds a coded row may come from.
+NOTE_TEXT = ["body", "bullet"]
+NOTE_TEXT_OR_FOOTNOTE = ["body", "bullet", "footnote"]
+RESOLUTION_TEXT = ["operative", "preambular"]
+
+
+def of_kind(kinds: list[str]) -> dict:
+    """A paragraph reference's rule: the paragraph is of one of these kinds."""
+    return {"where": {"kind": kinds}, "rule": f"a paragraph of kind {', '.join(kinds)} expected"}
+
+
 # Actor types (actor_types.code) that belong to no one country: their country_iso3 stays empty.
 INTERNATIONAL_ACTOR_TYPES = ["un_mission", "un_entity", "un_organ", "united_nations",
                              "intergovernmental_organisation", "coalition", "collective"]
@@ -291,7 +321,7 @@ CONTENT_TABLES = [
             "actor_id",
             {"name": "role", "type": "string", "description": "Role of the actor (document_roles.code).",
              "constraints": {"required": True, "pattern": CODE_PATTERN}},
-            "paragraph_id",
+            {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id", "referenced_row": of_kind(NOTE_TEXT_OR_FOOTNOTE)},
             "quote",
         ],
         "primary_key": ["document_id", "actor_id", "role"],
@@ -361,7 +391,7 @@ CONTENT_TABLES = [
              "description": "Stable id: document id, 'rec', three-digit number. Never reused.",
              "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
             "document_id",
-            "paragraph_id",
+            {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id", "referenced_row": of_kind(NOTE_TEXT)},
             "quote",
             {"name": "summary", "type": "string",
              "description": "What is recommended, in our own neutral words.",
@@ -387,16 +417,22 @@ CONTENT_TABLES = [
              "constraints": {"required": True, "pattern": CODE_PATTERN}},
             {"name": "support_level", "type": "string",
              "description": "How widely participants backed it, on the ordered scale (support_levels.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+             "constraints": {"required": True, "pattern": CODE_PATTERN},
+             "phrase_table": {"column": "attribution_phrase", "rows": SUPPORT_PHRASES,
+                              "rule": "not the support level the attribution phrase gives (phrase table)"}},
             {"name": "attribution_phrase", "type": "string",
              "description": "The words that attribute the view, verbatim from the paragraph (e.g. 'Some participants urged').",
              "constraints": {"required": True}, "verbatim_in": "paragraph_id", "or_lead_in": True},
             {"name": "priority_signal", "type": "string",
              "description": "Priority or sequencing the note attaches to it (priority_signals.code); empty if none.",
-             "constraints": {"pattern": CODE_PATTERN}},
+             "constraints": {"pattern": CODE_PATTERN},
+             "phrase_table": {"column": "priority_phrase", "rows": PRIORITY_PHRASES,
+                              "rule": "not the signal the priority phrase carries"}},
             {"name": "priority_phrase", "type": "string",
              "description": "The words carrying the priority or sequencing signal, verbatim; empty if none.",
-             "verbatim_in": "paragraph_id"},
+             "verbatim_in": "paragraph_id",
+             "required_when": {"when": {"priority_signal": ANY}, "rule": "required when priority_signal is filled"},
+             "empty_when": {"when": {"priority_signal": ""}, "rule": "must be empty when priority_signal is empty"}},
             "notes",
         ],
         "primary_key": ["recommendation_id"],
@@ -455,14 +491,16 @@ CONTENT_TABLES = [
              "description": "Stable id: document id, 'stat', three-digit number. Never reused.",
              "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
             "document_id",
-            "paragraph_id",
+            {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id", "referenced_row": of_kind(NOTE_TEXT_OR_FOOTNOTE)},
             "quote",
             {"name": "quantity", "type": "string", "description": "What is counted or measured, in our own words.",
              "constraints": {"required": True}},
             {"name": "value", "type": "number", "description": "The figure as a number (percentages as 0-100, fractions as decimals in their unit).",
              "constraints": {"required": True},
              # No negative counts or years, no percent beyond 100.
-             "bounds_by": {"column": "unit", "bounds": {"percent": [0, 100], "count": [0, None], "years": [0, None]}}},
+             "bounds_by": {"column": "unit", "bounds": {"percent": [0, 100], "count": [0, None], "years": [0, None]}},
+             "written_as": {"column": "value_as_written", "unit": "unit", "fraction_scale": {"percent": 100},
+                            "rule": "value is not the number value_as_written states"}},
             {"name": "value_as_written", "type": "string",
              "description": "The figure exactly as the note writes it ('24 percent', 'sixty-four'); occurs in the quote.",
              "constraints": {"required": True}, "verbatim_in": "quote"},
@@ -473,7 +511,9 @@ CONTENT_TABLES = [
              "constraints": {"required": True, "pattern": CODE_PATTERN}},
             {"name": "reference_period", "type": "string",
              "description": "Date or period the figure refers to (ISO 8601, as precise as the note; 'start/end' for a span); empty if the note gives none."},
-            {"name": "geography", "type": "string", "description": "Place the figure refers to, as the note gives it; empty if none."},
+            {"name": "geography", "type": "string",
+             "description": "Place the figure refers to, in the note's words (verbatim from the paragraph, never resolved to a place the note does not name); empty if none.",
+             "verbatim_in": "paragraph_id"},
             {"name": "producer_actor_id", "type": "string",
              "description": "Who produced the figure, where the note says or cites it (actors.actor_id); empty otherwise.",
              "constraints": {"pattern": ID_PATTERN}},
@@ -548,7 +588,7 @@ CONTENT_TABLES = [
             {"name": "object_actor_id", "type": "string", "description": "The actor it points to (actors.actor_id).",
              "constraints": {"required": True, "pattern": ID_PATTERN}},
             "document_id",
-            "paragraph_id",
+            {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id", "referenced_row": of_kind(NOTE_TEXT_OR_FOOTNOTE)},
             "quote",
         ],
         "primary_key": ["subject_actor_id", "relation", "object_actor_id"],
@@ -616,12 +656,13 @@ CONTENT_TABLES = [
              "description": "Part of the work cited, as written ('para. 6', 'paras. 65–81'); empty if none."},
             {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id",
              "description": "The footnote's own paragraph (paragraphs.paragraph_id).",
-             "footnote_paragraph_of": "footnote_number"},
+             "footnote_paragraph_of": "footnote_number", "referenced_row": of_kind(["footnote"])},
             {**SHARED_FIELDS["quote"], "name": "quote",
              "description": "The part of the footnote for this citation, verbatim (for an explanatory note, its text)."},
             {"name": "citing_paragraph_id", "type": "string",
              "description": "The body paragraph carrying the footnote marker (paragraphs.paragraph_id).",
-             "constraints": {"required": True, "pattern": ID_PATTERN}, "carries_marker_of": "footnote_number"},
+             "constraints": {"required": True, "pattern": ID_PATTERN}, "carries_marker_of": "footnote_number",
+             "referenced_row": of_kind(NOTE_TEXT)},
             {"name": "citing_sentence", "type": "string",
              "description": "The sentence carrying the marker, verbatim from the citing paragraph, marker included.",
              "constraints": {"required": True}, "verbatim_in": "citing_paragraph_id",
@@ -644,7 +685,7 @@ CONTENT_TABLES = [
              "description": "Stable id: document id, 'evt', three-digit number. Never reused.",
              "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
             "document_id",
-            "paragraph_id",
+            {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id", "referenced_row": of_kind(NOTE_TEXT_OR_FOOTNOTE)},
             "quote",
             {"name": "event_type", "type": "string", "description": "Kind of event (event_types.code).",
              "constraints": {"required": True, "pattern": CODE_PATTERN}},
@@ -655,7 +696,7 @@ CONTENT_TABLES = [
              "constraints": {"pattern": ISO_PARTIAL_DATE}},
             {"name": "date_end", "type": "string",
              "description": "Last day of an event spanning several days, as precise as the note gives it; empty otherwise.",
-             "constraints": {"pattern": ISO_PARTIAL_DATE}},
+             "constraints": {"pattern": ISO_PARTIAL_DATE}, "not_before": "date"},
             {"name": "date_as_written", "type": "string", "description": "The date exactly as the note writes it; occurs in the quote.",
              "constraints": {"required": True}, "verbatim_in": "quote"},
             {"name": "is_planned", "type": "boolean",
@@ -752,7 +793,7 @@ def resolution_anchor(table_title: str, note_column: str, required: dict, empty:
         {"name": "paragraph_id", "type": "string",
          "description": "The resolution's paragraph (paragraphs.paragraph_id).",
          "constraints": {"pattern": ID_PATTERN}, "in_document_of": "document_id",
-         "required_when": required, "empty_when": empty},
+         "referenced_row": of_kind(RESOLUTION_TEXT), "required_when": required, "empty_when": empty},
         {"name": "quote", "type": "string",
          "description": "The words of the resolution's paragraph that bear on the matter, verbatim.",
          "verbatim_in": "paragraph_id",

@@ -59,3 +59,31 @@ def test_a_changed_set_coding_of_the_second_coder_must_be_adjudicated(root, tmp_
     _, problems = agreement.render(tmp_path)
     assert any(p.startswith("sources/s-res-2690-2023/coding/adjudication.csv: not adjudicated:") and unit in p
                for p in problems), problems
+
+
+def test_the_blind_coding_is_compared_table_by_table_and_a_changed_code_moves_its_field(root, tmp_path):
+    from mandate_notes import blind_agreement
+
+    for name in ("data", "sources"):
+        shutil.copytree(root / name, tmp_path / name)
+    folder = tmp_path / "sources" / "ipi-2023-minusma" / "coding" / blind_agreement.BLIND_CODER
+    before = {s["table"]: s for s in blind_agreement.compare(tmp_path, "ipi-2023-minusma", folder)}
+    assert {"recommendations", "statistics", "actors", "actor_aliases", "works", "citations", "events"} <= set(before)
+    assert all(s["paired"] <= min(s["first"], s["second"]) for s in before.values())
+    path = folder / "statistics.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",exactly,", ",about,", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    after = {s["table"]: s for s in blind_agreement.compare(tmp_path, "ipi-2023-minusma", folder)}
+    assert after["statistics"]["measures"]["comparator"][0] == before["statistics"]["measures"]["comparator"][0] - 1
+
+
+def test_actors_are_paired_by_name_acronym_or_alias():
+    from mandate_notes.blind_agreement import actor_map
+
+    ours = [{"actor_id": "un-security-council", "name": "United Nations Security Council", "acronym": "UNSC"}]
+    aliases = [{"actor_id": "un-security-council", "alias": "Security Council"}]
+    theirs = [{"name": "Security Council", "acronym": ""}, {"name": "Council of the EU", "acronym": ""},
+              {"name": "the UN Security Council", "acronym": "UNSC"}]
+    assert actor_map(theirs, ours, aliases) == {"Security Council": "un-security-council",
+                                                "the UN Security Council": "un-security-council"}

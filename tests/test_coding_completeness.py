@@ -81,8 +81,30 @@ def test_the_detectors_find_what_they_look_for():
     assert completeness.name_candidates("The Economic Community of West Africa States met ECOWAS") == [
         "Economic Community of West Africa States", "ECOWAS"]
     assert completeness.CUE_RE.search("Some participants urged MINUSMA to press")
+    for statement in ("Participants agreed that X is more of a priority than ever.", "Option 3 is inadvisable.",
+                      "Removing it is off the table.", "It is not an option to leave.", "The mission will have to adapt."):
+        assert not completeness.CUE_RE.search(statement) and completeness.NORMATIVE_RE.search(statement), statement
     assert completeness.sentences("One. Two ends.¹ Three") == [(0, 4), (5, 15), (16, 21)]
 
 
 def test_every_document_is_in_the_series_catalogue(root):
     assert [str(m) for m in completeness.uncatalogued_documents(root)] == []
+
+
+def test_a_normative_statement_without_a_cue_word_is_reported_when_neither_coded_nor_excluded(package_copy):
+    exclusions = package_copy / "sources" / "ipi-2023-minusma" / "coding" / "recommendation_cue_exclusions.csv"
+    rows = list(csv.DictReader(exclusions.read_text(encoding="utf-8").splitlines(keepends=True)))
+    text_of = {row["paragraph_id"]: row["text"] for row in csv.DictReader(
+        csv_path(package_copy / "data", "paragraphs").read_text(encoding="utf-8").splitlines(keepends=True))}
+    # An excluded sentence that only the normative detector finds.
+    target = next(row for row in rows if not completeness.CUE_RE.search(
+        next(text_of[row["paragraph_id"]][s:e] for s, e in completeness.sentences(text_of[row["paragraph_id"]])
+             if text_of[row["paragraph_id"]][s:e].startswith(row["sentence_start"]))))
+    kept = [row for row in rows if row is not target]
+    with open(exclusions, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(kept)
+    misses = [str(m) for m in completeness.uncoded_cues(package_copy)]
+    assert misses == [f"{target['paragraph_id']}: normative sentence {target['sentence_start'] + ''!r}"[:0] + misses[0]]
+    assert misses[0].startswith(f"{target['paragraph_id']}: normative sentence '{target['sentence_start']}")

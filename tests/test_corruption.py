@@ -414,6 +414,44 @@ def no_pema_task_beside_another(root):
                    "no_pema_task is coded for this recommendation_id, so no other code may be", "human_rights")
 
 
+def value_not_as_written(root):
+    """A figure written 'sixty-four' (or '24 percent') must be stored as that number."""
+    row = records(root, "statistics")[0]
+    wrong = str(float(row["value"]) + 1)
+    line = set_cell_where(root, "statistics", {"statistic_id": row["statistic_id"]}, "value", wrong)
+    return message("statistics", line, "value", "value is not the number value_as_written states", wrong)
+
+
+def support_level_against_its_phrase(root):
+    """'One participant suggested' is one participant's view, whatever the cell says."""
+    row = next(r for r in records(root, "recommendations") if r["support_level"] == "one_participant")
+    line = set_cell_where(root, "recommendations", {"recommendation_id": row["recommendation_id"]},
+                          "support_level", "agreement")
+    return message("recommendations", line, "support_level",
+                   "not the support level the attribution phrase gives (phrase table)", "agreement")
+
+
+def priority_signal_against_its_phrase(root):
+    row = next(r for r in records(root, "recommendations") if r["priority_signal"] == "conditional")
+    line = set_cell_where(root, "recommendations", {"recommendation_id": row["recommendation_id"]},
+                          "priority_signal", "immediate")
+    return message("recommendations", line, "priority_signal", "not the signal the priority phrase carries", "immediate")
+
+
+def event_ending_before_it_starts(root):
+    row = next(r for r in records(root, "events") if r["date_end"])
+    line = set_cell_where(root, "events", {"event_id": row["event_id"]}, "date_end", "1999-01-01")
+    return message("events", line, "date_end", f"date_end before date ({row['date']})", "1999-01-01")
+
+
+def recommendation_from_a_heading(root):
+    heading = next(r for r in records(root, "paragraphs") if r["kind"] == "heading" and r["document_id"] == "ipi-2023-minusma")
+    row = records(root, "recommendations")[0]
+    line = set_cell_where(root, "recommendations", {"recommendation_id": row["recommendation_id"]},
+                          "paragraph_id", heading["paragraph_id"])
+    return message("recommendations", line, "paragraph_id", "a paragraph of kind body, bullet expected", heading["paragraph_id"])
+
+
 def state_without_country_code(root):
     line = set_cell_where(root, "actors", {"actor_type": "state"}, "country_iso3", "")
     return message("actors", line, "country_iso3", "required for a state", "")
@@ -518,6 +556,8 @@ CORRUPTIONS = [
     descriptor_drops_pattern, symlink_to_dev_zero, symlink_to_a_file_elsewhere, cell_over_the_limit,
     country_code_on_a_un_body, state_without_country_code, recommendation_without_mandate_link,
     outcome_in_the_mandate_in_force, resolution_quote_not_verbatim, no_pema_task_beside_another,
+    value_not_as_written, support_level_against_its_phrase, priority_signal_against_its_phrase,
+    event_ending_before_it_starts, recommendation_from_a_heading,
 ]
 
 

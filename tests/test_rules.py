@@ -216,3 +216,23 @@ def test_a_path_through_foreign_keys_gives_the_value_a_row_must_hold_and_a_condi
     # a3's note names no decision yet, so a3 needs no answer; a2 does.
     assert _made(model, notes=notes, asks=asks, answers=[["a1", "res-1"]]) == [
         "data/asks.csv:3: ask_id: ask without an answer: 'a2'"]
+
+
+@pytest.mark.parametrize(("phrase", "level"), [
+    ("Participants agreed", "agreement"), ("participants generally agreed", "agreement"),
+    ("there was strong agreement", "agreement"), ("Participants emphasized", "participants"),
+    ("They emphasized", "participants"), ("they also noted", "some_participants"),
+    ("Some participants urged", "some_participants"), ("Several noted", "some_participants"),
+    ("Other participants encouraged", "some_participants"), ("One participant suggested", "one_participant"),
+    ("another called for", "one_participant"), ("It was proposed", "unattributed"),
+    ("The participants also highlighted that there is no alternative to the 2015 agreement and called on",
+     "participants"),
+])
+def test_the_phrase_table_gives_each_attribution_its_level(phrase, level):
+    import re
+
+    from schemas.definitions import SUPPORT_PHRASES
+
+    allowed = next(codes for pattern, codes in SUPPORT_PHRASES if re.search(pattern, phrase, re.IGNORECASE))
+    assert level in allowed
+    assert "agreement" not in allowed or level == "agreement"
