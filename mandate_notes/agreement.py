@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from mandate_notes.csvio import read_dicts
+from mandate_notes.numbers import number_or_none
 from mandate_notes.documents import coding_rows, discover
 from mandate_notes.model import csv_path
 from mandate_notes.paths import AGREEMENT as REPORT
@@ -92,13 +93,6 @@ def match_recommendations(first: list[dict], second: list[dict], text_of: dict) 
     return pairs
 
 
-def _number(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        return None
-
-
 def match_statistics(first: list[dict], second: list[dict], text_of: dict) -> list[tuple]:
     """Pair statistics of the same paragraph with the same value (or overlapping figure as written)."""
     used_second, pairs = set(), []
@@ -107,7 +101,7 @@ def match_statistics(first: list[dict], second: list[dict], text_of: dict) -> li
         for j, other in enumerate(second):
             if j in used_second or other["paragraph_id"] != row["paragraph_id"]:
                 continue
-            same_value = _number(other["value"]) == _number(row["value"]) and _number(row["value"]) is not None
+            same_value = number_or_none(other["value"]) == number_or_none(row["value"]) and number_or_none(row["value"]) is not None
             if same_value or other["value_as_written"] in row["value_as_written"] or \
                     row["value_as_written"] in other["value_as_written"]:
                 found = j
@@ -120,7 +114,7 @@ def match_statistics(first: list[dict], second: list[dict], text_of: dict) -> li
 
 
 def normalise(field: str, value: str) -> str:
-    if field == "value" and _number(value) is not None:
+    if field == "value" and number_or_none(value) is not None:
         return repr(float(value))
     return value
 
@@ -161,6 +155,15 @@ def first_coding(table: str, id_column: str, published: list[dict], decisions: l
                 if d["table"] == table and d["field"] != "unit"}
     return [{**row, **{field: value for (rid, field), value in original.items() if rid == row[id_column]}}
             for row in published]
+
+
+def later_decisions(document) -> list[dict]:
+    """The blind coding's decisions on fields, in the form of this round's decisions."""
+    record = document.coding / "blind_adjudication.csv"
+    if not record.is_file():
+        return []
+    return [{"table": d["table"], "first_id": d["unit"], "field": d["field"], "first_value": d["first_value"]}
+            for d in read_dicts(record) if d["field"] != "unit" and d["decision"] != "first"]
 
 
 def adjudication_problems(disagreements: list[dict], decisions: list[dict], published: dict) -> list[str]:
@@ -277,7 +280,9 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
                 continue
             published = [row for row in tables[table] if row["document_id"] == document.document_id]
             published_index.update({(table, row[id_column]): row for row in published})
-            first = first_coding(table, id_column, published, decisions)
+            # The first coding before any adjudication: a field decided after the blind coding
+            # is reverted too.
+            first = first_coding(table, id_column, published, decisions + later_decisions(document))
             second = read_dicts(document.coding / SECOND_CODER / f"{table}.csv")
             pairs = matcher(first, second, text_of)
             stats, units, found = compare(table, id_column, pairs, second, fields)
@@ -349,28 +354,42 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
         lines += _table_lines(stats, stats_after)
         lines.append("")
     lines.append(f"Disagreements adjudicated: {count} (see each document's `coding/adjudication.csv`).")
-    lines += blind_report(root)
+    blind_lines, blind_problems = blind_report(root)
+    lines += blind_lines
+    problems += blind_problems
     return "\n".join(lines) + "\n", problems
 
 
-def blind_report(root: Path) -> list[str]:
-    """The blind second codings of whole notes (mandate_notes/blind_agreement.py), before adjudication."""
+def blind_report(root: Path) -> tuple[list[str], list[str]]:
+    """The blind second codings of whole notes (mandate_notes/blind_agreement.py), before and after
+    adjudication, and the problems with their adjudication records."""
     from mandate_notes import blind_agreement
 
     coded = [d for d in discover(root) if (d.coding / blind_agreement.BLIND_CODER).is_dir()]
     if not coded:
-        return []
+        return [], []
     lines = ["", "## Blind second coding, whole note", "",
              "A second coder coded each note below again, every content table, from the paragraphs, the",
              "code lists and the rules a coder is given (principles with invented examples, never a coded",
              "row, id or decision), without seeing the first coding. Its raw codes are in the note's",
-             "`coding/blind_coder/`. The first coding compared is the published data; unitizing agreement is",
-             "paired units over all distinct units; fields are compared over the paired units. These figures",
-             "are before adjudication: its disagreements are not yet decided row by row.", ""]
+             "`coding/blind_coder/`. Unitizing agreement is paired units over all distinct units; fields are",
+             "compared over the paired units. The first coding is the data as they stood before adjudication",
+             "(each decided field at its first value, units adopted from the blind coding left out); the last",
+             "column compares the blind coding with the published, adjudicated data. Every disagreement is",
+             "decided, with its reason, in the note's `coding/blind_adjudication.csv`; a decision for the first",
+             "coding leaves a disagreement in the last column.", ""]
+    problems = []
     for document in coded:
-        sections = blind_agreement.compare(root, document.document_id, document.coding / blind_agreement.BLIND_CODER)
-        lines += blind_agreement.render_sections(document.document_id, sections)
-    return lines[:-1]
+        folder = document.coding / blind_agreement.BLIND_CODER
+        record = document.coding / "blind_adjudication.csv"
+        decisions = read_dicts(record) if record.is_file() else []
+        before, found = blind_agreement.compare(root, document.document_id, folder,
+                                                blind_agreement.first_coding(root, decisions))
+        after, remaining = blind_agreement.compare(root, document.document_id, folder)
+        where = document.relative(record, root)
+        problems += [f"{where}: {p}" for p in blind_agreement.adjudication_problems(found, remaining, decisions)]
+        lines += blind_agreement.render_sections(document.document_id, before, after, len(decisions))
+    return lines[:-1], problems
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,8 +30,9 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-def actor_map(theirs: list[dict], ours: list[dict], aliases: list[dict]) -> dict[str, str]:
-    """Their actor name → our actor id, by name, acronym or alias (normalised)."""
+def actor_map(theirs: list[dict], ours: list[dict], aliases: list[dict],
+              their_aliases: list[dict] = ()) -> dict[str, str]:
+    """Their actor name → our actor id, by name, acronym or alias (normalised), theirs or ours."""
     known: dict[str, str] = {}
     for row in ours:
         known.setdefault(_norm(row["name"]), row["actor_id"])
@@ -39,9 +40,12 @@ def actor_map(theirs: list[dict], ours: list[dict], aliases: list[dict]) -> dict
             known.setdefault(_norm(row["acronym"]), row["actor_id"])
     for row in aliases:
         known.setdefault(_norm(row["alias"]), row["actor_id"])
+    forms: dict[str, list[str]] = {}
+    for row in their_aliases:
+        forms.setdefault(row["actor"], []).append(row["alias"])
     found = {}
     for row in theirs:
-        for form in (row["name"], row.get("acronym", "")):
+        for form in (row["name"], row.get("acronym", ""), *forms.get(row["name"], [])):
             if form and _norm(form) in known:
                 found[row["name"]] = known[_norm(form)]
                 break
@@ -65,55 +69,82 @@ def _pair_by_key(first: list[dict], second: list[dict], key_first, key_second) -
     return [(row, index[key_first(row)]) for row in first if key_first(row) in index]
 
 
-def compare(root: Path, document_id: str, folder: Path) -> list[dict]:
-    """One section per table: units of each coder, paired units, and field measures."""
+def _joined(key) -> str:
+    return "|".join(key) if isinstance(key, tuple) else key
+
+
+class _Tables:
+    """Sections and disagreements, table by table."""
+
+    def __init__(self):
+        self.sections: list[dict] = []
+        self.disagreements: list[dict] = []
+
+    def add(self, table, first, second, pairs, key_first, key_second, fields, label_first=None, label_second=None):
+        self.sections.append({"table": table, "first": len(first), "second": len(second), "paired": len(pairs),
+                              "measures": _measure(pairs, fields)})
+        paired_first = {id(a) for a, _ in pairs}
+        paired_second = {id(b) for _, b in pairs}
+        for row in first:
+            if id(row) not in paired_first:
+                self.disagreements.append({"table": table, "unit": _joined(key_first(row)), "field": "unit",
+                                           "first_value": (label_first or key_first)(row) if label_first else "coded",
+                                           "second_value": ""})
+        for row in second:
+            if id(row) not in paired_second:
+                self.disagreements.append({"table": table, "unit": _joined(key_second(row)), "field": "unit",
+                                           "first_value": "", "second_value": label_second(row) if label_second else "coded"})
+        for a, b in pairs:
+            for name, (ours, theirs) in fields.items():
+                if ours(a) != theirs(b):
+                    self.disagreements.append({"table": table, "unit": _joined(key_first(a)), "field": name,
+                                               "first_value": ours(a), "second_value": theirs(b)})
+
+
+def compare(root: Path, document_id: str, folder: Path, ours: dict | None = None) -> tuple[list[dict], list[dict]]:
+    """Sections (one per table: units of each coder, paired units, field measures) and every
+    disagreement (a unit one coder has and the other not, or a field of a paired unit)."""
     data = root / DATA_DIR
-    ours = {name: read_dicts(csv_path(data, name)) for name in (
-        "recommendations", "recommendation_themes", "recommendation_links", "statistics", "actors", "actor_aliases",
-        "actor_relations", "works", "citations", "events", "document_actors", "paragraphs")}
+    ours = ours or first_coding(root)
     theirs = {path.stem: read_dicts(path) for path in sorted(folder.glob("*.csv"))}
-    text_of = {row["paragraph_id"]: row["text"] for row in ours["paragraphs"]}
+    text_of = {row["paragraph_id"]: row["text"] for row in read_dicts(csv_path(data, "paragraphs"))}
     mine = lambda table: [r for r in ours[table] if r.get("document_id", document_id) == document_id]  # noqa: E731
-    actors = actor_map(theirs["actors"], ours["actors"], ours["actor_aliases"])
+    actors = actor_map(theirs["actors"], ours["actors"], ours["actor_aliases"], theirs["actor_aliases"])
     actor = lambda name: actors.get(name, f"unmatched: {name}" if name else "")  # noqa: E731
-    sections = []
+    quote_of = lambda r: r["quote"][:60]  # noqa: E731
+    out = _Tables()
 
-    def section(table, n_first, n_second, pairs, fields):
-        sections.append({"table": table, "first": n_first, "second": n_second, "paired": len(pairs),
-                         "measures": _measure(pairs, fields)})
-
-    # Recommendations.
     recs = mine("recommendations")
     matched = match_recommendations(recs, theirs["recommendations"], text_of)
     rec_pairs = [(a, theirs["recommendations"][j]) for a, j in matched if a is not None and j is not None]
     further = {}
     for row in ours["recommendation_themes"]:
         further.setdefault(row["recommendation_id"], set()).add(row["theme"])
-    section("recommendations", len(recs), len(theirs["recommendations"]), rec_pairs, {
-        "is_opening_bullet": (lambda a: a["is_opening_bullet"], lambda b: b["is_opening_bullet"]),
-        "addressee_actor_id": (lambda a: a["addressee_actor_id"], lambda b: actor(b["addressee"])),
-        "addressee_is_inferred": (lambda a: a["addressee_is_inferred"], lambda b: b["addressee_is_inferred"]),
-        "theme": (lambda a: a["theme"], lambda b: b["theme"]),
-        "further themes": (lambda a: "; ".join(sorted(further.get(a["recommendation_id"], ()))),
-                           lambda b: "; ".join(sorted(filter(None, b["further_themes"].split("; "))))),
-        "support_level": (lambda a: a["support_level"], lambda b: b["support_level"]),
-        "priority_signal": (lambda a: a["priority_signal"], lambda b: b["priority_signal"]),
-    })
+    out.add("recommendations", recs, theirs["recommendations"], rec_pairs,
+            lambda r: r["recommendation_id"], lambda r: r["local_id"], {
+                "is_opening_bullet": (lambda a: a["is_opening_bullet"], lambda b: b["is_opening_bullet"]),
+                "addressee_actor_id": (lambda a: a["addressee_actor_id"], lambda b: actor(b["addressee"])),
+                "addressee_is_inferred": (lambda a: a["addressee_is_inferred"], lambda b: b["addressee_is_inferred"]),
+                "theme": (lambda a: a["theme"], lambda b: b["theme"]),
+                "further themes": (lambda a: "; ".join(sorted(further.get(a["recommendation_id"], ()))),
+                                   lambda b: "; ".join(sorted(filter(None, b["further_themes"].split("; "))))),
+                "support_level": (lambda a: a["support_level"], lambda b: b["support_level"]),
+                "priority_signal": (lambda a: a["priority_signal"], lambda b: b["priority_signal"]),
+            }, quote_of, quote_of)
     ours_of = {b["local_id"]: a["recommendation_id"] for a, b in rec_pairs}
-    links_first = {(r["bullet_recommendation_id"], r["body_recommendation_id"]) for r in ours["recommendation_links"]
-                   if r["bullet_recommendation_id"].startswith(document_id)}
-    links_second = {(ours_of.get(r["bullet_local_id"], r["bullet_local_id"]), ours_of.get(r["body_local_id"], r["body_local_id"]))
-                    for r in theirs["recommendation_links"]}
-    section("recommendation_links", len(links_first), len(links_second),
-            [(link, link) for link in links_first & links_second], {})
+    links = [r for r in ours["recommendation_links"] if r["bullet_recommendation_id"].startswith(document_id)]
+    link_key = lambda r: (r["bullet_recommendation_id"], r["body_recommendation_id"])  # noqa: E731
+    their_link = lambda r: (ours_of.get(r["bullet_local_id"], r["bullet_local_id"]),  # noqa: E731
+                            ours_of.get(r["body_local_id"], r["body_local_id"]))
+    out.add("recommendation_links", links, theirs["recommendation_links"],
+            _pair_by_key(links, theirs["recommendation_links"], link_key, their_link), link_key, their_link, {})
 
-    # Statistics: citations named by footnote and position.
     citation_of = {(r["footnote_number"], r["position"]): r["citation_id"] for r in mine("citations")}
     stats = mine("statistics")
     matched = match_statistics(stats, theirs["statistics"], text_of)
     stat_pairs = [(a, theirs["statistics"][j]) for a, j in matched if a is not None and j is not None]
     number = lambda v: repr(float(v)) if v else ""  # noqa: E731
-    section("statistics", len(stats), len(theirs["statistics"]), stat_pairs, {
+    out.add("statistics", stats, theirs["statistics"], stat_pairs, lambda r: r["statistic_id"], lambda r: r["local_id"], {
         "value": (lambda a: number(a["value"]), lambda b: number(b["value"])),
         "unit": (lambda a: a["unit"], lambda b: b["unit"]),
         "comparator": (lambda a: a["comparator"], lambda b: b["comparator"]),
@@ -122,77 +153,126 @@ def compare(root: Path, document_id: str, folder: Path) -> list[dict]:
         "producer_actor_id": (lambda a: a["producer_actor_id"], lambda b: actor(b["producer"])),
         "citation_id": (lambda a: a["citation_id"],
                         lambda b: citation_of.get((b["footnote_number"], b["citation_position"]), "")),
-    })
+    }, quote_of, quote_of)
 
-    # Actors (every actor of the dataset that this note names: those with an alias in it).
     named_here = {r["actor_id"] for r in ours["actor_aliases"] if r["document_id"] == document_id}
     our_actors = [r for r in ours["actors"] if r["actor_id"] in named_here]
     by_id = {r["actor_id"]: r for r in our_actors}
     actor_pairs = [(by_id[actors[r["name"]]], r) for r in theirs["actors"] if actors.get(r["name"]) in by_id]
-    section("actors", len(our_actors), len(theirs["actors"]), actor_pairs, {
+    out.add("actors", our_actors, theirs["actors"], actor_pairs, lambda r: r["actor_id"], lambda r: r["name"], {
         "actor_type": (lambda a: a["actor_type"], lambda b: b["actor_type"]),
         "parent_actor_id": (lambda a: a["parent_actor_id"], lambda b: actor(b["parent"])),
         "country_iso3": (lambda a: a["country_iso3"], lambda b: b["country_iso3"]),
     })
     aliases = [r for r in ours["actor_aliases"] if r["document_id"] == document_id]
-    alias_pairs = _pair_by_key(aliases, theirs["actor_aliases"], lambda r: (r["actor_id"], r["alias"]),
-                               lambda r: (actor(r["actor"]), r["alias"]))
-    section("actor_aliases", len(aliases), len(theirs["actor_aliases"]), alias_pairs, {
-        "paragraph_id": (lambda a: a["paragraph_id"], lambda b: b["paragraph_id"])})
+    alias_key, their_alias = (lambda r: (r["actor_id"], r["alias"])), (lambda r: (actor(r["actor"]), r["alias"]))
+    out.add("actor_aliases", aliases, theirs["actor_aliases"],
+            _pair_by_key(aliases, theirs["actor_aliases"], alias_key, their_alias), alias_key, their_alias,
+            {"paragraph_id": (lambda a: a["paragraph_id"], lambda b: b["paragraph_id"])})
     relations = mine("actor_relations")
-    relation_pairs = _pair_by_key(relations, theirs["actor_relations"],
-                                  lambda r: (r["subject_actor_id"], r["relation"], r["object_actor_id"]),
-                                  lambda r: (actor(r["subject"]), r["relation"], actor(r["object"])))
-    section("actor_relations", len(relations), len(theirs["actor_relations"]), relation_pairs, {})
+    relation_key = lambda r: (r["subject_actor_id"], r["relation"], r["object_actor_id"])  # noqa: E731
+    their_relation = lambda r: (actor(r["subject"]), r["relation"], actor(r["object"]))  # noqa: E731
+    out.add("actor_relations", relations, theirs["actor_relations"],
+            _pair_by_key(relations, theirs["actor_relations"], relation_key, their_relation), relation_key, their_relation,
+            {}, quote_of, quote_of)
     roles = mine("document_actors")
-    role_pairs = _pair_by_key(roles, theirs["document_actors"], lambda r: (r["actor_id"], r["role"]),
-                              lambda r: (actor(r["actor"]), r["role"]))
-    section("document_actors", len(roles), len(theirs["document_actors"]), role_pairs, {})
+    role_key, their_role = (lambda r: (r["actor_id"], r["role"])), (lambda r: (actor(r["actor"]), r["role"]))
+    out.add("document_actors", roles, theirs["document_actors"],
+            _pair_by_key(roles, theirs["document_actors"], role_key, their_role), role_key, their_role, {})
 
-    # Works (those cited in this note) and citations.
     cited = {r["work_id"] for r in mine("citations")}
     works = [r for r in ours["works"] if r["work_id"] in cited]
     work_key = lambda r: r["un_symbol"].upper() if r["un_symbol"] else _norm(r["title"])  # noqa: E731
     work_pairs = _pair_by_key(works, theirs["works"], work_key, work_key)
     work_of = {b["local_id"]: a["work_id"] for a, b in work_pairs}
-    section("works", len(works), len(theirs["works"]), work_pairs, {
+    out.add("works", works, theirs["works"], work_pairs, lambda r: r["work_id"], lambda r: r["local_id"], {
         "work_type": (lambda a: a["work_type"], lambda b: b["work_type"]),
         "issuing_actor_id": (lambda a: a["issuing_actor_id"], lambda b: actor(b["issuer"])),
         "date_published": (lambda a: a["date_published"], lambda b: b["date_published"]),
     })
     citations = mine("citations")
-    citation_pairs = _pair_by_key(citations, theirs["citations"], lambda r: (r["footnote_number"], r["position"]),
-                                  lambda r: (r["footnote_number"], r["position"]))
-    section("citations", len(citations), len(theirs["citations"]), citation_pairs, {
-        "citation_role": (lambda a: a["citation_role"], lambda b: b["citation_role"]),
-        "work_id": (lambda a: a["work_id"], lambda b: work_of.get(b["work_local_id"], b["work_local_id"])),
-        "pinpoint": (lambda a: a["pinpoint"], lambda b: b["pinpoint"]),
-    })
+    footnote_key = lambda r: (r["footnote_number"], r["position"])  # noqa: E731
+    out.add("citations", citations, theirs["citations"],
+            _pair_by_key(citations, theirs["citations"], footnote_key, footnote_key), footnote_key, footnote_key, {
+                "citation_role": (lambda a: a["citation_role"], lambda b: b["citation_role"]),
+                "work_id": (lambda a: a["work_id"], lambda b: work_of.get(b["work_local_id"], b["work_local_id"])),
+                "pinpoint": (lambda a: a["pinpoint"], lambda b: b["pinpoint"]),
+            })
 
-    # Events.
     events = mine("events")
     matched = match_recommendations(events, theirs["events"], text_of)
     event_pairs = [(a, theirs["events"][j]) for a, j in matched if a is not None and j is not None]
-    section("events", len(events), len(theirs["events"]), event_pairs, {
-        "event_type": (lambda a: a["event_type"], lambda b: b["event_type"]),
-        "date": (lambda a: a["date"], lambda b: b["date"]),
-        "date_end": (lambda a: a["date_end"], lambda b: b["date_end"]),
-        "is_planned": (lambda a: a["is_planned"], lambda b: b["is_planned"]),
-    })
-    return sections
+    out.add("events", events, theirs["events"], event_pairs, lambda r: r["event_id"],
+            lambda r: f"{r['paragraph_id']}: {r['quote'][:40]}", {
+                "event_type": (lambda a: a["event_type"], lambda b: b["event_type"]),
+                "date": (lambda a: a["date"], lambda b: b["date"]),
+                "date_end": (lambda a: a["date_end"], lambda b: b["date_end"]),
+                "is_planned": (lambda a: a["is_planned"], lambda b: b["is_planned"]),
+            }, quote_of, quote_of)
+    return out.sections, out.disagreements
 
 
-def render_sections(document_id: str, sections: list[dict]) -> list[str]:
-    lines = [f"### {document_id}, before adjudication", "",
-             "| table | first coding | blind coding | paired | unitizing agreement |", "|---|---|---|---|---|"]
+TABLES = ("recommendations", "recommendation_themes", "recommendation_links", "statistics", "actors", "actor_aliases",
+          "actor_relations", "works", "citations", "events", "document_actors")
+ID_COLUMNS = {"recommendations": "recommendation_id", "statistics": "statistic_id", "actors": "actor_id",
+              "works": "work_id", "events": "event_id"}
+KEY_COLUMNS = {"actor_relations": ("subject_actor_id", "relation", "object_actor_id"),
+               "actor_aliases": ("actor_id", "alias"), "document_actors": ("actor_id", "role")}
+
+
+def first_coding(root: Path, decisions: list[dict] = ()) -> dict[str, list[dict]]:
+    """The published tables, or, given the adjudication's decisions, the first coding before them:
+    each decided field back to its first value, each unit adopted from the blind coding left out."""
+    tables = {name: [dict(row) for row in read_dicts(csv_path(root / DATA_DIR, name))] for name in TABLES}
+    for decision in decisions:
+        if decision["decision"] == "first":
+            continue
+        table, unit, field = decision["table"], decision["unit"], decision["field"]
+        if field == "unit" and table in KEY_COLUMNS:
+            columns = KEY_COLUMNS[table]
+            tables[table] = [row for row in tables[table] if "|".join(row[c] for c in columns) != unit]
+        elif field in (tables[table][0] if tables[table] else {}) and table in ID_COLUMNS:
+            for row in tables[table]:
+                if row[ID_COLUMNS[table]] == unit:
+                    row[field] = decision["first_value"]
+    return tables
+
+
+def adjudication_problems(before: list[dict], after: list[dict], decisions: list[dict]) -> list[str]:
+    """Every disagreement before adjudication decided, with a reason; every decision applied: what
+    remains after it is exactly what was decided for the first coding."""
+    key = lambda d: (d["table"], d["unit"], d["field"], d["first_value"], d["second_value"])  # noqa: E731
+    recorded = {key(d): d for d in decisions}
+    problems = [f"not adjudicated: {d}" for d in before if key(d) not in recorded]
+    found = {key(d) for d in before}
+    problems += [f"adjudication of a disagreement that does not arise: {key(d)}" for d in decisions if key(d) not in found]
+    problems += [f"adjudication without a reason: {key(d)}" for d in decisions if not d["reason"]]
+    kept = {key(d) for d in decisions if d["decision"] == "first"}
+    remaining = {key(d) for d in after}
+    problems += [f"decision not applied to the published data: {k}" for k in remaining - kept]
+    return problems
+
+
+def _share(agree: int, total: int) -> str:
+    return f"{100 * agree / total:.1f}%" if total else "n/a"
+
+
+def render_sections(document_id: str, sections: list[dict], after: list[dict], decided: int) -> list[str]:
+    """Before adjudication, with the figures after it beside them."""
+    later = {s["table"]: s for s in after}
+    lines = [f"### {document_id}", "",
+             "| table | first coding | blind coding | paired | unitizing agreement | after adjudication |",
+             "|---|---|---|---|---|---|"]
     for s in sections:
         union = s["first"] + s["second"] - s["paired"]
-        share = f"{100 * s['paired'] / union:.1f}%" if union else "n/a"
-        lines.append(f"| `{s['table']}` | {s['first']} | {s['second']} | {s['paired']} | {share} |")
-    lines += ["", "| table | field | agreement | paired units | Cohen's kappa |", "|---|---|---|---|---|"]
+        a = later[s["table"]]
+        lines.append(f"| `{s['table']}` | {s['first']} | {s['second']} | {s['paired']} | {_share(s['paired'], union)} | "
+                     f"{_share(a['paired'], a['first'] + a['second'] - a['paired'])} |")
+    lines += ["", "| table | field | agreement | paired units | Cohen's kappa | after adjudication |",
+              "|---|---|---|---|---|---|"]
     for s in sections:
         for field, (agree, total, kappa) in s["measures"].items():
-            percent = f"{100 * agree / total:.1f}%" if total else "n/a"
-            lines.append(f"| `{s['table']}` | `{field}` | {percent} | {agree}/{total} | "
-                         f"{'n/a' if kappa is None else f'{kappa:.2f}'} |")
-    return lines + [""]
+            after_agree, after_total, _ = later[s["table"]]["measures"][field]
+            lines.append(f"| `{s['table']}` | `{field}` | {_share(agree, total)} | {agree}/{total} | "
+                         f"{'n/a' if kappa is None else f'{kappa:.2f}'} | {after_agree}/{after_total} |")
+    return lines + ["", f"Disagreements adjudicated: {decided} (the note's `coding/blind_adjudication.csv`).", ""]

@@ -61,3 +61,11 @@ def written_value(text: str) -> float | None:
     if tokens == ["half"]:
         return 0.5
     return _words(tokens)
+
+
+def number_or_none(cell: str) -> float | None:
+    """A cell read as a number, or None when it is not one."""
+    try:
+        return float(cell)
+    except ValueError:
+        return None

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from mandate_notes.csvio import Problem, Table
-from mandate_notes.numbers import written_value
+from mandate_notes.numbers import number_or_none, written_value
 from mandate_notes.paths import SUPERSCRIPT_DIGITS
 
 PARAGRAPHS = "paragraphs"
@@ -276,20 +276,13 @@ def written_as_problems(tables: dict[str, Table], specs: list[dict]) -> list[Pro
         frame = table.frame
         for index, value, written, unit in zip(frame.index, frame[column].tolist(), frame[rule["column"]].tolist(),
                                                frame[rule["unit"]].tolist()):
-            stated, number = written_value(written), _number(value)
+            stated, number = written_value(written), number_or_none(value)
             if stated is None or number is None:
                 continue
             candidates = [stated] + ([stated * rule["fraction_scale"][unit]] if unit in rule["fraction_scale"] else [])
             if not any(abs(number - candidate) <= 0.05 for candidate in candidates):
                 problems.append(Problem(table.file, table.line(index), column, rule["rule"], value))
     return problems
-
-
-def _number(cell: str) -> float | None:
-    try:
-        return float(cell)
-    except ValueError:
-        return None
 
 
 def phrase_table_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:

@@ -67,15 +67,17 @@ def test_the_blind_coding_is_compared_table_by_table_and_a_changed_code_moves_it
     for name in ("data", "sources"):
         shutil.copytree(root / name, tmp_path / name)
     folder = tmp_path / "sources" / "ipi-2023-minusma" / "coding" / blind_agreement.BLIND_CODER
-    before = {s["table"]: s for s in blind_agreement.compare(tmp_path, "ipi-2023-minusma", folder)}
+    before = {s["table"]: s for s in blind_agreement.compare(tmp_path, "ipi-2023-minusma", folder)[0]}
     assert {"recommendations", "statistics", "actors", "actor_aliases", "works", "citations", "events"} <= set(before)
     assert all(s["paired"] <= min(s["first"], s["second"]) for s in before.values())
     path = folder / "statistics.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[1] = lines[1].replace(",exactly,", ",about,", 1)
     path.write_text("".join(lines), encoding="utf-8")
-    after = {s["table"]: s for s in blind_agreement.compare(tmp_path, "ipi-2023-minusma", folder)}
+    after = {s["table"]: s for s in blind_agreement.compare(tmp_path, "ipi-2023-minusma", folder)[0]}
     assert after["statistics"]["measures"]["comparator"][0] == before["statistics"]["measures"]["comparator"][0] - 1
+    _, problems = agreement.render(tmp_path)
+    assert any("blind_adjudication.csv: not adjudicated:" in p and "'comparator'" in p for p in problems), problems
 
 
 def test_actors_are_paired_by_name_acronym_or_alias():
