@@ -1,7 +1,7 @@
 """Build dist/mandate-notes-X.Y.Z.zip, byte-identical on every run from the same commit.
 
 The archive holds the CSVs, datapackage.json, the SQLite database, the codebook, CITATION.cff, the
-licence, each table as Stata .dta and as JSON, and SHA256SUMS. Refuses a dirty tree, a version with
+licence, each table as Stata .dta, as typed Parquet and as JSON, and SHA256SUMS. Refuses a dirty tree, a version with
 no dated CHANGELOG.md entry, and a version that was not bumped although released files changed since
 the commit that introduced it (that commit is what `make diff FROM=X.Y.Z` compares, so it must hold
 exactly the released data). No git tag is read or needed.
@@ -149,6 +149,34 @@ def to_stata(resource: dict, header: list[str], rows: list[list[str]], stamp: dt
     return buffer.getvalue()
 
 
+PARQUET_TYPES = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool_", "date": "date32"}
+
+
+def to_parquet(resource: dict, header: list[str], rows: list[list[str]]) -> bytes:
+    """A Parquet file typed from the table model: each cell through the build's conversion, empty as
+    null; the field descriptions as column metadata. No timestamp is written, so it is reproducible."""
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    fields, columns = [], []
+    for position, spec in enumerate(resource["schema"]["fields"]):
+        name, kind = spec["name"], spec["type"]
+        if name != header[position]:
+            raise ValueError(f"{resource['path']}:1: {name}: header differs from the schema: {header[position]!r}")
+        values = [cast(row[position], kind) for row in rows]
+        if kind == "date":
+            values = [None if v is None else datetime.date.fromisoformat(v) for v in values]
+        arrow_type = getattr(pa, PARQUET_TYPES[kind])()
+        fields.append(pa.field(name, arrow_type, metadata={"description": spec.get("description", "")}))
+        columns.append(pa.array(values, type=arrow_type))
+    table = pa.Table.from_arrays(columns, schema=pa.schema(fields, metadata={"title": resource.get("title", "")}))
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue()
+
+
 def released_descriptor(root: Path, package: dict) -> bytes:
     """The package's datapackage.json with each table's "bytes" and "hash", which only a release
     states: in the repository they would change with every edit of a row."""
@@ -185,6 +213,7 @@ def members(root: Path, released_on: str) -> dict[str, bytes]:
         files[resource["path"]] = (root / resource["path"]).read_bytes()
         files[f"json/{resource['name']}.json"] = to_json(resource, header, rows)
         files[f"stata/{resource['name']}.dta"] = to_stata(resource, header, rows, stamp)
+        files[f"parquet/{resource['name']}.parquet"] = to_parquet(resource, header, rows)
     with tempfile.TemporaryDirectory() as scratch:
         database = Path(scratch) / DATABASE_FILE
         build_database(root / DATA_DIR, database)

@@ -100,7 +100,8 @@ def test_the_archive_holds_every_table_in_every_format_with_fixed_timestamps(arc
     package = json.loads((archive["repo"] / "datapackage.json").read_text(encoding="utf-8"))
     expected = {"datapackage.json", "mandate_notes.db", "codebook.md", "CITATION.cff", "LICENSE", "SHA256SUMS"}
     for resource in package["resources"]:
-        expected |= {resource["path"], f"stata/{resource['name']}.dta", f"json/{resource['name']}.json"}
+        expected |= {resource["path"], f"stata/{resource['name']}.dta", f"json/{resource['name']}.json",
+                     f"parquet/{resource['name']}.parquet"}
     with zipfile.ZipFile(io.BytesIO(archive["runs"][0]["bytes"])) as handle:
         infos = handle.infolist()
     names = [info.filename for info in infos]
@@ -175,6 +176,42 @@ def test_stata_json_and_sqlite_hold_the_same_rows_as_the_csvs(archive, tmp_path)
                     assert value == cell and dta.strftime("%Y-%m-%d") == cell, where
                 else:
                     assert value == cell and dta == cell, where
+
+
+def test_duckdb_reads_every_parquet_file_typed_with_the_same_rows_as_the_csvs(archive, tmp_path):
+    import datetime
+
+    import duckdb
+
+    files = members(archive["runs"][0]["bytes"])
+    folder = f"mandate-notes-{archive['version']}/"
+    package = json.loads(files[folder + "datapackage.json"])
+    duck = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}
+    connection = duckdb.connect()
+    for resource in package["resources"]:
+        name = resource["name"]
+        path = tmp_path / f"{name}.parquet"
+        path.write_bytes(files[f"{folder}parquet/{name}.parquet"])
+        header, rows = csv_rows(files[folder + resource["path"]])
+        relation = connection.sql(f"SELECT * FROM read_parquet('{path}')")
+        assert relation.columns == header, name
+        kinds = {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+        assert [str(t) for t in relation.types] == [duck[kinds[c]] for c in header], name
+        found = relation.fetchall()
+        assert len(found) == len(rows), name
+        for index, (row, values) in enumerate(zip(rows, found)):
+            for column, cell, value in zip(header, row, values):
+                where = f"{name}:{index + 2}:{column}"
+                if cell == "":
+                    assert value is None, where
+                elif kinds[column] == "boolean":
+                    assert value is (cell == "true"), where
+                elif kinds[column] in ("integer", "number"):
+                    assert value == float(cell), where
+                elif kinds[column] == "date":
+                    assert value == datetime.date.fromisoformat(cell), where
+                else:
+                    assert value == cell, where
 
 
 def test_the_readme_pandas_example_loads_the_archive(archive, tmp_path, monkeypatch):
