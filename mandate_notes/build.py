@@ -63,7 +63,9 @@ def fts_sql(spec: dict) -> list[str]:
     fts = f"{table}_fts"
     names = ", ".join(quote_name(c) for c in columns)
     return [
-        f"CREATE VIRTUAL TABLE {quote_name(fts)} USING FTS5 ({names}, content={quote_name(table)})",
+        # The Porter stemmer over Unicode words: "elections" finds "election", "peacekeeper" "peacekeepers".
+        f"CREATE VIRTUAL TABLE {quote_name(fts)} USING FTS5 ({names}, content={quote_name(table)}, "
+        "tokenize='porter unicode61')",
         f"INSERT INTO {quote_name(fts)} (rowid, {names}) SELECT rowid, {names} FROM {quote_name(table)}",
     ]
 

@@ -34,25 +34,27 @@ def coded_tables() -> list[dict]:
 
 
 def search_sql() -> str:
-    # Each word is quoted, so punctuation in the search box never becomes FTS syntax; the words
-    # must all occur, in any order.
+    # fts_query (mandate_notes/search.py, registered by the server) turns what was typed into an
+    # FTS5 query that is always valid: words in any form, "phrases", prefix*, OR.
     parts = []
     for spec in searchable_tables():
         name, fts, key = spec["name"], f"{spec['name']}_fts", _key(spec)
+        section = "t.section" if name == "paragraphs" else "p.section"
+        join = "" if name == "paragraphs" else "\n  join paragraphs p on p.paragraph_id = t.paragraph_id"
         parts.append(
-            f"  select '{name}' as table_name, t.{key} as row_id, t.paragraph_id,\n"
+            f"  select '{spec['title']}' as found_in, t.{key} as row_id, {section} as section,\n"
+            f"    '{name}' as table_name,\n"
             f"    snippet({fts}, -1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 16) as snippet,\n"
-            f"    bm25({fts}) as score\n"
-            f"  from {fts} join {name} t on t.rowid = {fts}.rowid\n"
+            f"    t.paragraph_id, bm25({fts}) as score\n"
+            f"  from {fts} join {name} t on t.rowid = {fts}.rowid{join}\n"
             f"  where {fts} match (select terms from query)"
         )
     return (
-        "with query(terms) as (\n"
-        "  select '\"' || replace(replace(trim(:q), '\"', '\"\"'), ' ', '\" \"') || '\"'\n"
-        "),\nhits as (\n" + "\n  union all\n".join(parts) + "\n)\n"
-        "select table_name, row_id, paragraph_id, snippet from hits\n"
+        "with query(terms) as (select fts_query(:q)),\n"
+        "hits as (\n" + "\n  union all\n".join(parts) + "\n)\n"
+        "select found_in, row_id, section, snippet, paragraph_id, table_name from hits\n"
         "where trim(:q) != ''\n"
-        "order by score, table_name, row_id"
+        "order by score, found_in, row_id"
     )
 
 
@@ -91,8 +93,11 @@ def queries() -> dict[str, dict]:
             "title": "Search the text",
             "description": (
                 f"Rows of {_titles(searchable_tables())} whose text holds every word searched for, "
-                "best match first, with the matching passage (matches between ⟦ and ⟧) and the "
-                "paragraph each row comes from."
+                "best match first, with where it was found, the section, the matching passage "
+                "(matches between ⟦ and ⟧) and the paragraph each row comes from. Words match in "
+                "any form (election, elections); \"quote a phrase\"; elect* for every word "
+                "beginning so; OR between two words for either. Nothing found? Try fewer words, "
+                "a shorter stem with *, or OR."
             ),
             "sql": search_sql(),
             "hide_sql": True,

@@ -377,7 +377,8 @@ CONTENT_TABLES = [
         "sort": "paragraph_id",
         # Every note is split into paragraphs; every coded row points at one.
         "min_rows": 1,
-        "fts": ["text", "section"],
+        # The text only: a paragraph is not found by the heading it stands under.
+        "fts": ["text"],
     },
     {
         "name": "recommendations",
