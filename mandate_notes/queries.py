@@ -106,7 +106,9 @@ def queries() -> dict[str, dict]:
             "title": "What was asked of the Security Council, and how widely backed",
             "description": (
                 "Recommendations addressed to the UN Security Council or to a body the note says is "
-                "a member of it, widest support first, with theme, priority signal and paragraph."
+                "a member of it, widest support first, with theme, priority signal and paragraph. "
+                "To keep only broadly backed asks, give the narrowest support level to include "
+                "(e.g. participants: agreement and participants unqualified); empty lists all."
             ),
             "sql": (
                 "select r.recommendation_id, sl.label as support, sl.rank as support_rank,\n"
@@ -117,10 +119,12 @@ def queries() -> dict[str, dict]:
                 "join support_levels sl on sl.code = r.support_level\n"
                 "join themes t on t.code = r.theme\n"
                 "left join priority_signals ps on ps.code = r.priority_signal\n"
-                "where r.addressee_actor_id = 'un-security-council'\n"
+                "where (r.addressee_actor_id = 'un-security-council'\n"
                 "   or r.addressee_actor_id in (\n"
                 "     select subject_actor_id from actor_relations\n"
-                "     where relation = 'member_of' and object_actor_id = 'un-security-council')\n"
+                "     where relation = 'member_of' and object_actor_id = 'un-security-council'))\n"
+                "  and (trim(:narrowest_support) = ''\n"
+                "    or sl.rank <= (select rank from support_levels where code = trim(:narrowest_support)))\n"
                 "order by sl.rank is null, sl.rank, r.recommendation_id"
             ),
         },
