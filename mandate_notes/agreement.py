@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from mandate_notes.csvio import read_dicts
-from mandate_notes.numbers import number_or_none
+from mandate_notes.written_numbers import number_or_none
 from mandate_notes.documents import coding_rows, discover
 from mandate_notes.model import csv_path
 from mandate_notes.paths import AGREEMENT as REPORT

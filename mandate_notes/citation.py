@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mandate_notes.model import version
 from mandate_notes.versions import release_date
-from schemas.definitions import AUTHOR, DATA_LICENSE, PACKAGE
+from schemas.definitions import AUTHOR, DATA_LICENSE, PACKAGE, PUBLISHED
 
 
 def citation_year(release: str) -> str:
@@ -36,11 +36,25 @@ def citation_bibtex(release: str | None = None) -> str:
     )
 
 
-def row_citation(table: str, row_id: str, release: str | None = None) -> str:
-    """How to cite one row: dataset version plus the row's stable id.
+def row_citation(table: str, row_id: str, release: str | None = None, source: str = "", path: str = "") -> str:
+    """How to cite one row: dataset version, table, the row's stable id, the source document it is
+    coded from, and (once published) its page on the public site and the dataset's DOI.
 
     >>> row_citation("recommendations", "ipi-2023-minusma-rec-001", "1.0.0").split("[Data set]. ")[1]
     'https://github.com/mandate-notes/mandate-notes, table recommendations, row ipi-2023-minusma-rec-001.'
+    >>> row_citation("statistics", "s-1", "1.0.0", source="A note, Its Publisher, paragraph p-7").split("s-1. ")[1]
+    'Source: A note, Its Publisher, paragraph p-7.'
     """
     release = release or version()
-    return f"{citation_text(release)}, table {table}, row {row_id}."
+    return with_source_and_address(f"{citation_text(release)}, table {table}, row {row_id}.", source, path)
+
+
+def with_source_and_address(text: str, source: str = "", path: str = "") -> str:
+    """A row's citation completed with its source and, once published, its address and the DOI."""
+    if source:
+        text += f" Source: {source}."
+    if PUBLISHED["site_url"] and path:
+        text += f" {PUBLISHED['site_url'].rstrip('/')}{path}"
+    if PUBLISHED["doi"]:
+        text += f" https://doi.org/{PUBLISHED['doi']}"
+    return text

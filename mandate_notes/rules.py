@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from mandate_notes.csvio import Problem, Table
-from mandate_notes.numbers import number_or_none, written_value
+from mandate_notes.written_numbers import number_or_none, written_value
 from mandate_notes.paths import SUPERSCRIPT_DIGITS
 
 PARAGRAPHS = "paragraphs"

@@ -80,6 +80,12 @@ PACKAGE = {
     "contributors": [{"title": AUTHOR, "role": "author"}],
 }
 
+# Where the dataset is published, for citations that outlast any one server: the public base
+# address of the site (a row's citation ends with its page there) and the DOI of the dataset.
+# Empty until published: a citation then gives no address rather than the one a local server
+# happens to listen on.
+PUBLISHED = {"site_url": "", "doi": ""}
+
 # Fields used by several tables: described once, referred to by name.
 SHARED_FIELDS = {
     "document_id": {
