@@ -159,7 +159,9 @@ def first_coding(table: str, id_column: str, published: list[dict], decisions: l
 
 def later_decisions(document) -> list[dict]:
     """The blind coding's decisions on fields, in the form of this round's decisions."""
-    record = document.coding / "blind_adjudication.csv"
+    from mandate_notes.blind_agreement import BLIND_ADJUDICATION
+
+    record = document.coding / BLIND_ADJUDICATION
     if not record.is_file():
         return []
     return [{"table": d["table"], "first_id": d["unit"], "field": d["field"], "first_value": d["first_value"]}
@@ -249,22 +251,25 @@ def compare_sets(table: str, field: str, first: dict, second: dict, published: d
     return set_measures(field, first, second), set_measures(field, published, second), disagreements
 
 
+def percent(agree: int, total: int) -> str:
+    return f"{100 * agree / total:.1f}%" if total else "n/a"
+
+
 def _table_lines(stats: dict, stats_after: dict) -> list[str]:
     lines = ["| field | agreement | paired units | Cohen's kappa | after adjudication |", "|---|---|---|---|---|"]
     for field, (agree, total, kappa) in stats.items():
-        percent = f"{100 * agree / total:.1f}%" if total else "n/a"
         kappa_text = "n/a" if kappa is None else f"{kappa:.2f}"
         after, after_total, _ = stats_after[field]
-        lines.append(f"| `{field}` | {percent} | {agree}/{total} | {kappa_text} | {after}/{after_total} |")
+        lines.append(f"| `{field}` | {percent(agree, total)} | {agree}/{total} | {kappa_text} | {after}/{after_total} |")
     return lines
 
 
 def render(root: Path = ROOT) -> tuple[str, list[str]]:
     """The agreement report, and the problems with the adjudication record."""
-    text_of = {row["paragraph_id"]: row["text"] for row in read_dicts(csv_path(root / DATA_DIR, "paragraphs"))}
+    paragraph_rows = read_dicts(csv_path(root / DATA_DIR, "paragraphs"))
+    text_of = {row["paragraph_id"]: row["text"] for row in paragraph_rows}
     tables = {table: read_dicts(csv_path(root / DATA_DIR, table))
               for table in ["recommendations", "statistics"] + [coding[0] for coding in SET_CODINGS]}
-    paragraph_rows = read_dicts(csv_path(root / DATA_DIR, "paragraphs"))
     # Only documents coded twice are compared, each with its own second coding and adjudication.
     twice = [d for d in discover(root) if (d.coding / SECOND_CODER).is_dir()]
     sections, count, problems = [], 0, []
@@ -381,7 +386,7 @@ def blind_report(root: Path) -> tuple[list[str], list[str]]:
     problems = []
     for document in coded:
         folder = document.coding / blind_agreement.BLIND_CODER
-        record = document.coding / "blind_adjudication.csv"
+        record = document.coding / blind_agreement.BLIND_ADJUDICATION
         decisions = read_dicts(record) if record.is_file() else []
         before, found = blind_agreement.compare(root, document.document_id, folder,
                                                 blind_agreement.first_coding(root, decisions))

@@ -17,12 +17,14 @@ import re
 import unicodedata
 from pathlib import Path
 
-from mandate_notes.agreement import cohen_kappa, match_recommendations, match_statistics
+from mandate_notes.agreement import cohen_kappa, match_recommendations, match_statistics, percent
 from mandate_notes.csvio import read_dicts
 from mandate_notes.model import csv_path
 from mandate_notes.paths import DATA_DIR
+from schemas.definitions import table
 
 BLIND_CODER = "blind_coder"
+BLIND_ADJUDICATION = "blind_adjudication.csv"
 
 
 def _norm(text: str) -> str:
@@ -121,7 +123,7 @@ def compare(root: Path, document_id: str, folder: Path, ours: dict | None = None
     for row in ours["recommendation_themes"]:
         further.setdefault(row["recommendation_id"], set()).add(row["theme"])
     out.add("recommendations", recs, theirs["recommendations"], rec_pairs,
-            lambda r: r["recommendation_id"], lambda r: r["local_id"], {
+            unit_key("recommendations"), lambda r: r["local_id"], {
                 "is_opening_bullet": (lambda a: a["is_opening_bullet"], lambda b: b["is_opening_bullet"]),
                 "addressee_actor_id": (lambda a: a["addressee_actor_id"], lambda b: actor(b["addressee"])),
                 "addressee_is_inferred": (lambda a: a["addressee_is_inferred"], lambda b: b["addressee_is_inferred"]),
@@ -133,7 +135,7 @@ def compare(root: Path, document_id: str, folder: Path, ours: dict | None = None
             }, quote_of, quote_of)
     ours_of = {b["local_id"]: a["recommendation_id"] for a, b in rec_pairs}
     links = [r for r in ours["recommendation_links"] if r["bullet_recommendation_id"].startswith(document_id)]
-    link_key = lambda r: (r["bullet_recommendation_id"], r["body_recommendation_id"])  # noqa: E731
+    link_key = unit_key("recommendation_links")
     their_link = lambda r: (ours_of.get(r["bullet_local_id"], r["bullet_local_id"]),  # noqa: E731
                             ours_of.get(r["body_local_id"], r["body_local_id"]))
     out.add("recommendation_links", links, theirs["recommendation_links"],
@@ -144,7 +146,7 @@ def compare(root: Path, document_id: str, folder: Path, ours: dict | None = None
     matched = match_statistics(stats, theirs["statistics"], text_of)
     stat_pairs = [(a, theirs["statistics"][j]) for a, j in matched if a is not None and j is not None]
     number = lambda v: repr(float(v)) if v else ""  # noqa: E731
-    out.add("statistics", stats, theirs["statistics"], stat_pairs, lambda r: r["statistic_id"], lambda r: r["local_id"], {
+    out.add("statistics", stats, theirs["statistics"], stat_pairs, unit_key("statistics"), lambda r: r["local_id"], {
         "value": (lambda a: number(a["value"]), lambda b: number(b["value"])),
         "unit": (lambda a: a["unit"], lambda b: b["unit"]),
         "comparator": (lambda a: a["comparator"], lambda b: b["comparator"]),
@@ -159,24 +161,24 @@ def compare(root: Path, document_id: str, folder: Path, ours: dict | None = None
     our_actors = [r for r in ours["actors"] if r["actor_id"] in named_here]
     by_id = {r["actor_id"]: r for r in our_actors}
     actor_pairs = [(by_id[actors[r["name"]]], r) for r in theirs["actors"] if actors.get(r["name"]) in by_id]
-    out.add("actors", our_actors, theirs["actors"], actor_pairs, lambda r: r["actor_id"], lambda r: r["name"], {
+    out.add("actors", our_actors, theirs["actors"], actor_pairs, unit_key("actors"), lambda r: r["name"], {
         "actor_type": (lambda a: a["actor_type"], lambda b: b["actor_type"]),
         "parent_actor_id": (lambda a: a["parent_actor_id"], lambda b: actor(b["parent"])),
         "country_iso3": (lambda a: a["country_iso3"], lambda b: b["country_iso3"]),
     })
     aliases = [r for r in ours["actor_aliases"] if r["document_id"] == document_id]
-    alias_key, their_alias = (lambda r: (r["actor_id"], r["alias"])), (lambda r: (actor(r["actor"]), r["alias"]))
+    alias_key, their_alias = unit_key("actor_aliases"), (lambda r: (actor(r["actor"]), r["alias"]))
     out.add("actor_aliases", aliases, theirs["actor_aliases"],
             _pair_by_key(aliases, theirs["actor_aliases"], alias_key, their_alias), alias_key, their_alias,
             {"paragraph_id": (lambda a: a["paragraph_id"], lambda b: b["paragraph_id"])})
     relations = mine("actor_relations")
-    relation_key = lambda r: (r["subject_actor_id"], r["relation"], r["object_actor_id"])  # noqa: E731
+    relation_key = unit_key("actor_relations")
     their_relation = lambda r: (actor(r["subject"]), r["relation"], actor(r["object"]))  # noqa: E731
     out.add("actor_relations", relations, theirs["actor_relations"],
             _pair_by_key(relations, theirs["actor_relations"], relation_key, their_relation), relation_key, their_relation,
             {}, quote_of, quote_of)
     roles = mine("document_actors")
-    role_key, their_role = (lambda r: (r["actor_id"], r["role"])), (lambda r: (actor(r["actor"]), r["role"]))
+    role_key, their_role = unit_key("document_actors"), (lambda r: (actor(r["actor"]), r["role"]))
     out.add("document_actors", roles, theirs["document_actors"],
             _pair_by_key(roles, theirs["document_actors"], role_key, their_role), role_key, their_role, {})
 
@@ -185,7 +187,7 @@ def compare(root: Path, document_id: str, folder: Path, ours: dict | None = None
     work_key = lambda r: r["un_symbol"].upper() if r["un_symbol"] else _norm(r["title"])  # noqa: E731
     work_pairs = _pair_by_key(works, theirs["works"], work_key, work_key)
     work_of = {b["local_id"]: a["work_id"] for a, b in work_pairs}
-    out.add("works", works, theirs["works"], work_pairs, lambda r: r["work_id"], lambda r: r["local_id"], {
+    out.add("works", works, theirs["works"], work_pairs, unit_key("works"), lambda r: r["local_id"], {
         "work_type": (lambda a: a["work_type"], lambda b: b["work_type"]),
         "issuing_actor_id": (lambda a: a["issuing_actor_id"], lambda b: actor(b["issuer"])),
         "date_published": (lambda a: a["date_published"], lambda b: b["date_published"]),
@@ -202,7 +204,7 @@ def compare(root: Path, document_id: str, folder: Path, ours: dict | None = None
     events = mine("events")
     matched = match_recommendations(events, theirs["events"], text_of)
     event_pairs = [(a, theirs["events"][j]) for a, j in matched if a is not None and j is not None]
-    out.add("events", events, theirs["events"], event_pairs, lambda r: r["event_id"],
+    out.add("events", events, theirs["events"], event_pairs, unit_key("events"),
             lambda r: f"{r['paragraph_id']}: {r['quote'][:40]}", {
                 "event_type": (lambda a: a["event_type"], lambda b: b["event_type"]),
                 "date": (lambda a: a["date"], lambda b: b["date"]),
@@ -214,10 +216,14 @@ def compare(root: Path, document_id: str, folder: Path, ours: dict | None = None
 
 TABLES = ("recommendations", "recommendation_themes", "recommendation_links", "statistics", "actors", "actor_aliases",
           "actor_relations", "works", "citations", "events", "document_actors")
-ID_COLUMNS = {"recommendations": "recommendation_id", "statistics": "statistic_id", "actors": "actor_id",
-              "works": "work_id", "events": "event_id"}
-KEY_COLUMNS = {"actor_relations": ("subject_actor_id", "relation", "object_actor_id"),
-               "actor_aliases": ("actor_id", "alias"), "document_actors": ("actor_id", "role")}
+
+
+def unit_key(table_name: str):
+    """A row's unit in the comparison: its primary key within the note (document_id left out)."""
+    columns = [c for c in table(table_name)["primary_key"] if c != "document_id"]
+    if len(columns) == 1:
+        return lambda row: row[columns[0]]
+    return lambda row: tuple(row[c] for c in columns)
 
 
 def first_coding(root: Path, decisions: list[dict] = ()) -> dict[str, list[dict]]:
@@ -227,13 +233,13 @@ def first_coding(root: Path, decisions: list[dict] = ()) -> dict[str, list[dict]
     for decision in decisions:
         if decision["decision"] == "first":
             continue
-        table, unit, field = decision["table"], decision["unit"], decision["field"]
-        if field == "unit" and table in KEY_COLUMNS:
-            columns = KEY_COLUMNS[table]
-            tables[table] = [row for row in tables[table] if "|".join(row[c] for c in columns) != unit]
-        elif field in (tables[table][0] if tables[table] else {}) and table in ID_COLUMNS:
-            for row in tables[table]:
-                if row[ID_COLUMNS[table]] == unit:
+        name, unit, field = decision["table"], decision["unit"], decision["field"]
+        key = unit_key(name)
+        if field == "unit":
+            tables[name] = [row for row in tables[name] if _joined(key(row)) != unit]
+        else:
+            for row in tables[name]:
+                if _joined(key(row)) == unit and field in row:
                     row[field] = decision["first_value"]
     return tables
 
@@ -253,10 +259,6 @@ def adjudication_problems(before: list[dict], after: list[dict], decisions: list
     return problems
 
 
-def _share(agree: int, total: int) -> str:
-    return f"{100 * agree / total:.1f}%" if total else "n/a"
-
-
 def render_sections(document_id: str, sections: list[dict], after: list[dict], decided: int) -> list[str]:
     """Before adjudication, with the figures after it beside them."""
     later = {s["table"]: s for s in after}
@@ -266,13 +268,13 @@ def render_sections(document_id: str, sections: list[dict], after: list[dict], d
     for s in sections:
         union = s["first"] + s["second"] - s["paired"]
         a = later[s["table"]]
-        lines.append(f"| `{s['table']}` | {s['first']} | {s['second']} | {s['paired']} | {_share(s['paired'], union)} | "
-                     f"{_share(a['paired'], a['first'] + a['second'] - a['paired'])} |")
+        lines.append(f"| `{s['table']}` | {s['first']} | {s['second']} | {s['paired']} | {percent(s['paired'], union)} | "
+                     f"{percent(a['paired'], a['first'] + a['second'] - a['paired'])} |")
     lines += ["", "| table | field | agreement | paired units | Cohen's kappa | after adjudication |",
               "|---|---|---|---|---|---|"]
     for s in sections:
         for field, (agree, total, kappa) in s["measures"].items():
             after_agree, after_total, _ = later[s["table"]]["measures"][field]
-            lines.append(f"| `{s['table']}` | `{field}` | {_share(agree, total)} | {agree}/{total} | "
+            lines.append(f"| `{s['table']}` | `{field}` | {percent(agree, total)} | {agree}/{total} | "
                          f"{'n/a' if kappa is None else f'{kappa:.2f}'} | {after_agree}/{after_total} |")
     return lines + ["", f"Disagreements adjudicated: {decided} (the note's `coding/blind_adjudication.csv`).", ""]

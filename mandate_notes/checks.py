@@ -16,11 +16,10 @@ from mandate_notes.cast import (CALENDAR_RULE, FINITE_RULE, INTEGER_RANGE_RULE, 
                                 failure, is_calendar_date)
 from mandate_notes.csvio import Problem, Table, read_table
 from mandate_notes.rules import semantic_problems
-from schemas.definitions import CODE_LISTS, TABLES
+from schemas.definitions import CODE_LIST_NAMES, TABLES
 
 from mandate_notes.paths import ROOT
 FORMULA_START = ("=", "+", "-", "@")
-CODE_LIST_NAMES = {spec["name"] for spec in CODE_LISTS}
 SPACE_AFTER_NUL = re.compile("\x00\\s")
 FORMULA_AFTER_NUL = re.compile("\x00[=+\\-@]")
 

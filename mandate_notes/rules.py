@@ -14,8 +14,6 @@ A field may declare:
   points at (those matching "where", if given) is named by: at least one row here per row there;
 - "equals_via": {"path": "COLUMN.COLUMN...", "rule": TEXT}, the value is the one reached by following
   foreign keys from the row along the path (a path's first column is the row's own);
-
-A condition's COLUMN may itself be such a path, e.g. "document_id.decision_id".
 - "sole_code": {"code": CODE, "per": COLUMN}, a code that stands alone: a row holding CODE has no
   sibling row (same COLUMN value) holding another code;
 - "written_as": {"column": COLUMN, "fraction_scale": {CODE: FACTOR}, "unit": COLUMN, "rule": TEXT},
@@ -27,6 +25,8 @@ A condition's COLUMN may itself be such a path, e.g. "document_id.decision_id".
 - "footnote_of": COLUMN (a footnote number of the row's document COLUMN), "footnote_paragraph_of":
   COLUMN (the paragraph of footnote COLUMN), "carries_marker_of": COLUMN (a paragraph that carries, or
   a text that shows, the marker of footnote COLUMN).
+
+A condition's COLUMN may itself be such a path, e.g. "document_id.decision_id".
 
 The paragraphs table is the one table the rules know by name: it is what every anchor points at.
 """
@@ -218,9 +218,10 @@ def _with_paths(tables, specs, spec, frame: pd.DataFrame, when: dict) -> pd.Data
         return frame
     frame = frame.copy()
     for path in paths:
-        frame[path] = _follow(tables, specs, spec, frame, path)
-        if frame[path].isna().all() and len(frame):
+        values = _follow(tables, specs, spec, frame, path)
+        if values is None:
             return None
+        frame[path] = values
     return frame
 
 

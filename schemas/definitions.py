@@ -46,6 +46,13 @@ def of_kind(kinds: list[str]) -> dict:
     return {"where": {"kind": kinds}, "rule": f"a paragraph of kind {', '.join(kinds)} expected"}
 
 
+def note_resolution(name: str, description: str) -> dict:
+    """A note's reference to one of the Council's resolutions on either side of its workshop."""
+    return {"name": name, "type": "string", "description": description,
+            "constraints": {"pattern": ID_PATTERN}, "referenced_row": IS_RESOLUTION,
+            "empty_when": NOTE_ONLY["empty_when"]}
+
+
 # Actor types (actor_types.code) that belong to no one country: their country_iso3 stays empty.
 INTERNATIONAL_ACTOR_TYPES = ["un_mission", "un_entity", "un_organ", "united_nations",
                              "intergovernmental_organisation", "coalition", "collective"]
@@ -226,20 +233,14 @@ CONTENT_TABLES = [
              "description": "The paragraph stating the workshop, organisers and rule (paragraphs.paragraph_id).",
              "constraints": {"pattern": ID_PATTERN}, "in_document_of": "document_id",
              **NOTE_ONLY},
-            {"name": "mandate_in_force_id", "type": "string",
-             "description": (
-                 "For a note, the resolution whose mandate was in force when the workshop met "
-                 "(documents.document_id); empty until that resolution is a document of the dataset. "
-                 "When filled, every recommendation of the note has mandate links and mandate tasks."),
-             "constraints": {"pattern": ID_PATTERN}, "referenced_row": IS_RESOLUTION,
-             "empty_when": NOTE_ONLY["empty_when"]},
-            {"name": "decision_id", "type": "string",
-             "description": (
-                 "For a note, the first resolution the Council adopted on the mandate after the workshop "
-                 "(documents.document_id); empty until it is a document of the dataset. When filled, every "
-                 "recommendation of the note addressed to the Security Council has an outcome."),
-             "constraints": {"pattern": ID_PATTERN}, "referenced_row": IS_RESOLUTION,
-             "empty_when": NOTE_ONLY["empty_when"]},
+            note_resolution("mandate_in_force_id", (
+                "For a note, the resolution whose mandate was in force when the workshop met "
+                "(documents.document_id); empty until that resolution is a document of the dataset. "
+                "When filled, every recommendation of the note has mandate links and mandate tasks.")),
+            note_resolution("decision_id", (
+                "For a note, the first resolution the Council adopted on the mandate after the workshop "
+                "(documents.document_id); empty until it is a document of the dataset. When filled, every "
+                "recommendation of the note addressed to the Security Council has an outcome.")),
         ],
         "primary_key": ["document_id"],
         "foreign_keys": [ref("kind", "document_kinds", "code"), ref("mission_actor_id", "actors", "actor_id"),
@@ -815,73 +816,64 @@ def recommendation_field(covers: dict, **meanings) -> dict:
             "constraints": {"required": True, "pattern": ID_PATTERN}, "covers": covers, **meanings}
 
 
+def answering_table(name: str, title: str, description: str, *, key: str, id_infix: str, note_column: str,
+                    resolution: str, covers: dict, code: str, codes: str, code_description: str,
+                    without_paragraph: str, linked: list[str], reason: str) -> dict:
+    """A table pairing each recommendation with paragraphs of a resolution its note names (or with
+    none, under the code `without_paragraph` and a reason) and a code for what it asked or got."""
+    return {
+        "name": name,
+        "title": title,
+        "description": description,
+        "fields": [
+            {"name": key, "type": "string",
+             "description": f"Stable id: the note's document id, '{id_infix}', three-digit number. Never reused.",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            recommendation_field(covers),
+            *resolution_anchor(
+                resolution, note_column,
+                {"when": {code: linked}, "rule": f"required unless {code} is {without_paragraph}"},
+                {"when": {code: without_paragraph}, "rule": f"must be empty when {code} is {without_paragraph}"}),
+            {"name": code, "type": "string", "description": f"{code_description} ({codes}.code).",
+             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "reason", "type": "string", "description": reason,
+             "required_when": {"when": {code: without_paragraph},
+                               "rule": f"required when {code} is {without_paragraph}"}},
+            "notes",
+        ],
+        "primary_key": [key],
+        "foreign_keys": [ref("recommendation_id", "recommendations"), ref("document_id", "documents"),
+                         ref("paragraph_id", "paragraphs"), ref(code, codes, "code")],
+        "label_column": "recommendation_id",
+        "sort": key,
+        "facets": [code],
+    }
+
+
 COUNCIL_TABLES = [
-    {
-        "name": "mandate_links",
-        "title": "Recommendations and the mandate in force",
-        "description": (
-            "For each recommendation, the paragraph(s) of the resolution whose mandate was in force "
-            "when the workshop met that govern its matter, and what it asked relative to them; or "
-            "no provision, with the reason."
-        ),
-        "fields": [
-            {"name": "mandate_link_id", "type": "string",
-             "description": "Stable id: the note's document id, 'ml', three-digit number. Never reused.",
-             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
-            recommendation_field({"where": {"document_id.mandate_in_force_id": ANY},
-                                  "rule": "recommendation without a mandate link"}),
-            *resolution_anchor(
-                "the mandate in force when the workshop met", "mandate_in_force_id",
-                {"when": {"relation": LINKED_RELATIONS}, "rule": "required unless relation is no_provision"},
-                {"when": {"relation": "no_provision"}, "rule": "must be empty when relation is no_provision"}),
-            {"name": "relation", "type": "string",
-             "description": "What the recommendation asked relative to the paragraph (mandate_relations.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
-            {"name": "reason", "type": "string",
-             "description": "Why no paragraph governs the matter, in our own words.",
-             "required_when": {"when": {"relation": "no_provision"}, "rule": "required when relation is no_provision"}},
-            "notes",
-        ],
-        "primary_key": ["mandate_link_id"],
-        "foreign_keys": [ref("recommendation_id", "recommendations"), ref("document_id", "documents"),
-                         ref("paragraph_id", "paragraphs"), ref("relation", "mandate_relations", "code")],
-        "label_column": "recommendation_id",
-        "sort": "mandate_link_id",
-        "facets": ["relation"],
-    },
-    {
-        "name": "recommendation_outcomes",
-        "title": "What the Council then decided",
-        "description": (
-            "For each recommendation addressed to the Security Council, the paragraph(s) of the "
-            "resolution it adopted next that answer it and the outcome; or not taken up, with the reason."
-        ),
-        "fields": [
-            {"name": "outcome_id", "type": "string",
-             "description": "Stable id: the note's document id, 'out', three-digit number. Never reused.",
-             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
-            recommendation_field(
-                {"where": {"addressee_actor_id": "un-security-council", "document_id.decision_id": ANY},
-                 "rule": "recommendation to the Security Council without an outcome"}),
-            *resolution_anchor(
-                "the first the Council adopted on the mandate after the workshop", "decision_id",
-                {"when": {"outcome": ANSWERED_OUTCOMES}, "rule": "required unless outcome is not_taken_up"},
-                {"when": {"outcome": "not_taken_up"}, "rule": "must be empty when outcome is not_taken_up"}),
-            {"name": "outcome", "type": "string",
-             "description": "What the resolution did with the recommendation (outcome_types.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
-            {"name": "reason", "type": "string",
-             "description": "Why no paragraph answers it, in our own words.",
-             "required_when": {"when": {"outcome": "not_taken_up"}, "rule": "required when outcome is not_taken_up"}},
-            "notes",
-        ],
-        "primary_key": ["outcome_id"],
-        "foreign_keys": [ref("recommendation_id", "recommendations"), ref("document_id", "documents"),
-                         ref("paragraph_id", "paragraphs"), ref("outcome", "outcome_types", "code")],
-        "label_column": "recommendation_id",
-        "sort": "outcome_id",
-        "facets": ["outcome"],
-    },
+    answering_table(
+        "mandate_links", "Recommendations and the mandate in force",
+        "For each recommendation, the paragraph(s) of the resolution whose mandate was in force when the "
+        "workshop met that govern its matter, and what it asked relative to them; or no provision, with the reason.",
+        key="mandate_link_id", id_infix="ml", note_column="mandate_in_force_id",
+        resolution="the mandate in force when the workshop met",
+        covers={"where": {"document_id.mandate_in_force_id": ANY}, "rule": "recommendation without a mandate link"},
+        code="relation", codes="mandate_relations",
+        code_description="What the recommendation asked relative to the paragraph",
+        without_paragraph="no_provision", linked=LINKED_RELATIONS,
+        reason="Why no paragraph governs the matter, in our own words."),
+    answering_table(
+        "recommendation_outcomes", "What the Council then decided",
+        "For each recommendation addressed to the Security Council, the paragraph(s) of the resolution it "
+        "adopted next that answer it and the outcome; or not taken up, with the reason.",
+        key="outcome_id", id_infix="out", note_column="decision_id",
+        resolution="the first the Council adopted on the mandate after the workshop",
+        covers={"where": {"addressee_actor_id": "un-security-council", "document_id.decision_id": ANY},
+                "rule": "recommendation to the Security Council without an outcome"},
+        code="outcome", codes="outcome_types",
+        code_description="What the resolution did with the recommendation",
+        without_paragraph="not_taken_up", linked=ANSWERED_OUTCOMES,
+        reason="Why no paragraph answers it, in our own words."),
     {
         "name": "recommendation_tasks",
         "title": "Mandate tasks of recommendations",
@@ -954,6 +946,7 @@ CODE_LISTS = [
 ]
 
 TABLES = CONTENT_TABLES + CODE_LISTS
+CODE_LIST_NAMES = {spec["name"] for spec in CODE_LISTS}
 
 
 def resolve_field(spec: str | dict) -> dict:

@@ -5,22 +5,26 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 
 from mandate_notes.markup import highlighted
+from schemas.definitions import CODE_LIST_NAMES, table
 
-def rows_sql(table: str, key: str, code: str, codes: str) -> str:
-    """A recommendation's rows of a Council-side table, with code label, resolution and paragraph."""
+def rows_sql(name: str) -> str:
+    """A recommendation's rows of a Council-side table, with code label, resolution and paragraph;
+    the table's key and its code column (the one referring to a code list) come from the model."""
+    spec = table(name)
+    key = spec["primary_key"][0]
+    [code] = [k for k in spec["foreign_keys"] if k["reference"]["resource"] in CODE_LIST_NAMES]
     return (f"select t.{key} as row_id, t.paragraph_id, t.quote, t.reason, t.notes, c.label as code, "
-            f"s.symbol, p.number, p.text from {table} t "
-            f"join {codes} c on c.code = t.{code} "
+            f"s.symbol, p.number, p.text from {name} t "
+            f"join {code['reference']['resource']} c on c.code = t.{code['fields'][0]} "
             "join resolutions s on s.document_id = t.document_id "
             "left join paragraphs p on p.paragraph_id = t.paragraph_id "
             f"where t.recommendation_id = ? order by t.{key}")
 
 
-# (title, table, its key, code column, code list, what the page says when there are none)
+# (title on the page, table, what the page says when the recommendation has no row there)
 PARTS = [
-    ("The mandate in force", "mandate_links", "mandate_link_id", "relation", "mandate_relations",
-     "No link to the mandate in force is coded."),
-    ("What the Council then decided", "recommendation_outcomes", "outcome_id", "outcome", "outcome_types",
+    ("The mandate in force", "mandate_links", "No link to the mandate in force is coded."),
+    ("What the Council then decided", "recommendation_outcomes",
      "Not addressed to the Security Council: the Council's decision is not coded for it."),
 ]
 
@@ -34,14 +38,14 @@ def extra_template_vars(template, database, table, request, datasette):
         db = datasette.get_database(database)
         [recommendation_id] = urlsafe_components(request.url_vars["pks"])
         side = []
-        for title, link_table, key, code, codes, none in PARTS:
+        for title, link_table, none in PARTS:
             rows = [{
                 "url": datasette.urls.row(database, link_table, row["row_id"]),
                 "code": row["code"], "symbol": row["symbol"], "number": row["number"],
                 "paragraph_url": row["paragraph_id"] and datasette.urls.row(database, "paragraphs", row["paragraph_id"]),
                 "text": row["text"] and highlighted(row["text"], row["quote"]),
                 "reason": row["reason"], "notes": row["notes"],
-            } for row in (await db.execute(rows_sql(link_table, key, code, codes), [recommendation_id])).rows]
+            } for row in (await db.execute(rows_sql(link_table), [recommendation_id])).rows]
             side.append({"title": title, "rows": rows, "none": none})
         return {"council_side": side if any(part["rows"] for part in side) else None}
 
