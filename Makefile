@@ -49,13 +49,15 @@ agreement: setup
 	$(PY) scripts/agreement.py
 
 # The one gate: data problems first, then sources, generated files, coverage and adjudication.
+# `frictionless validate`, the independent cross-check, runs in `make test` and `make release`.
 validate: setup
-	$(PY) scripts/validate.py --frictionless
+	$(PY) scripts/validate.py
 
 validate-cff: setup-cff
 	$(VENV_CFF)/bin/cffconvert --validate --infile CITATION.cff
 
-build: validate
+# One process: the gate, then the database from the tables the gate read.
+build: setup
 	$(PY) scripts/build.py
 
 serve: build
@@ -71,7 +73,8 @@ load: build
 # Refuses a dirty tree or an un-bumped version before spending time on validation.
 release: setup setup-cff
 	$(PY) scripts/release.py --check
-	$(MAKE) --no-print-directory validate validate-cff
+	$(PY) scripts/validate.py --frictionless
+	$(MAKE) --no-print-directory validate-cff
 	$(PY) scripts/release.py
 
 # make diff FROM=<version or git ref> [TO=<version or git ref>; default the working tree]

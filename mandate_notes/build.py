@@ -1,4 +1,4 @@
-"""Validate the package, then build the SQLite database from its CSVs: keys, indexes, full-text search;
+"""Run the gate on the package, then build the SQLite database from its CSVs: keys, indexes, full-text search;
 atomic (a failed or refused build leaves the previous database as it was), deterministic."""
 
 from __future__ import annotations
@@ -140,31 +140,38 @@ def write_database(rows_of: dict[str, list[tuple]], target: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
+def _shown(path: Path) -> str:
+    """path relative to the working folder when inside it (a console line names no machine's folders)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--root", type=Path, default=ROOT,
                         help="package folder holding datapackage.json and data/ (default: this repository)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="database file (default: build/mandate_notes.db)")
     args = parser.parse_args(argv)
-    # Never build from data that fails validation, even when this script is run on its own; and
+    # Never build from data that fails the gate, even when this script is run on its own; and
     # build from exactly the tables that were validated, read once, from the same descriptor.
-    from mandate_notes.checks import check_package
+    from mandate_notes.validate import run_gate
 
-    try:
-        problems, tables = check_package(args.root)
-    except (OSError, ValueError) as error:
-        problems, tables = [f"datapackage.json:0: -: cannot read package: {error}"], {}
-    for problem in problems:
+    verdict = run_gate(args.root)
+    for problem in verdict.problems:
         print(problem, file=sys.stderr)
-    if problems:
-        print(f"build refused, {args.output.name} left as it was: {len(problems)} problem(s) found", file=sys.stderr)
+    if verdict.problems:
+        print(f"build refused, {args.output.name} left as it was: {len(verdict.problems)} problem(s) found",
+              file=sys.stderr)
         return 1
+    tables = verdict.tables
     try:
         write_database({spec["name"]: typed_rows(tables[spec["name"]], spec) for spec in TABLES}, args.output)
     except (BuildError, OSError, sqlite3.Error) as error:
         print(f"build failed, {args.output.name} left as it was: {error}", file=sys.stderr)
         return 1
-    print(f"built {args.output}")
+    print(f"built {_shown(args.output)}")
     return 0
 
 

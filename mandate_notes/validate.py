@@ -12,6 +12,7 @@ import argparse
 import gc
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mandate_notes.paths import ROOT
@@ -37,7 +38,7 @@ def frictionless_problems(root: Path) -> list:
     return problems
 
 
-def generated_problems(root: Path) -> list[str]:
+def generated_problems(root: Path, agreement_report: str) -> list[str]:
     """Generated files that differ from what their inputs give (none is ever edited by hand).
 
     The generated tables are checked against the document folders of root's sources/; a package
@@ -52,35 +53,58 @@ def generated_problems(root: Path) -> list[str]:
                      for path in paragraphs.stale(root)]
     if root == ROOT:
         problems += [f"{path.relative_to(root)}:0: -: stale: run `make generate`" for path in generate.stale_files()]
-        report, _ = agreement.render(root)
-        if not agreement.REPORT.is_file() or agreement.REPORT.read_text(encoding="utf-8") != report:
+        if not agreement.REPORT.is_file() or agreement.REPORT.read_text(encoding="utf-8") != agreement_report:
             problems.append(f"{agreement.REPORT.relative_to(root)}:0: -: stale: run `make agreement`")
     return problems
 
 
-def coding_problems(root: Path) -> list[str]:
-    """Coverage of each source by the coding, and the adjudication of the second coding: read
-    once the tables themselves are valid."""
+@dataclass
+class Verdict:
+    """What the gate found in a package, and the tables as it read them (for the build to store)."""
+
+    data: list[str]
+    other: list[str]
+    tables: dict = field(default_factory=dict)
+    unreadable: bool = False  # datapackage.json itself could not be read
+
+    @property
+    def problems(self) -> list[str]:
+        return self.data + self.other
+
+
+def gate(root: Path, frictionless: bool = False) -> Verdict:
+    """Data problems (files, schemas, cross-table rules), then the others (sources, generated
+    files, coverage and adjudication, read once the tables are valid), of the package at root."""
     from mandate_notes import agreement
+    from mandate_notes.checks import check_package
     from mandate_notes.completeness import coverage_problems
-
-    problems = [str(problem) for problem in coverage_problems(root)]
-    _, adjudication = agreement.render(root)
-    return problems + adjudication
-
-
-def gate(root: Path, frictionless: bool) -> tuple[list[str], list[str]]:
-    """(data problems, other problems) of the package at root."""
-    from mandate_notes.checks import validate_package
     from mandate_notes.documents import source_problems
 
-    data = [str(problem) for problem in validate_package(root)]
-    other = [str(problem) for problem in source_problems(root)] + generated_problems(root)
+    data, tables = check_package(root)
+    data = [str(problem) for problem in data]
+    # The agreement report is made once: compared with its file here, its adjudication used below.
+    report, adjudication = agreement.render(root) if not data or root == ROOT else ("", [])
+    other = [str(problem) for problem in source_problems(root)] + generated_problems(root, report)
     if not data:
-        other += coding_problems(root)
+        other += [str(problem) for problem in coverage_problems(root)] + adjudication
     if frictionless and not data and not other:
         data = [str(problem) for problem in frictionless_problems(root)]
-    return data, other
+    return Verdict(data, other, tables)
+
+
+def run_gate(root: Path, frictionless: bool = False) -> Verdict:
+    """gate(), with the cycle collector paused and an unreadable descriptor reported as a problem."""
+    # A large package is millions of small objects without reference cycles: the cycle collector
+    # would walk them over and over for nothing (a fifth of the time at 100k rows per table).
+    gc.disable()
+    try:
+        return gate(root, frictionless)
+    except json.JSONDecodeError as error:
+        return Verdict([f"datapackage.json:{error.lineno}: -: invalid JSON: {error.msg!r}"], [], unreadable=True)
+    except (OSError, ValueError) as error:
+        return Verdict([f"datapackage.json:0: -: cannot read package: {error}"], [], unreadable=True)
+    finally:
+        gc.enable()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,25 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-
-    # A large package is millions of small objects without reference cycles: the cycle collector
-    # would walk them over and over for nothing (a fifth of the time at 100k rows per table).
-    gc.disable()
-    try:
-        data, other = gate(root, args.frictionless)
-    except json.JSONDecodeError as error:
-        print(f"datapackage.json:{error.lineno}: -: invalid JSON: {error.msg!r}", file=sys.stderr)
-        return 2
-    except (OSError, ValueError) as error:
-        print(f"datapackage.json:0: -: cannot read package: {error}", file=sys.stderr)
-        return 2
-    finally:
-        gc.enable()
-    for problem in data + other:
+    verdict = run_gate(root, args.frictionless)
+    for problem in verdict.problems:
         print(problem, file=sys.stderr)
-    if data or other:
-        print(f"{len(data) + len(other)} problem(s) found", file=sys.stderr)
-        return 1
+    if verdict.problems:
+        print(f"{len(verdict.problems)} problem(s) found", file=sys.stderr)
+        return 2 if verdict.unreadable else 1
     if not args.quiet:
         checked = ("files, schemas, cross-table rules, sources, generated files, coverage, adjudication"
                    + (" and frictionless" if args.frictionless else ""))

@@ -2,7 +2,10 @@
 
 import sys
 
-from mandate_notes.build import main
+from mandate_notes.lean_imports import for_the_gate
+
+for_the_gate()
+from mandate_notes.build import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())
