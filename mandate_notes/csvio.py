@@ -51,9 +51,34 @@ class Table:
         return self.lines[index] if 0 <= index < len(self.lines) else 0
 
 
+# The data tables read whole in this process, by file: read_dicts answers from them, not from the
+# file again, while the file's size and modification time are those it had when it was read.
+_READ: dict[Path, tuple[tuple[int, int], pd.DataFrame]] = {}
+_RECORDS: dict[Path, tuple[tuple[int, int], list[dict]]] = {}
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
+
+
 def read_dicts(path: Path) -> list[dict]:
     """The rows of a CSV that the gate has already checked (a data table) or that is a coder's
-    working file (exclusion lists, second coding), as dicts by column."""
+    working file (exclusion lists, second coding), as dicts by column.
+
+    A table the gate read in this process is not read again (the coverage and agreement checks
+    read the large tables several times); its rows are shared between callers, so never change them.
+    """
+    key = path.resolve()
+    signature = _signature(key) if key in _READ else None
+    if signature is not None and _READ[key][0] == signature:
+        cached = _RECORDS.get(key)
+        if cached is None or cached[0] != signature:
+            frame = _READ[key][1]
+            columns = list(frame.columns)
+            cached = (signature, [dict(zip(columns, row)) for row in frame.to_numpy().tolist()])
+            _RECORDS[key] = cached
+        return cached[1]
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -99,11 +124,17 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
 
     Returns None when the file cannot be read into rows at all.
     """
+    path = (root / resource["path"]).resolve()
+    signature = _signature(path) if path.is_file() else None  # taken before the bytes are read
+    found = len(problems)
     raw = read_bounded(root, resource["path"], problems)
     if raw is None:
         return None
     expected = [field["name"] for field in resource["schema"]["fields"]]
-    return parse_table(resource["name"], resource["path"], raw, expected, resource.get("minRows", 0), problems)
+    table = parse_table(resource["name"], resource["path"], raw, expected, resource.get("minRows", 0), problems)
+    if table is not None and signature is not None and len(problems) == found:
+        _READ[path] = (signature, table.frame)
+    return table
 
 
 def read_rows(file: str, raw: bytes) -> tuple[list[str], list[list[str]]]:
@@ -208,9 +239,11 @@ def parse_table(name: str, file: str, raw: bytes, expected: list[str], least: in
 def _long_cells(file: str, columns: list[str], rows: list[list[str]], lines: list[int],
                 problems: list[Problem]) -> None:
     """Cells beyond MAX_CELL_CHARS, each named with the limit (the value is cut in the message)."""
-    if sum(map(len, map("".join, rows))) <= MAX_CELL_CHARS:
-        return  # no cell can be longer than all the cells together
-    for record, line in zip(rows, lines):
+    # No cell can be longer than its whole row: only rows longer than the limit are looked into.
+    for at, length in enumerate(map(len, map("".join, rows))):
+        if length <= MAX_CELL_CHARS:
+            continue
+        record, line = rows[at], lines[at]
         for column, value in zip(columns, record):
             if len(value) > MAX_CELL_CHARS:
                 problems.append(Problem(file, line, column,

@@ -189,11 +189,12 @@ def referenced_row_problems(tables: dict[str, Table], specs: list[dict]) -> list
             continue
         [(column, wanted)] = declared["referenced_row"]["where"].items()
         allowed = set(wanted) if isinstance(wanted, list) else {wanted}
-        held = dict(zip(target.frame[key], target.frame[column]))
-        for index, value in zip(table.frame.index, table.frame[declared["name"]].tolist()):
-            if value in held and held[value] not in allowed:
-                problems.append(Problem(table.file, table.line(index), declared["name"],
-                                        declared["referenced_row"]["rule"], value))
+        # The keys of the rows that may not be referenced; the referring rows are scanned only if any is.
+        refused = {k for k, v in zip(target.frame[key].tolist(), target.frame[column].tolist()) if v not in allowed}
+        values = table.frame[declared["name"]]
+        for index, value in values[values.isin(refused)].items() if refused else ():
+            problems.append(Problem(table.file, table.line(index), declared["name"],
+                                    declared["referenced_row"]["rule"], value))
     return problems
 
 
