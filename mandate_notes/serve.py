@@ -37,6 +37,9 @@ SETTINGS = {
     "facet_time_limit_ms": 200,
     "allow_download": True,
     "default_cache_ttl": 300,
+    # Each table's facets are chosen in its metadata; suggesting more would cost a query per column
+    # on every table page.
+    "suggest_facets": False,
 }
 
 # Bounds on what one request may cost, applied by server/plugins/limits.py.
@@ -140,13 +143,43 @@ def write_inspect_file(database: Path = DATABASE, inspect_file: Path = INSPECT) 
 # ---------------------------------------------------------------- the app and its server
 
 
-def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT):
-    """The Datasette app exactly as `make serve` runs it, for tests through datasette.client."""
+def site_class():
+    """Datasette for a site whose metadata is fixed when it starts (ours: metadata.json, no plugin
+    supplies any): the table permission rules read from it are looked up once per table.
+
+    Datasette 0.65 makes a deep copy of the whole metadata for every table whose visibility it
+    checks, two or three times per table listed (a quarter of a second for the home page, which
+    lists every table), and walks the whole plugin configuration for secrets each time a plugin
+    reads it (once per cell of a table page). Both answers are kept: they cannot change.
+    """
     from datasette.app import Datasette
 
+    class FixedMetadataDatasette(Datasette):
+        def _once(self, store: str, key: tuple, compute):
+            answers = self.__dict__.setdefault(store, {})
+            if key not in answers:
+                answers[key] = compute()
+            return answers[key]
+
+        def _table_permission_allows(self, database, table):
+            rules = self._once("_table_allows", (database, table),
+                               lambda: tuple(super(FixedMetadataDatasette, self)._table_permission_allows(database, table)))
+            return list(rules)
+
+        def plugin_config(self, plugin_name, database=None, table=None, fallback=True):
+            # Shared by every caller: the plugins read it and never change it.
+            return self._once("_plugin_configs", (plugin_name, database, table, fallback),
+                              lambda: super(FixedMetadataDatasette, self).plugin_config(
+                                  plugin_name, database=database, table=table, fallback=fallback))
+
+    return FixedMetadataDatasette
+
+
+def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT):
+    """The Datasette app exactly as `make serve` runs it, for tests through datasette.client."""
     dirs = optional_dirs()
     static = [("static", str(dirs["static"]))] if "static" in dirs else None
-    return Datasette(
+    return site_class()(
         immutables=[str(database)],
         inspect_data=json.loads(inspect_file.read_text(encoding="utf-8")) if inspect_file.exists() else None,
         metadata=json.loads(METADATA.read_text(encoding="utf-8")),
