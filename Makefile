@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 VENV_CFF := .venv-cff
 PORT ?= 8001
 LOAD_PORT ?= 8002
+WORKERS ?= 1
 FROM ?=
 TO ?=
 BENCH_ARGS ?=
@@ -60,8 +61,9 @@ validate-cff: setup-cff
 build: setup
 	$(PY) scripts/build.py
 
+# make serve [WORKERS=4]: several worker processes share the immutable database.
 serve: build
-	$(PY) scripts/serve.py --host 127.0.0.1 --port $(PORT)
+	$(PY) scripts/serve.py --host 127.0.0.1 --port $(PORT) --workers $(WORKERS)
 
 test: setup setup-cff
 	$(PY) -m pytest

@@ -56,6 +56,11 @@ LIMIT_CONCURRENCY = 1000
 # response, is closed: idle and slow connections cannot hold the server's file descriptors.
 IDLE_TIMEOUT_SECONDS = 10
 
+# The idle-closing protocol (mandate_notes/idle_protocol.py), named so that worker processes import it.
+IDLE_CLOSING_PROTOCOL = "mandate_notes.idle_protocol:IdleClosingH11Protocol"
+SNAPSHOT_VARIABLE = "MANDATE_NOTES_SNAPSHOT"
+CDN_VARIABLE = "MANDATE_NOTES_CDN"
+
 SNAPSHOT_FOLDER = "snapshots"
 SNAPSHOT_DIGEST_LENGTH = 16
 IN_USE = "in-use.lock"
@@ -175,8 +180,29 @@ def site_class():
     return FixedMetadataDatasette
 
 
-def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT):
+# datasette-hashed-urls, by the name of its entry point (the name Datasette registers it under).
+HASHED_URLS_PLUGIN = "hashed_urls"
+
+
+def choose_plugins(cdn: bool) -> None:
+    """Hashed database addresses (datasette-hashed-urls) only when serving for a CDN: they change
+    with every build, which a cache wants and a reader's bookmarks and local links do not."""
+    from datasette.plugins import pm
+
+    if cdn:
+        if pm.is_blocked(HASHED_URLS_PLUGIN):
+            pm.unblock(HASHED_URLS_PLUGIN)
+            pm.load_setuptools_entrypoints("datasette", name=HASHED_URLS_PLUGIN)
+    elif not pm.is_blocked(HASHED_URLS_PLUGIN):
+        plugin = pm.get_plugin(HASHED_URLS_PLUGIN)
+        if plugin is not None:
+            pm.unregister(plugin)
+        pm.set_blocked(HASHED_URLS_PLUGIN)
+
+
+def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT, cdn: bool = False):
     """The Datasette app exactly as `make serve` runs it, for tests through datasette.client."""
+    choose_plugins(cdn)
     dirs = optional_dirs()
     static = [("static", str(dirs["static"]))] if "static" in dirs else None
     return site_class()(
@@ -190,84 +216,53 @@ def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT):
     )
 
 
-def idle_closing_protocol(idle_timeout: float):
-    """uvicorn's h11 protocol, closing a connection that sends no complete request head in time.
-
-    uvicorn's own keep-alive timeout starts only after a first response and any byte resets it, so a
-    connection that never sends a request, or sends one a byte at a time, would stay open for ever."""
-    import h11
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    class IdleClosingH11Protocol(H11Protocol):
-        deadline = None
-
-        def _await_request(self) -> None:
-            self._stop_waiting()
-            self.deadline = self.loop.call_later(idle_timeout, self._close_if_still_waiting)
-
-        def _stop_waiting(self) -> None:
-            if self.deadline is not None:
-                self.deadline.cancel()
-                self.deadline = None
-
-        def _close_if_still_waiting(self) -> None:
-            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-                self.transport.close()
-
-        def _request_started(self) -> None:
-            if self.conn.their_state is not h11.IDLE:
-                self._stop_waiting()
-
-        def connection_made(self, transport) -> None:
-            super().connection_made(transport)
-            self._await_request()
-
-        def data_received(self, data: bytes) -> None:
-            super().data_received(data)
-            self._request_started()
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.transport.is_closing():
-                self._await_request()
-                # A pipelined request already buffered has been started by now.
-                self._request_started()
-
-        def connection_lost(self, exc) -> None:
-            self._stop_waiting()
-            super().connection_lost(exc)
-
-    return IdleClosingH11Protocol
-
-
-def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEOUT_SECONDS) -> None:
-    """Serve a snapshot of database until interrupted."""
-    import asyncio
-
+def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1,
+          cdn: bool = False) -> None:
+    """Serve a snapshot of database until interrupted, by one process or by `workers` processes
+    (uvicorn's own supervisor; the snapshot is immutable, so they share it safely)."""
     import uvicorn
 
     served, in_use = snapshot(database)
-    datasette = make_datasette(served, inspect_path(served))
-    # What `datasette serve` does before serving: the plugins' startup hooks.
-    asyncio.run(datasette.invoke_startup())
-    config = uvicorn.Config(
-        datasette.app(), host=host, port=port, log_level="info", lifespan="on",
-        http=idle_closing_protocol(idle_timeout), timeout_keep_alive=idle_timeout,
-        limit_concurrency=LIMIT_CONCURRENCY,
+    options = dict(
+        host=host, port=port, log_level="info", lifespan="on", http=IDLE_CLOSING_PROTOCOL,
+        timeout_keep_alive=idle_timeout, limit_concurrency=LIMIT_CONCURRENCY,
     )
     try:
-        uvicorn.Server(config).run()
+        if workers == 1:
+            uvicorn.Server(uvicorn.Config(site_app(served, cdn), **options)).run()
+        else:
+            # Each worker imports the app factory and finds the snapshot in its environment.
+            os.environ[SNAPSHOT_VARIABLE] = str(served)
+            os.environ[CDN_VARIABLE] = "1" if cdn else ""
+            uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
     finally:
         in_use.close()
 
 
+def site_app(served: Path, cdn: bool = False):
+    """The ASGI app of one serving process; its plugins' startup hooks have run."""
+    import asyncio
+
+    datasette = make_datasette(served, inspect_path(served), cdn=cdn)
+    asyncio.run(datasette.invoke_startup())
+    return datasette.app()
+
+
+def worker_app():
+    """The app of one worker process of `serve(..., workers=N)` (Datasette runs the startup hooks
+    on the first request, as the worker's event loop is already running when this is called)."""
+    served = Path(os.environ[SNAPSHOT_VARIABLE])
+    return make_datasette(served, inspect_path(served), cdn=os.environ.get(CDN_VARIABLE) == "1").app()
+
+
 def serve_command(host: str, port: int, database: Path = DATABASE,
-                  idle_timeout: float = IDLE_TIMEOUT_SECONDS) -> list[str]:
+                  idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1, cdn: bool = False) -> list[str]:
     """The argv of a process serving database exactly as `make serve` does."""
     return [
         sys.executable, "-m", "mandate_notes.serve",
         "--host", host, "--port", str(port), "--database", str(database), "--idle-timeout", str(idle_timeout),
-    ]
+        "--workers", str(workers),
+    ] + (["--cdn"] if cdn else [])
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -281,14 +276,14 @@ def port_is_free(host: str, port: int) -> bool:
 
 @contextmanager
 def running_server(database: Path, port: int, host: str = "127.0.0.1", timeout: float = 60.0,
-                   idle_timeout: float = IDLE_TIMEOUT_SECONDS):
+                   idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1, cdn: bool = False):
     """Serve database exactly as `make serve` does, in a child process; yield (process, base URL) once it
     answers, and stop it on leaving. Used by the tests and the load test."""
     if not port_is_free(host, port):
         raise RuntimeError(f"port {port} on {host} is in use")
     # A file, not a pipe: a pipe nobody reads would fill with the access log and stall the server.
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(serve_command(host, port, database, idle_timeout),
+    process = subprocess.Popen(serve_command(host, port, database, idle_timeout, workers, cdn),
                                stdout=log, stderr=subprocess.STDOUT)
     base = f"http://{host}:{port}"
     try:
@@ -326,12 +321,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="built database (default: build/mandate_notes.db)")
     parser.add_argument("--idle-timeout", type=float, default=IDLE_TIMEOUT_SECONDS,
                         help=f"seconds a connection may wait without a request (default {IDLE_TIMEOUT_SECONDS})")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")),
+                        help="worker processes (default: $WEB_CONCURRENCY or 1)")
+    parser.add_argument("--cdn", action="store_true",
+                        help="for serving behind a CDN or caching proxy: the database's address carries its "
+                             "hash and its pages are cached for a year (datasette-hashed-urls)")
     args = parser.parse_args(argv)
     if not args.database.exists():
         print(f"{args.database} is missing: run `make build` first", file=sys.stderr)
         return 1
-    print(f"serving http://{args.host}:{args.port}/ (read-only; Ctrl-C stops)", flush=True)
-    serve(args.database, args.host, args.port, args.idle_timeout)
+    if args.workers < 1:
+        print(f"--workers must be at least 1, not {args.workers}", file=sys.stderr)
+        return 2
+    workers = f", {args.workers} worker processes" if args.workers > 1 else ""
+    print(f"serving http://{args.host}:{args.port}/ (read-only{workers}; Ctrl-C stops)", flush=True)
+    serve(args.database, args.host, args.port, args.idle_timeout, args.workers, args.cdn)
     return 0
 
 

@@ -16,7 +16,8 @@ DATABASE = "mandate_notes"
 
 async def home_page(datasette, request):
     html = await datasette.render_template("index.html", {"metadata": datasette.metadata()}, request=request)
-    return Response.html(html)
+    # Cached as long as Datasette's own pages are.
+    return Response.html(html, headers={"cache-control": f"max-age={datasette.setting('default_cache_ttl')}"})
 
 
 @hookimpl

@@ -1,0 +1,92 @@
+"""Serving beyond one process: worker processes, and the site behind a CDN (hashed database
+addresses with long cache lifetimes, compressed responses)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mandate_notes.paths import DATABASE_NAME as DB
+
+PAGES = ["/", f"/{DB}/recommendations", f"/{DB}/statistics.json?_shape=array", "/at-a-glance"]
+
+
+def untimed(html: str) -> str:
+    return re.sub(r"took [0-9.]+ms", "took ms", html)
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is pid (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.fixture(scope="module")
+def single(built_database, free_port):
+    from mandate_notes.serve import running_server
+
+    with running_server(built_database, free_port()) as (process, base):
+        yield base
+
+
+def test_two_workers_serve_the_pages_one_process_serves(built_database, free_port, single):
+    from mandate_notes.serve import running_server
+
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("counting worker processes needs Linux /proc")
+    with running_server(built_database, free_port(), workers=2) as (process, base):
+        # uvicorn's supervisor starts its workers as spawned processes (beside them, multiprocessing
+        # may start a resource tracker, which is not one).
+        workers = [pid for pid in children(process.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
+        assert len(workers) == 2, workers
+        with httpx.Client(base_url=base) as many, httpx.Client(base_url=single) as one:
+            for path in PAGES:
+                # Several requests, over new connections, reach more than one worker.
+                for _ in range(4):
+                    answer = httpx.get(base + path)
+                    assert answer.status_code == 200, path
+                expected = one.get(path)
+                got = many.get(path)
+                assert got.headers["content-type"] == expected.headers["content-type"], path
+                if path.endswith("_shape=array"):
+                    assert got.json() == expected.json()
+                else:
+                    assert len(got.text) == pytest.approx(len(expected.text), rel=0.02), path
+
+
+def test_for_a_cdn_the_database_address_carries_its_hash_and_is_cached_for_a_year(built_database, free_port):
+    from mandate_notes.serve import running_server
+
+    with running_server(built_database, free_port(), cdn=True) as (_, base):
+        moved = httpx.get(f"{base}/{DB}/recommendations?_size=5")
+        assert moved.status_code == 302
+        hashed = moved.headers["location"]
+        assert hashed.startswith(f"/{DB}-") and hashed.endswith("/recommendations?_size=5")
+        page = httpx.get(base + hashed, headers={"accept-encoding": "gzip"})
+        assert page.status_code == 200
+        assert page.headers["cache-control"] == "max-age=31536000, public"
+        assert page.headers["content-encoding"] == "gzip"
+        # The pages link to the hashed address, so a CDN caches what readers follow.
+        home = httpx.get(base + "/")
+        assert f'href="{hashed.split("/recommendations")[0]}/recommendations"' in home.text
+
+
+def test_served_locally_the_addresses_stay_plain_and_responses_are_compressed(single):
+    page = httpx.get(f"{single}/{DB}/recommendations", headers={"accept-encoding": "gzip"})
+    assert page.status_code == 200 and str(page.url).endswith(f"/{DB}/recommendations")
+    assert page.headers["content-encoding"] == "gzip"
+    assert page.headers["cache-control"] == "max-age=300"
+    plain = httpx.get(f"{single}/{DB}/recommendations", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    # The same page, but for the time its queries took.
+    assert untimed(plain.text) == untimed(page.text)
