@@ -15,7 +15,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # Each checkout imports its own library, even where environments are shared.
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: setup setup-cff generate paragraphs agreement validate validate-cff build serve test load release diff bench clean
+.PHONY: setup setup-cff generate paragraphs agreement validate validate-cff build serve test load release diff bench package publish-cloudrun clean
 
 setup: $(VENV)/.synced $(VENV)/.importable
 setup-cff: $(VENV_CFF)/.synced
@@ -88,6 +88,14 @@ diff: setup
 # make bench [BENCH_ARGS="--sizes 10000"]
 bench: build
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+
+# Deploy (docs in README, "Serving beyond one machine"): a container image made by `datasette package`
+# (needs Docker), or a Google Cloud Run service by `datasette publish cloudrun` (needs gcloud).
+package: build
+	$(PY) scripts/deploy.py package
+
+publish-cloudrun: build
+	$(PY) scripts/deploy.py cloudrun
 
 clean:
 	rm -rf build dist

@@ -13,8 +13,11 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 # Bounds on what is read, so a hostile file cannot take the machine's memory (stated in README).
 MAX_FILE_BYTES = 2 * 1024**3
@@ -232,6 +235,8 @@ def parse_table(name: str, file: str, raw: bytes, expected: list[str], least: in
     if len(rows) < least:
         problems.append(Problem(file, len(records) + 1, "-", f"too few rows ({name} must hold at least {least})",
                                 str(len(rows))))
+    import pandas as pd  # here, not above: what only reads a CSV as dicts (the server's citations) needs no pandas
+
     frame = pd.DataFrame(clean_rows, columns=expected, dtype=object)
     return Table(name, file, frame, clean_lines)
 
