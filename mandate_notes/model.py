@@ -128,8 +128,17 @@ def field_title(spec: dict, field: dict) -> str:
     """
     if field.get("title"):
         return field["title"]
-    words = field["name"].split("_")
-    if words[-1] == "id" and len(words) > 1 and field["name"] not in spec["primary_key"]:
+    return column_words(field["name"], reference=field["name"] not in spec["primary_key"])
+
+
+def column_words(name: str, reference: bool = True) -> str:
+    """A column's name in words; a reference (a column naming another row) without its "id".
+
+    >>> column_words("document_id"), column_words("document_id", reference=False), column_words("eid")
+    ('Document', 'Document ID', 'eId')
+    """
+    words = name.split("_")
+    if words[-1] == "id" and len(words) > 1 and reference:
         words = words[:-1]
     if words[0] == "is" and len(words) > 1:
         words = words[1:]

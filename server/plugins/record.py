@@ -7,7 +7,7 @@ from datasette.utils import path_from_row_pks, tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
 from mandate_notes.markup import footnote_pages, marked_up
-from mandate_notes.model import field_title, fields
+from mandate_notes.model import column_words, field_title, fields
 from mandate_notes.queries import ROW_QUESTIONS
 from schemas.definitions import CODE_LIST_NAMES, TABLES
 from schemas.definitions import table as table_spec
@@ -97,8 +97,8 @@ async def related_groups(datasette, db, name, key_values):
     labels = Labels(datasette, db)
     question = ROW_QUESTIONS.get(name)
     groups = []
-    if question:
-        rows = (await db.execute(question["sql"], {question["parameter"]: key_values[0]})).rows
+    rows = question and (await db.execute(question["sql"], {question["parameter"]: key_values[0]})).rows
+    if rows:
         target_pks = await db.primary_keys(question["table"])
         groups.append({"title": question["title"], "count": len(rows), "all_url": None, "rows": [{
             "url": datasette.urls.row(db.name, question["table"], path_from_row_pks(row, target_pks, False)),
@@ -117,7 +117,7 @@ async def related_groups(datasette, db, name, key_values):
                                  f"limit {RELATED_SHOWN}", key_values)).rows
         groups.append({
             "title": datasette.table_metadata(db.name, other).get("title", other),
-            "by": field_title(table_spec(other), {"name": column}), "count": count,
+            "by": column_words(column), "count": count,
             "all_url": datasette.urls.table(db.name, other) + f"?{column}={tilde_encode(key_values[0])}",
             "rows": [{"url": datasette.urls.row(db.name, other, path_from_row_pks(row, pks, False)),
                       "text": await describe(db, labels, other, column, row)} for row in rows],
