@@ -65,12 +65,15 @@ def as_json_rows(href: str) -> str:
 
 
 def element_screenshot(browser, element, name: str) -> Path:  # noqa: F811
-    """Only the element (a chart), wherever it is on the page."""
+    """Only the element (a chart), wherever it is on the page. Without its scroll bar the page keeps
+    the same layout while the whole of it is captured, so the element is where it was measured."""
+    browser.execute_script("document.documentElement.style.overflow = 'hidden'; window.scrollTo(0, 0)")
     box = browser.execute_script(
         "const r = arguments[0].getBoundingClientRect(); "
-        "return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}", element)
+        "return {x: r.left, y: r.top, width: r.width, height: r.height}", element)
     shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
         "captureBeyondViewport": True, "clip": {**box, "scale": 1}})
+    browser.execute_script("document.documentElement.style.overflow = ''")
     path = SCREENSHOTS / name
     path.write_bytes(base64.b64decode(shot["data"]))
     return path

@@ -73,21 +73,27 @@ async def record_fields(datasette, db, name, row):
 
 
 async def describe(db, labels, other, referring, row):
-    """A related row in words: its label column, else its key's other parts; then its codes' labels."""
+    """A related row in words: its label column, else its key's other parts; and beside that the
+    labels of its codes."""
     outgoing = {key["column"]: key for key in (await db.get_all_foreign_keys())[other]["outgoing"]}
     own_label = await db.label_column_for_table(other)
     pks = await db.primary_keys(other)
-    columns = [own_label] if own_label and own_label != referring and own_label not in pks else [
+    named_by = [own_label] if own_label and own_label != referring and own_label not in pks else [
         column for column in pks if column != referring]
-    columns += [column for column, key in outgoing.items()
-                if key["other_table"] in CODE_LIST_NAMES and column not in columns and column != referring]
-    parts = []
-    for column in columns:
-        value, key = row[column], outgoing.get(column)
-        if value in (None, "") or (key and key["other_table"] in PROVENANCE_TABLES):
-            continue
-        parts.append(str(await labels.of(key["other_table"], key["other_column"], value) or value) if key else str(value))
-    return " · ".join(parts) or ", ".join(str(row[k]) for k in pks)
+    codes = [column for column, key in outgoing.items()
+             if key["other_table"] in CODE_LIST_NAMES and column not in named_by and column != referring]
+
+    async def words(columns):
+        parts = []
+        for column in columns:
+            value, key = row[column], outgoing.get(column)
+            if value in (None, "") or (key and key["other_table"] in PROVENANCE_TABLES):
+                continue
+            label = key and await labels.of(key["other_table"], key["other_column"], value)
+            parts.append(str(label or value))
+        return " · ".join(parts)
+
+    return {"text": await words(named_by) or ", ".join(str(row[k]) for k in pks), "note": await words(codes)}
 
 
 async def related_groups(datasette, db, name, key_values):
@@ -120,7 +126,7 @@ async def related_groups(datasette, db, name, key_values):
             "by": column_words(column), "count": count,
             "all_url": datasette.urls.table(db.name, other) + f"?{column}={tilde_encode(key_values[0])}",
             "rows": [{"url": datasette.urls.row(db.name, other, path_from_row_pks(row, pks, False)),
-                      "text": await describe(db, labels, other, column, row)} for row in rows],
+                      **await describe(db, labels, other, column, row)} for row in rows],
         })
     return groups
 
