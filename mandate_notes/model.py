@@ -110,3 +110,37 @@ def descriptor(root: Path = ROOT) -> dict:
         "version": version(),
         "resources": resources,
     }
+
+
+# Words of column names that are written otherwise in a title.
+TITLE_WORDS = {"id": "ID", "un": "UN", "url": "URL", "iso3": "ISO3", "sha256": "SHA-256", "eid": "eId",
+               "vii": "VII", "doi": "DOI", "pema": "PEMA"}
+
+
+def field_title(spec: dict, field: dict) -> str:
+    """A column's title on a row page: the field's declared "title", else its name in words; a
+    reference's trailing "id" and a boolean's leading "is" are left out (the value says them).
+
+    >>> from schemas.definitions import table
+    >>> spec = table("recommendations")
+    >>> [field_title(spec, f) for f in fields(spec) if f["name"] in ("recommendation_id", "addressee_actor_id", "is_opening_bullet")]
+    ['Recommendation ID', 'Opening bullet', 'Addressee actor']
+    """
+    if field.get("title"):
+        return field["title"]
+    return column_words(field["name"], reference=field["name"] not in spec["primary_key"])
+
+
+def column_words(name: str, reference: bool = True) -> str:
+    """A column's name in words; a reference (a column naming another row) without its "id".
+
+    >>> column_words("document_id"), column_words("document_id", reference=False), column_words("eid")
+    ('Document', 'Document ID', 'eId')
+    """
+    words = name.split("_")
+    if words[-1] == "id" and len(words) > 1 and reference:
+        words = words[:-1]
+    if words[0] == "is" and len(words) > 1:
+        words = words[1:]
+    title = " ".join(TITLE_WORDS.get(word, word) for word in words)
+    return title if words[0] in TITLE_WORDS else title[0].upper() + title[1:]

@@ -82,6 +82,47 @@ def coding_by_section_sql() -> str:
     )
 
 
+# Who "recommendations about an actor" is about: the actors a visitor's words match, or one actor.
+ACTORS_MATCHING_WORDS = (
+    "  select actor_id, name from actors\n"
+    "  where trim(:actor) != ''\n"
+    "    and (actor_id = lower(trim(:actor))\n"
+    "      or lower(acronym) = lower(trim(:actor))\n"
+    "      or instr(lower(name), lower(trim(:actor))) > 0)\n"
+)
+ONE_ACTOR = "  select actor_id, name from actors where actor_id = :actor\n"
+
+
+def recommendations_about_sql(chosen: str) -> str:
+    """Recommendations that ask the chosen actors to act or name them in their quote."""
+    return (
+        f"with chosen as (\n{chosen}),\n"
+        "names(actor_id, written) as (\n"
+        "  select actor_id, name from chosen\n"
+        "  union select al.actor_id, al.alias from actor_aliases al join chosen using (actor_id)\n"
+        ")\n"
+        "select r.recommendation_id, c.name as actor,\n"
+        "  case when r.addressee_actor_id = c.actor_id then 'asked to act' else 'named' end as how,\n"
+        "  sl.label as support, t.label as theme, r.summary, r.quote, r.paragraph_id\n"
+        "from recommendations r\n"
+        "join chosen c on r.addressee_actor_id = c.actor_id\n"
+        "  or exists (select 1 from names n where n.actor_id = c.actor_id and instr(r.quote, n.written) > 0)\n"
+        "join support_levels sl on sl.code = r.support_level\n"
+        "join themes t on t.code = r.theme\n"
+        "order by c.name, how, sl.rank is null, sl.rank, r.recommendation_id"
+    )
+
+
+# Rows of another table that a row's page lists beyond those whose foreign keys point at it: by the
+# table whose page shows them, a title, the table listed (its rows by foreign key are then not
+# listed again), the SQL (one parameter, the row's key), the column shown for each row and the
+# column noted beside it.
+ROW_QUESTIONS = {
+    "actors": {"title": "Recommendations that ask it to act or name it", "table": "recommendations",
+               "sql": recommendations_about_sql(ONE_ACTOR), "parameter": "actor", "shows": "summary", "note": "how"},
+}
+
+
 def _titles(specs: list[dict]) -> str:
     return ", ".join(spec["name"] for spec in specs)
 
@@ -224,28 +265,7 @@ def queries() -> dict[str, dict]:
                 "or any form the note writes it in). Type part of a name, an acronym or an actor id, "
                 "e.g. 'Security Council', 'MINUSMA' or 'mali'."
             ),
-            "sql": (
-                "with chosen as (\n"
-                "  select actor_id, name from actors\n"
-                "  where trim(:actor) != ''\n"
-                "    and (actor_id = lower(trim(:actor))\n"
-                "      or lower(acronym) = lower(trim(:actor))\n"
-                "      or instr(lower(name), lower(trim(:actor))) > 0)\n"
-                "),\n"
-                "names(actor_id, written) as (\n"
-                "  select actor_id, name from chosen\n"
-                "  union select al.actor_id, al.alias from actor_aliases al join chosen using (actor_id)\n"
-                ")\n"
-                "select r.recommendation_id, c.name as actor,\n"
-                "  case when r.addressee_actor_id = c.actor_id then 'asked to act' else 'named' end as how,\n"
-                "  sl.label as support, t.label as theme, r.summary, r.quote, r.paragraph_id\n"
-                "from recommendations r\n"
-                "join chosen c on r.addressee_actor_id = c.actor_id\n"
-                "  or exists (select 1 from names n where n.actor_id = c.actor_id and instr(r.quote, n.written) > 0)\n"
-                "join support_levels sl on sl.code = r.support_level\n"
-                "join themes t on t.code = r.theme\n"
-                "order by c.name, how, sl.rank is null, sl.rank, r.recommendation_id"
-            ),
+            "sql": recommendations_about_sql(ACTORS_MATCHING_WORDS),
         },
         "figures_with_sources": {
             "title": "Every figure with its original source",

@@ -60,8 +60,8 @@ def test_every_bar_of_the_outcome_chart_opens_the_rows_behind_it(root, datasette
     counts = Counter((row["outcome"], support[row["recommendation_id"]])
                      for row in {(o["recommendation_id"], o["outcome"]): o
                                  for o in csv_rows(data, "recommendation_outcomes")}.values())
-    chart = html_of(datasette_app, "/at-a-glance").split('id="by-outcome-chart"')[1].split("</svg>")[0]
-    links = [part.split('"')[0].replace("&amp;", "&") for part in chart.split('<a href="')[1:]]
+    chart = html_of(datasette_app, "/at-a-glance").split('id="by-outcome-chart"')[1].split("</figure>")[0]
+    links = [part.split('"')[0].replace("&amp;", "&") for part in chart.split('<a class="segment" href="')[1:]]
     assert len(links) == len(counts) > 0
     for link in links:
         parts = urlsplit(link)

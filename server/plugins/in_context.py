@@ -1,9 +1,10 @@
-"""A coded row's page shows the paragraph it comes from, with the row's quote highlighted."""
+"""A coded row's page shows the paragraph it comes from, with the row's quote highlighted and its
+footnote markers linked to the footnotes."""
 
 from datasette import hookimpl
 from datasette.utils import urlsafe_components
 
-from mandate_notes.markup import highlighted
+from mandate_notes.markup import footnote_pages, highlighted, marked_up
 
 
 @hookimpl
@@ -21,15 +22,18 @@ def extra_template_vars(template, database, table, request, datasette):
         has_quote = "quote" in await db.table_columns(table)
         where = " and ".join(f'r."{k}" = ?' for k in pks)
         row = (await db.execute(
-            f'select p.paragraph_id, p.section, p.text, {"r.quote" if has_quote else "null"} as quote '
+            f'select p.paragraph_id, p.document_id, p.kind, p.section, p.text, {"r.quote" if has_quote else "null"} as quote '
             f'from "{table}" r join paragraphs p on p.paragraph_id = r.paragraph_id where {where}',
             urlsafe_components(request.url_vars["pks"]))).first()
         if row is None:
             return {}
+        text = highlighted(row["text"], row["quote"])
         return {"in_context": {
             "paragraph_id": row["paragraph_id"], "section": row["section"],
             "url": datasette.urls.row(database, "paragraphs", row["paragraph_id"]),
-            "text": highlighted(row["text"], row["quote"]),
+            # A footnote's own leading number is not a marker.
+            "text": text if row["kind"] == "footnote" else marked_up(
+                text, await footnote_pages(datasette, db, row["document_id"])),
         }}
 
     return context

@@ -1,25 +1,12 @@
 """A paragraph's page: its text with footnote markers linked, its footnotes, and the rows coded from it."""
 
-import re
-
 from datasette import hookimpl
 from datasette.utils import path_from_row_pks, urlsafe_components
-from markupsafe import Markup, escape
+from markupsafe import escape
 
-from mandate_notes.paths import SUPERSCRIPT_DIGITS
+from mandate_notes.markup import marked_up
 
-MARKER = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
-TO_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 ROWS_SHOWN = 100
-
-
-def marked_up(text):
-    """The text with each superscript footnote marker linked to the footnote below it."""
-    def link(match):
-        number = match.group().translate(TO_DIGITS)
-        return f'<sup><a href="#footnote-{number}" class="marker">{number}</a></sup>'
-
-    return Markup(MARKER.sub(link, str(escape(text))))
 
 
 async def coded_rows(datasette, db, paragraph_id):

@@ -1,0 +1,345 @@
+"""Row pages as records, error pages with a way on, and charts that read: in headless Chromium at
+400 and 1400 pixels, against a served instance of the real data (fixtures of tests/test_browser.py).
+
+Screenshots go to build/screenshots/, named records-*, error-*, charts-* and width-400-*.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+from mandate_notes.model import field_title, fields
+from mandate_notes.paths import SUPERSCRIPT_DIGITS
+from schemas.definitions import CODE_LIST_NAMES, CONTENT_TABLES, table
+from tests.test_browser import SCREENSHOTS, all_by_css, browser, by_css, csv_rows, screenshot, server, wait_for_path  # noqa: F401
+
+DB = "mandate_notes"
+WIDTHS = [400, 1400]
+# A row of each of these tables is opened as a reader would (the brief's examples first).
+RECORD_TABLES = ["recommendations", "actors", "statistics", "citations", "events", "documents", "works",
+                 "paragraphs", "recommendation_outcomes", "mandate_links"]
+
+
+@pytest.fixture()
+def window(browser, request):  # noqa: F811
+    browser.set_window_size(request.param, 900)
+    yield request.param
+    browser.set_window_size(1280, 900)
+
+
+def labels(name: str) -> dict[str, str]:
+    return {row["code"]: row["label"] for row in csv_rows(name)}
+
+
+def references(name: str) -> dict[str, tuple[str, str]]:
+    """column -> (referenced table, its column), from the table model."""
+    return {key["fields"][0]: (key["reference"]["resource"], key["reference"]["fields"][0])
+            for key in table(name).get("foreign_keys", []) if len(key["fields"]) == 1}
+
+
+def row_url(name: str, row: dict) -> str:
+    return f"/{DB}/{name}/" + ",".join(row[key] for key in table(name)["primary_key"])
+
+
+def shown(browser, column: str) -> str:  # noqa: F811
+    return by_css(browser, f"dl.record .field-{column} dd").text
+
+
+def fetch_json(server, path: str):  # noqa: F811
+    with urlopen(f"{server}{path}") as response:
+        return json.load(response)
+
+
+def as_json_rows(href: str) -> str:
+    """The same filtered table as JSON rows: path.json?query&_shape=array."""
+    parts = urlsplit(href)
+    return f"{parts.path}.json?{parts.query}&_shape=array&_size=max"
+
+
+def element_screenshot(browser, element, name: str) -> Path:  # noqa: F811
+    """Only the element (a chart), wherever it is on the page. Without its scroll bar the page keeps
+    the same layout while the whole of it is captured, so the element is where it was measured."""
+    browser.execute_script("document.documentElement.style.overflow = 'hidden'; window.scrollTo(0, 0)")
+    box = browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); "
+        "return {x: r.left, y: r.top, width: r.width, height: r.height}", element)
+    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
+        "captureBeyondViewport": True, "clip": {**box, "scale": 1}})
+    browser.execute_script("document.documentElement.style.overflow = ''")
+    path = SCREENSHOTS / name
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def assert_no_sideways_scroll(browser, what: str) -> None:  # noqa: F811
+    wide, window_width = browser.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert wide <= window_width, f"{what} is {wide}px wide in a {window_width}px window"
+
+
+# 3. Row pages as records ------------------------------------------------------------------------
+
+
+def expected_value(name: str, field: dict, value: str) -> str | None:
+    """What the record must show for a cell, or None where the text alone cannot tell."""
+    if value == "":
+        return "none"
+    if field["type"] == "boolean":
+        return {"true": "yes", "false": "no"}[value]
+    target = references(name).get(field["name"])
+    if target and target[0] in CODE_LIST_NAMES:
+        return labels(target[0])[value]
+    return None
+
+
+@pytest.mark.parametrize("window", WIDTHS, indirect=True)
+def test_a_row_page_shows_each_column_title_with_labels_for_codes_and_yes_or_no(server, browser, window):  # noqa: F811
+    checked = 0
+    for name in RECORD_TABLES:
+        rows = csv_rows(name)
+        spec = table(name)
+        # The row with the most filled cells shows the most.
+        row = max(rows, key=lambda r: sum(bool(v) for v in r.values()))
+        browser.get(f"{server}{row_url(name, row)}")
+        titles = [cell.text.split("\n")[0] for cell in all_by_css(browser, "dl.record dt")]
+        model = [field for field in fields(spec) if not (name == "paragraphs" and field["name"] == "text")]
+        assert titles == [field_title(spec, field) for field in model], name
+        for field in model:
+            expected = expected_value(name, field, row[field["name"]])
+            if expected is not None:
+                assert shown(browser, field["name"]) == expected, (name, field["name"])
+                checked += 1
+            target = references(name).get(field["name"])
+            if target and row[field["name"]]:
+                link = by_css(browser, f"dl.record .field-{field['name']} dd a")
+                assert link.get_attribute("href").endswith(f"/{DB}/{target[0]}/{row[field['name']]}"), name
+        assert not all_by_css(browser, "table.rows-and-columns"), "no spreadsheet row beside the record"
+        assert not re.search(r"(?<![\d,])0 rows", by_css(browser, "section.content").text), "no list of 0 rows"
+        assert_no_sideways_scroll(browser, name)
+        screenshot(browser, f"records-{name}-{window}.png", max_height=3000)
+    assert checked > 20
+
+
+@pytest.mark.parametrize("window", WIDTHS, indirect=True)
+def test_long_text_on_a_row_page_wraps_in_lines_of_many_words(server, browser, window):  # noqa: F811
+    row = max(csv_rows("recommendations"), key=lambda r: len(r["summary"]))
+    browser.get(f"{server}{row_url('recommendations', row)}")
+    summary = by_css(browser, "dl.record .field-summary dd")
+    height, line = browser.execute_script(
+        "const s = getComputedStyle(arguments[0]); return [arguments[0].getBoundingClientRect().height, "
+        "parseFloat(s.lineHeight)]", summary)
+    lines = round(height / line)
+    assert summary.text == row["summary"]
+    assert len(row["summary"].split()) / lines >= 5, f"{lines} lines for {len(row['summary'].split())} words"
+    assert_no_sideways_scroll(browser, "a recommendation")
+
+
+@pytest.mark.parametrize("window", WIDTHS, indirect=True)
+def test_a_recommendation_page_lists_its_themes_links_and_council_outcomes(server, browser, window):  # noqa: F811
+    themes = csv_rows("recommendation_themes")
+    links = csv_rows("recommendation_links")
+    outcomes = csv_rows("recommendation_outcomes")
+    with_all = [r for r in csv_rows("recommendations")
+                if any(t["recommendation_id"] == r["recommendation_id"] for t in themes)
+                and any(o["recommendation_id"] == r["recommendation_id"] for o in outcomes)]
+    row = (with_all or [r for r in csv_rows("recommendations")
+                        if any(t["recommendation_id"] == r["recommendation_id"] for t in themes)])[0]
+    rid = row["recommendation_id"]
+    browser.get(f"{server}{row_url('recommendations', row)}")
+    related = by_css(browser, "section.related")
+    hrefs = {urlsplit(a.get_attribute("href")).path for a in related.find_elements("css selector", "li a")}
+    texts = [a.text for a in related.find_elements("css selector", "li a")]
+    theme_labels = labels("themes")
+    for theme in (t for t in themes if t["recommendation_id"] == rid):
+        assert f"/{DB}/recommendation_themes/{rid},{theme['theme']}" in hrefs
+        assert theme_labels[theme["theme"]] in texts, "a further theme is shown by its label"
+    for outcome in (o for o in outcomes if o["recommendation_id"] == rid):
+        assert f"/{DB}/recommendation_outcomes/{outcome['outcome_id']}" in hrefs
+    for link in (k for k in links if rid in (k["bullet_recommendation_id"], k["body_recommendation_id"])):
+        assert f"/{DB}/recommendation_links/{link['bullet_recommendation_id']},{link['body_recommendation_id']}" in hrefs
+    headings = [h.text for h in related.find_elements("css selector", "h3")]
+    assert headings and not any(re.search(r":\s*0 rows", h) for h in headings)
+    assert_no_sideways_scroll(browser, "a recommendation with related rows")
+    screenshot(browser, f"records-recommendation-related-{window}.png", max_height=4000)
+
+
+def recommendations_about(actor_id: str) -> set[str]:
+    """What the actor's page must list: recommendations addressed to it or whose quote names it."""
+    actor = next(a for a in csv_rows("actors") if a["actor_id"] == actor_id)
+    names = {actor["name"]} | {a["alias"] for a in csv_rows("actor_aliases") if a["actor_id"] == actor_id}
+    return {r["recommendation_id"] for r in csv_rows("recommendations")
+            if r["addressee_actor_id"] == actor_id or any(name in r["quote"] for name in names)}
+
+
+@pytest.mark.parametrize("window", WIDTHS, indirect=True)
+def test_an_actor_page_lists_the_recommendations_that_ask_it_to_act_or_name_it(server, browser, window):  # noqa: F811
+    recommendations = csv_rows("recommendations")
+    addressed = {r["addressee_actor_id"] for r in recommendations}
+    # An actor some recommendation names without asking it to act, so both ways are tested.
+    actor_id = max((a["actor_id"] for a in csv_rows("actors")),
+                   key=lambda a: (any(r["recommendation_id"] in recommendations_about(a)
+                                      and r["addressee_actor_id"] != a for r in recommendations),
+                                  a in addressed, len(recommendations_about(a))))
+    expected = recommendations_about(actor_id)
+    assert expected
+    browser.get(f"{server}/{DB}/actors/{actor_id}")
+    group = by_css(browser, "section.related ul.related-rows")
+    found = {urlsplit(a.get_attribute("href")).path.rsplit("/", 1)[1]
+             for a in group.find_elements("css selector", "a")}
+    assert found == expected
+    assert_no_sideways_scroll(browser, "an actor")
+    screenshot(browser, f"records-actor-recommendations-{window}.png", max_height=4000)
+
+
+@pytest.mark.parametrize("window", WIDTHS, indirect=True)
+def test_footnote_markers_on_a_row_page_lead_to_their_footnotes(server, browser, window):  # noqa: F811
+    citation = next(c for c in csv_rows("citations") if re.search(f"[{SUPERSCRIPT_DIGITS}]", c["citing_sentence"]))
+    browser.get(f"{server}{row_url('citations', citation)}")
+    marker = by_css(browser, "dl.record .field-citing_sentence dd a.marker")
+    number = marker.text
+    footnote = next(p for p in csv_rows("paragraphs") if p["document_id"] == citation["document_id"]
+                    and p["kind"] == "footnote" and p["footnote_number"] == number)
+    screenshot(browser, f"records-citation-footnote-marker-{window}.png")
+    marker.click()
+    wait_for_path(browser, rf"/{DB}/paragraphs/{footnote['paragraph_id']}$")
+    assert by_css(browser, "blockquote.source-text").text.startswith(footnote["text"][:20])
+
+
+@pytest.mark.parametrize("window", WIDTHS, indirect=True)
+def test_error_pages_carry_the_search_box_and_the_way_home(server, browser, window):  # noqa: F811
+    from selenium.webdriver.common.keys import Keys
+
+    pages = (("404", f"/{DB}/actors/no-such-actor", "Error 404"),
+             ("400", f"/{DB}/recommendations?_sort=no_such_column", "Bad request"))
+    for kind, path, heading in pages:
+        with pytest.raises(HTTPError) as answer:
+            urlopen(f"{server}{path}")
+        assert str(answer.value.code) == kind
+        browser.get(f"{server}{path}")
+        assert by_css(browser, "h1").text == heading
+        assert by_css(browser, ".error-message").text
+        home = by_css(browser, 'nav.explore a[href="/"]')
+        assert home.is_displayed()
+        assert_no_sideways_scroll(browser, f"the {kind} page")
+        screenshot(browser, f"error-{kind}-{window}.png")
+    box = by_css(browser, "#error-search")
+    box.send_keys("Wagner")
+    box.send_keys(Keys.ENTER)
+    wait_for_path(browser, rf"/{DB}/search\?q=Wagner")
+    assert all_by_css(browser, "table.rows-and-columns tbody tr")
+
+
+# 5. Charts that read ----------------------------------------------------------------------------
+
+
+def bar_counts(chart) -> list[int]:
+    return [int(total.get_attribute("data-count")) for total in chart.find_elements("css selector", ".bar .total")]
+
+
+@pytest.mark.parametrize("window", WIDTHS, indirect=True)
+def test_the_charts_read_at_phone_and_desktop_width(server, browser, window):  # noqa: F811
+    browser.get(f"{server}/at-a-glance")
+    for chart_id in ("by-theme-chart", "by-outcome-chart", "coding-chart"):
+        chart = by_css(browser, f"#{chart_id}")
+        counts = bar_counts(chart)
+        assert counts and counts == sorted(counts, reverse=True), f"{chart_id}: longest bar first"
+        ticks = [int(t.text) for t in chart.find_elements("css selector", ".axis .tick") if t.is_displayed()]
+        assert len(ticks) >= 3 and ticks[0] == 0 and ticks[-1] >= counts[0], f"{chart_id}: a scale up to the longest bar"
+        for total in chart.find_elements("css selector", ".bar .total"):
+            number = int(total.get_attribute("data-count"))
+            noun = total.text.split(" ", 1)[1]
+            assert noun.endswith("s") == (number != 1), total.text
+        for label in chart.find_elements("css selector", ".bar-label"):
+            size = float(browser.execute_script("return parseFloat(getComputedStyle(arguments[0]).fontSize)", label))
+            assert size >= 13, f"{chart_id}: label text {size}px"
+            if label.text:
+                right = browser.execute_script("return arguments[0].getBoundingClientRect().right", label)
+                assert right <= window, f"{chart_id}: {label.text} runs off the page"
+        # A bar's drawn length matches its count on the scale.
+        first = chart.find_element("css selector", ".bar")
+        track = chart.find_element("css selector", ".axis .ticks")
+        drawn = sum(s.size["width"] for s in first.find_elements("css selector", ".segment"))
+        assert abs(drawn - track.size["width"] * counts[0] / ticks[-1]) <= 3
+    assert not re.search(r"(?<![\d,])1 (recommendations|rows)\b", by_css(browser, "section.content").text)
+    assert_no_sideways_scroll(browser, "at a glance")
+    screenshot(browser, f"charts-at-a-glance-{window}.png", max_height=6000)
+    for chart_id in ("by-theme-chart", "by-outcome-chart", "coding-chart"):
+        element_screenshot(browser, by_css(browser, f"#{chart_id}"), f"charts-{chart_id}-{window}.png")
+
+
+@pytest.mark.parametrize("window", WIDTHS, indirect=True)
+def test_timeline_points_are_labelled_and_months_and_years_drawn_as_spans(server, browser, window):  # noqa: F811
+    events = {e["event_id"]: e for e in csv_rows("events") if e["date"]}
+    browser.get(f"{server}/at-a-glance#timeline")
+    rows = all_by_css(browser, "#timeline-chart .event-row")
+    assert len(rows) == len(events)
+    day = None
+    for row in rows:
+        mark = row.find_element("css selector", "a.event")
+        event = events[urlsplit(mark.get_attribute("href")).path.rsplit("/", 1)[1]]
+        label = row.find_element("css selector", ".bar-label").text
+        assert event["date_as_written"] in label and event["description"] in label
+        precision = "range" if event["date_end"] else ["year", "month", "day"][event["date"].count("-")]
+        assert precision in mark.get_attribute("class").split()
+        assert ("planned" in mark.get_attribute("class").split()) == (event["is_planned"] == "true")
+        width = mark.size["width"]
+        if precision == "year":
+            lane = row.find_element("css selector", ".lane").size["width"]
+            axis = all_by_css(browser, "#timeline-chart .axis .tick")
+            years = int(axis[-1].get_attribute("textContent")) - int(axis[0].get_attribute("textContent"))
+            assert abs(width - lane / years) <= 2, "a year is drawn over its whole year"
+        if precision == "day":
+            day = width
+    dates = [events[urlsplit(r.find_element("css selector", "a.event").get_attribute("href")).path.rsplit("/", 1)[1]]["date"]
+             for r in rows]
+    assert dates == sorted(dates), "events in date order"
+    assert day is not None
+    assert_no_sideways_scroll(browser, "the timeline")
+    element_screenshot(browser, by_css(browser, "#timeline-chart"), f"charts-timeline-{window}.png")
+
+
+@pytest.mark.parametrize("window", WIDTHS, indirect=True)
+def test_every_bar_opens_exactly_the_rows_behind_it(server, browser, window):  # noqa: F811
+    browser.get(f"{server}/at-a-glance")
+    links = [(a.get_attribute("href"), int(a.get_attribute("data-count")))
+             for a in all_by_css(browser, "figure.chart.bars a.segment, figure.chart.bars a.total")]
+    assert len(links) > 20
+    for href, count in links:
+        assert len(fetch_json(server, as_json_rows(href))) == count, href
+    # As a reader would: the longest bar of recommendations opens that many rows.
+    total = by_css(browser, "#by-theme-chart a.total")
+    count = int(total.get_attribute("data-count"))
+    total.click()
+    wait_for_path(browser, rf"/{DB}/recommendations\?")
+    assert len(all_by_css(browser, "table.rows-and-columns tbody tr")) == count
+    screenshot(browser, f"charts-bar-opens-its-rows-{window}.png")
+
+
+# 8. No page of these kinds scrolls sideways on a phone ---------------------------------------------
+
+
+def record_pages() -> list[tuple[str, str]]:
+    """(what, path) for a row of every content table with rows, a code, both error pages, the charts."""
+    pages = [(spec["name"], row_url(spec["name"], csv_rows(spec["name"])[0]))
+             for spec in CONTENT_TABLES if csv_rows(spec["name"])]
+    pages.append(("themes", f"/{DB}/themes/{csv_rows('themes')[0]['code']}"))
+    pages += [("error-404", f"/{DB}/actors/no-such-actor"), ("error-400", f"/{DB}/recommendations?_sort=nope"),
+              ("at-a-glance", "/at-a-glance")]
+    return pages
+
+
+@pytest.mark.parametrize("window", [400], indirect=True)
+def test_no_record_error_or_chart_page_is_wider_than_a_phone(server, browser, window):  # noqa: F811
+    for what, path in record_pages():
+        browser.get(f"{server}{path}")
+        assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), \
+            f"{what} ({path}) scrolls sideways at {window}px"
+        screenshot(browser, f"width-400-{what}.png", max_height=1600)
