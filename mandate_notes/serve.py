@@ -33,7 +33,9 @@ METADATA = SERVER_METADATA
 SETTINGS = {
     "sql_time_limit_ms": 1000,
     "max_returned_rows": 1000,
-    "default_page_size": 100,
+    # Fifty rows a page: a table page renders every cell through Datasette's templates, and the
+    # paragraphs' long texts made a hundred rows the slowest page of the site (`_size` asks for more).
+    "default_page_size": 50,
     "facet_time_limit_ms": 200,
     "allow_download": True,
     "default_cache_ttl": 300,
@@ -200,12 +202,43 @@ def choose_plugins(cdn: bool) -> None:
         pm.set_blocked(HASHED_URLS_PLUGIN)
 
 
+# What Datasette asks of a database's schema, each time in a worker thread: a table page asks it
+# dozens of times, a paragraph's page (every table pointing at paragraphs) a hundred.
+SCHEMA_QUESTIONS = (
+    "table_exists", "table_names", "table_columns", "table_column_details", "primary_keys", "fts_table",
+    "label_column_for_table", "foreign_keys_for_table", "hidden_table_names", "view_names",
+    "get_all_foreign_keys", "get_table_definition", "get_view_definition",
+)
+
+
+def schema_answered_once(database_class: type) -> type:
+    """A subclass of database_class for an immutable database: each schema question is answered
+    once and the answer kept. Each caller gets its own list or dict (a shallow copy: Datasette and
+    the plugins read the answers and at most add to the outer list, never change what is inside)."""
+    import copy
+    import functools
+
+    def kept(question):
+        @functools.wraps(question)
+        async def ask(self, *arguments):
+            answers = self.__dict__.setdefault("_schema_answers", {})
+            key = (question.__name__, arguments)
+            if key not in answers:
+                answers[key] = await question(self, *arguments)
+            return copy.copy(answers[key])
+
+        return ask
+
+    return type(f"Immutable{database_class.__name__}", (database_class,),
+                {name: kept(getattr(database_class, name)) for name in SCHEMA_QUESTIONS})
+
+
 def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT, cdn: bool = False):
     """The Datasette app exactly as `make serve` runs it, for tests through datasette.client."""
     choose_plugins(cdn)
     dirs = optional_dirs()
     static = [("static", str(dirs["static"]))] if "static" in dirs else None
-    return site_class()(
+    datasette = site_class()(
         immutables=[str(database)],
         inspect_data=json.loads(inspect_file.read_text(encoding="utf-8")) if inspect_file.exists() else None,
         metadata=json.loads(METADATA.read_text(encoding="utf-8")),
@@ -214,6 +247,10 @@ def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT, cdn:
         plugins_dir=str(dirs["plugins_dir"]) if "plugins_dir" in dirs else None,
         static_mounts=static,
     )
+    for served in datasette.databases.values():
+        if not served.is_mutable and not served.is_memory:
+            served.__class__ = schema_answered_once(type(served))
+    return datasette
 
 
 def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1,

@@ -19,10 +19,12 @@ PROVENANCE_TABLES = {"documents", "paragraphs", "resolutions"}
 
 
 class Labels:
-    """The label of a row that a foreign key names (a code's label, an actor's name), asked once."""
+    """The label of a row that a foreign key names (a code's label, an actor's name), asked once
+    for as long as the server runs (the database is immutable)."""
 
     def __init__(self, datasette, db):
-        self.datasette, self.db, self.known = datasette, db, {}
+        self.datasette, self.db = datasette, db
+        self.known = db.__dict__.setdefault("_row_labels", {})
 
     async def of(self, other_table, other_column, value):
         key = (other_table, other_column, value)
