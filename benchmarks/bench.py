@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks.scale import scale_package
+from benchmarks.scale import read_csv, scale_package
 from mandate_notes.model import csv_path
 from mandate_notes.paths import BENCHMARKS as REPORT
 from mandate_notes.paths import DATABASE_NAME, ROOT
@@ -334,13 +334,7 @@ def tool_command(name: str, package: Package) -> str:
 
 
 def counts_of(root: Path) -> dict[str, int]:
-    counts = {}
-    for spec in TABLES:
-        with open(csv_path(root / "data", spec["name"]), encoding="utf-8", newline="") as handle:
-            import csv
-
-            counts[spec["name"]] = sum(1 for _ in csv.reader(handle)) - 1
-    return counts
+    return {spec["name"]: len(read_csv(csv_path(root / "data", spec["name"]))[1]) for spec in TABLES}
 
 
 def predicted(name: str, package: Package, done: list[Package]) -> float | None:
@@ -571,7 +565,7 @@ def write_report(path: Path, loop: dict[str, Timing], pages: list[Load], paths: 
         *(f"| {load.name} | {load.paths} | {load.requests} | {load.p50_ms:.1f} | {load.p95_ms:.1f} | "
           f"{load.p99_ms:.1f} | {load.max_ms:.1f} |" for load in pages),
         "",
-        "The paths: " + "; ".join(f"{name}: {describe(name, paths[name])}" for name in paths) + ".",
+        "The paths: " + "; ".join(f"{name}: {describe(paths[name])}" for name in paths) + ".",
     ]
     if workers:
         lines += [
@@ -630,7 +624,7 @@ def write_report(path: Path, loop: dict[str, Timing], pages: list[Load], paths: 
     path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
 
 
-def describe(name: str, paths: list[str]) -> str:
+def describe(paths: list[str]) -> str:
     return f"`{paths[0]}`" if len(paths) == 1 else f"{len(paths)} (e.g. `{paths[0]}`)"
 
 

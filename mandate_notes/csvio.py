@@ -56,8 +56,14 @@ class Table:
 
 # The data tables read whole in this process, by file: read_dicts answers from them, not from the
 # file again, while the file's size and modification time are those it had when it was read.
-_READ: dict[Path, tuple[tuple[int, int], pd.DataFrame]] = {}
-_RECORDS: dict[Path, tuple[tuple[int, int], list[dict]]] = {}
+@dataclass
+class _Read:
+    signature: tuple[int, int]
+    frame: pd.DataFrame
+    records: list[dict] | None = None  # made from the frame when first asked for
+
+
+_READ: dict[Path, _Read] = {}
 
 
 def _signature(path: Path) -> tuple[int, int]:
@@ -72,16 +78,12 @@ def read_dicts(path: Path) -> list[dict]:
     A table the gate read in this process is not read again (the coverage and agreement checks
     read the large tables several times); its rows are shared between callers, so never change them.
     """
-    key = path.resolve()
-    signature = _signature(key) if key in _READ else None
-    if signature is not None and _READ[key][0] == signature:
-        cached = _RECORDS.get(key)
-        if cached is None or cached[0] != signature:
-            frame = _READ[key][1]
-            columns = list(frame.columns)
-            cached = (signature, [dict(zip(columns, row)) for row in frame.to_numpy().tolist()])
-            _RECORDS[key] = cached
-        return cached[1]
+    read = _READ.get(path.resolve())
+    if read is not None and read.signature == _signature(path):
+        if read.records is None:
+            columns = list(read.frame.columns)
+            read.records = [dict(zip(columns, row)) for row in read.frame.to_numpy().tolist()]
+        return read.records
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -136,7 +138,7 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
     expected = [field["name"] for field in resource["schema"]["fields"]]
     table = parse_table(resource["name"], resource["path"], raw, expected, resource.get("minRows", 0), problems)
     if table is not None and signature is not None and len(problems) == found:
-        _READ[path] = (signature, table.frame)
+        _READ[path] = _Read(signature, table.frame)
     return table
 
 
