@@ -38,7 +38,7 @@ def frictionless_problems(root: Path) -> list:
     return problems
 
 
-def generated_problems(root: Path, agreement_report: str) -> list[str]:
+def generated_problems(root: Path, agreement_report: str | None) -> list[str]:
     """Generated files that differ from what their inputs give (none is ever edited by hand).
 
     The generated tables are checked against the document folders of root's sources/; a package
@@ -53,7 +53,9 @@ def generated_problems(root: Path, agreement_report: str) -> list[str]:
                      for path in paragraphs.stale(root)]
     if root == ROOT:
         problems += [f"{path.relative_to(root)}:0: -: stale: run `make generate`" for path in generate.stale_files()]
-        if not agreement.REPORT.is_file() or agreement.REPORT.read_text(encoding="utf-8") != agreement_report:
+        # None while the tables have problems: the report is remade once they are mended.
+        if agreement_report is not None and (
+                not agreement.REPORT.is_file() or agreement.REPORT.read_text(encoding="utf-8") != agreement_report):
             problems.append(f"{agreement.REPORT.relative_to(root)}:0: -: stale: run `make agreement`")
     return problems
 
@@ -82,8 +84,9 @@ def gate(root: Path, frictionless: bool = False) -> Verdict:
 
     data, tables = check_package(root)
     data = [str(problem) for problem in data]
-    # The agreement report is made once: compared with its file here, its adjudication used below.
-    report, adjudication = agreement.render(root) if not data or root == ROOT else ("", [])
+    # The agreement report is made once, from valid tables only (it reads their values): compared
+    # with its file here, its adjudication used below.
+    report, adjudication = agreement.render(root) if not data else (None, [])
     other = [str(problem) for problem in source_problems(root)] + generated_problems(root, report)
     if not data:
         other += [str(problem) for problem in coverage_problems(root)] + adjudication

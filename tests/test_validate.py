@@ -1,5 +1,6 @@
 """The package validates, and a corrupted copy is reported as FILE:LINE: column: rule: value."""
 
+import csv
 import subprocess
 import sys
 
@@ -63,6 +64,24 @@ def test_after_a_hand_edit_the_gate_prints_the_data_problem_first(package_copy, 
     assert printed[: len(data)] == data
     assert f"data/themes.csv:3: code: leading or trailing whitespace: '{code} '" in data
     assert printed[-1].endswith("problem(s) found")
+
+
+def test_a_number_edited_by_hand_in_the_checkout_is_named_by_its_cell(package_copy, capsys, monkeypatch):
+    """In the checkout itself the gate also compares the agreement report, which reads the tables'
+    values: a number that is no number must be named by its cell, not stop the gate."""
+    from mandate_notes import validate
+
+    monkeypatch.setattr(validate, "ROOT", package_copy)
+    path = csv_path(package_copy / "data", "statistics")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("value")
+    rows[3][column] += "x"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    assert validate.main(["--root", str(package_copy)]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert printed[0].startswith(f"data/statistics.csv:4: value: type number: '{rows[3][column]}'")
 
 
 def test_a_hand_edit_of_a_generated_table_is_reported_as_stale(package_copy, capsys):
