@@ -129,6 +129,8 @@ def render_metadata() -> str:
         "citation": {"text": citation_text(), "bibtex": citation_bibtex()},
         "databases": {DATABASE_NAME: {"tables": tables, "queries": queries()}},
         "plugins": {"mandate-notes": server_config()},
+        # Every page, Datasette's own included, takes the site's styles.
+        "extra_css_urls": ["/static/mandate.css"],
     }
     return to_json(metadata)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
 import json
 import re
@@ -15,6 +16,7 @@ import pytest
 from markupsafe import escape
 
 from mandate_notes.citation import citation_text, row_citation
+from server.plugins.record import HEADING_LENGTH
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, PACKAGE, TABLES, table
 from mandate_notes.model import csv_path, version
 from mandate_notes.queries import coded_tables, queries, searchable_tables
@@ -300,6 +302,23 @@ def test_every_content_row_page_offers_a_citation_with_version_row_and_link(code
     for spec in CODE_LISTS:
         row = csv_rows(coded["data"], spec["name"])[0]
         assert 'id="row-citation"' not in html_of(coded["app"], row_path(spec, row)), spec["name"]
+
+
+def test_a_row_page_is_headed_by_the_rows_label_and_names_its_table_and_id(coded):
+    """The heading a reader sees is the row's label (cut at a word when long), not its key."""
+    for spec in TABLES:
+        label = spec.get("label_column")
+        rows = [row for row in csv_rows(coded["data"], spec["name"]) if label and row.get(label)]
+        if not rows or label in spec["primary_key"]:
+            continue
+        row = max(rows, key=lambda r: len(r[label]))
+        page = html_of(coded["app"], row_path(spec, row))
+        [heading] = [html.unescape(h) for h in re.findall(r"<h1[^>]*>([^<]*)</h1>", page)]
+        shown = heading.removesuffix("\N{HORIZONTAL ELLIPSIS}")
+        assert shown and row[label].startswith(shown), (spec["name"], heading)
+        assert len(shown) <= HEADING_LENGTH, (spec["name"], heading)
+        key = ",".join(row[k] for k in spec["primary_key"])
+        assert f'<p class="row-of">{escape(spec["title"])} · <code>{escape(key)}</code></p>' in page, spec["name"]
 
 
 # 5. Canned queries ----------------------------------------------------------------------------

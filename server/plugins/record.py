@@ -133,6 +133,21 @@ async def related_groups(datasette, db, name, key_values):
     return groups
 
 
+HEADING_LENGTH = 120
+
+
+async def heading(db, name, pks, row) -> str | None:
+    """The row's page is headed by its label (a code's label, an actor's name, a recommendation's
+    summary, cut at a word near HEADING_LENGTH characters), when the table has one beside its key."""
+    column = await db.label_column_for_table(name)
+    if not column or column in pks or not row[column]:
+        return None
+    text = str(row[column])
+    if len(text) <= HEADING_LENGTH:
+        return text
+    return text[:HEADING_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:") + "\N{HORIZONTAL ELLIPSIS}"
+
+
 @hookimpl
 def extra_template_vars(template, database, table, request, datasette):
     if template != "row.html" or request is None or table not in TABLE_NAMES:
@@ -147,6 +162,7 @@ def extra_template_vars(template, database, table, request, datasette):
         if row is None:
             return {}
         return {"record": await record_fields(datasette, db, table, row),
+                "heading": await heading(db, table, pks, row),
                 "related": await related_groups(datasette, db, table, key_values)}
 
     return context

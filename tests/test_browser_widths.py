@@ -1,0 +1,142 @@
+"""No page of the site is wider than the window, at 400 and 1400 pixels: every page type a reader
+reaches by following the site's own links from the home page, plus the pages nobody links to
+(errors, a search that finds nothing, a search the engine cannot parse).
+
+Screenshots go to build/screenshots/width-<width>-<page type>.png.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from html.parser import HTMLParser
+from urllib.error import HTTPError
+from urllib.parse import quote, urljoin, urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+from mandate_notes.queries import queries
+from schemas.definitions import TABLES
+from tests.test_browser import SEARCH, browser, screenshot, server  # noqa: F401
+
+DB = "mandate_notes"
+TABLE_NAMES = [spec["name"] for spec in TABLES]
+# Enough pages that every type is reached from the home page; the crawl stops there.
+MAX_PAGES = 250
+# Reached by typing (into a search box, or an address), not by a link.
+UNLINKED = {
+    "search": f"/{DB}/search?q=" + quote(SEARCH),
+    "search in a table": f"/{DB}/paragraphs?_search=" + quote(SEARCH),
+    "error 404": f"/{DB}/actors/no-such-actor",
+    "error 400": f"/{DB}/recommendations?_sort=no_such_column",
+    "search without results": f"/{DB}/search?q=" + quote("zzyzx qqqq"),
+    "search the engine cannot parse": f"/{DB}/search?q=" + quote('"'),
+    "search in a table the engine cannot parse": f"/{DB}/paragraphs?_search=" + quote('"'),
+}
+# Page types the crawl must reach, or the test would pass on a site it never saw.
+EXPECTED_TYPES = ["home", "database", "table", "filtered table", "row", "paragraph", "question",
+                  "search", "charts"]
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+
+
+def page_type(path: str, query: str) -> str:
+    """What kind of page a local address is: a table, a filtered table, a row of a table, a question,
+    or a page of the site's own (its path)."""
+    parts = [part for part in path.split("/") if part]
+    if not parts:
+        return "home"
+    if parts[0] != DB:
+        return "charts" if parts == ["at-a-glance"] else "page " + path
+    if len(parts) == 1:
+        return "database" if not query else "database query"
+    name = parts[1]
+    if name in TABLE_NAMES:
+        if len(parts) > 2:
+            return "paragraph" if name == "paragraphs" else f"row of {name}"
+        return "filtered table" if query else f"table {name}"
+    if name == "search":
+        return "search" if query else "search form"
+    if name in queries():
+        return f"question {name}" + (" answered" if query else "")
+    return "page " + path
+
+
+def html_pages(base: str, limit: int) -> dict[str, str]:
+    """The first address of each page type, following the site's links breadth first from home."""
+    first: dict[str, str] = {}
+    queue, seen, fetched = deque(["/"]), {"/"}, 0
+    while queue and fetched < limit:
+        address = queue.popleft()
+        try:
+            with urlopen(base + address) as response:
+                if not response.headers.get("content-type", "").startswith("text/html"):
+                    continue
+                body = response.read().decode("utf-8")
+        except HTTPError as error:
+            raise AssertionError(f"{address}, linked from the site, answers {error.code}") from error
+        fetched += 1
+        path, _, query = address.partition("?")
+        first.setdefault(page_type(path, query), address)
+        parser = Links()
+        parser.feed(body)
+        for href in parser.hrefs:
+            target = urlsplit(urljoin(base + address, href))
+            if target.netloc != urlsplit(base).netloc or target.path.endswith((".csv", ".json", ".db")):
+                continue
+            local = target.path + (f"?{target.query}" if target.query else "")
+            if local not in seen and "_format=" not in local:
+                seen.add(local)
+                queue.append(local)
+    return first
+
+
+@pytest.fixture(scope="module")
+def pages(server):  # noqa: F811
+    found = html_pages(server, MAX_PAGES)
+    return {**found, **UNLINKED}
+
+
+def width_of(browser, base: str, address: str) -> tuple[int, int]:  # noqa: F811
+    browser.get(base + address)
+    return tuple(browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]"))
+
+
+def coarse(kind: str) -> str:
+    """'table actors' -> 'table', 'row of actors' -> 'row', 'question x answered' -> 'question'."""
+    for prefix, name in (("table ", "table"), ("row of ", "row"), ("question ", "question")):
+        if kind.startswith(prefix):
+            return name
+    return kind
+
+
+def test_the_crawl_reaches_every_page_type_and_every_table_and_question(pages):
+    assert set(EXPECTED_TYPES) <= {coarse(kind) for kind in pages}, sorted(pages)
+    assert {f"table {name}" for name in TABLE_NAMES} <= set(pages), "a table the home page does not lead to"
+    assert {f"question {name}" for name in queries() if name != "search"} <= set(pages), \
+        "a question the home page does not lead to"
+
+
+@pytest.mark.parametrize("width", [400, 1400])
+def test_no_page_is_wider_than_the_window(server, browser, pages, width):  # noqa: F811
+    browser.set_window_size(width, 900)
+    try:
+        too_wide = []
+        for kind, address in sorted(pages.items()):
+            wide, window_width = width_of(browser, server, address)
+            if wide > window_width:
+                too_wide.append(f"{kind} ({address}): {wide}px in a {window_width}px window")
+            if not kind.startswith(("table ", "row of ", "question ")):
+                screenshot(browser, f"width-{width}-{re.sub(r'[^a-z0-9]+', '-', kind).strip('-')}.png")
+        assert not too_wide, "\n".join(too_wide)
+    finally:
+        browser.set_window_size(1280, 900)
