@@ -189,6 +189,35 @@ def test_table_pages_carry_titles_descriptions_and_column_descriptions(datasette
             assert str(escape(field["description"])) in page, f"{spec['name']}.{field['name']}"
 
 
+def test_table_rows_are_written_as_datasettes_own_template_writes_them(datasette_app):
+    """server/templates/_table.html writes the body rows in one call (table_rows); the markup must
+    be what Datasette's _table.html loop writes from the same rows, on pages with links, labels,
+    numbers and empty cells."""
+    import datasette
+    from jinja2 import Environment
+    from datasette.utils import to_css_class
+    from pathlib import Path
+
+    source = (Path(datasette.__file__).parent / "templates" / "_table.html").read_text(encoding="utf-8")
+    [loop] = re.findall(r"\{% for row in display_rows %\}.*?\{% endfor %\}.*?\{% endfor %\}", source, flags=re.S)
+    environment = Environment(autoescape=True)
+    environment.filters["to_css_class"] = to_css_class
+    theirs = environment.from_string(loop)
+    seen = []
+    html_of(datasette_app, f"/{DB}/themes")  # the environment is prepared at the first request
+    ours = datasette_app.jinja_env.globals["table_rows"]
+    datasette_app.jinja_env.globals["table_rows"] = lambda rows: seen.append(rows) or ours(rows)
+    try:
+        for name in ("recommendations", "statistics", "paragraphs", "actors", "themes"):
+            page = html_of(datasette_app, f"/{DB}/{name}")
+            rows = seen.pop()
+            assert rows, name
+            assert re.sub(r"\s+", "", str(ours(rows))) == re.sub(r"\s+", "", theirs.render(display_rows=rows)), name
+            assert str(ours(rows)) in page, name
+    finally:
+        datasette_app.jinja_env.globals["table_rows"] = ours
+
+
 def test_default_sort_and_facets_follow_the_definitions(coded):
     for spec in TABLES:
         data = get(coded["app"], f"/{DB}/{spec['name']}.json").json()
