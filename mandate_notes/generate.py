@@ -21,7 +21,8 @@ from mandate_notes.citation import citation_bibtex, citation_text, row_citation
 from mandate_notes.documents import package_sources
 from mandate_notes.generated import stale, write_or_check
 from mandate_notes.model import DATA, csv_path, descriptor, fields, package_keywords, version
-from mandate_notes.paths import AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAME, SERVER_METADATA
+from mandate_notes.doc_pages import CODEBOOK_MENTION, codebook_anchors, rendered, template
+from mandate_notes.paths import AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAME, PAGE_FRAGMENTS, SERVER_METADATA
 from mandate_notes.versions import ChangelogError, release_date
 from mandate_notes.queries import MARK_CLOSE, MARK_OPEN, queries, row_link_columns
 
@@ -93,7 +94,24 @@ def server_config() -> dict:
         "row_link_columns": row_link_columns(),
         "snippet_marks": [MARK_OPEN, MARK_CLOSE],
         "json_ld": dataset_json_ld(),
+        # Where each "see codebook" of a column's description leads on the codebook page.
+        "codebook_anchors": codebook_links(),
     }
+
+
+def codebook_links() -> dict[str, dict[str, str]]:
+    mentions = {spec["name"]: [f["name"] for f in fields(spec) if CODEBOOK_MENTION.search(f["description"])]
+                for spec in CONTENT_TABLES + CODE_LISTS}
+    return codebook_anchors(rendered(render_codebook())[1], {t: c for t, c in mentions.items() if c})
+
+
+def render_page_fragments() -> dict[Path, str]:
+    """The codebook and, where it has been made, the agreement report, as HTML for the site's pages."""
+    pages = {PAGE_FRAGMENTS / "codebook.html": template(rendered(render_codebook())[0], "docs/generated/codebook.md")}
+    if AGREEMENT.exists():
+        pages[PAGE_FRAGMENTS / "agreement.html"] = template(
+            rendered(AGREEMENT.read_text(encoding="utf-8"))[0], "docs/generated/agreement.md")
+    return pages
 
 
 def render_metadata() -> str:
@@ -338,6 +356,7 @@ def outputs() -> dict[Path, str]:
         ROOT / "CITATION.cff": render_citation_cff(),
         ROOT / ".zenodo.json": render_zenodo(),
         README: render_readme(),
+        **render_page_fragments(),
     }
 
 

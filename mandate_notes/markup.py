@@ -1,4 +1,9 @@
-"""HTML fragments the site's plugins share, and the addresses they link to."""
+"""HTML fragments the site's plugins share, and the addresses they link to.
+
+Text from the data is always escaped first; only fixed tags are added to it: <em> and <strong> for
+the Markdown emphasis the source texts are written with, and one form for every footnote marker (a
+superscript number, linked to its footnote where the document has it).
+"""
 
 import re
 
@@ -8,44 +13,127 @@ from mandate_notes.paths import SUPERSCRIPT_DIGITS
 
 MARKER = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
 TO_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+# A footnote's text begins with its own number, printed in superscript or in digits.
+QUOTE_OPEN, QUOTE_CLOSE = "\ue000", "\ue001"  # never in the data (private use)
+OWN_NUMBER = re.compile(f"^([{SUPERSCRIPT_DIGITS}]+|[0-9]+)(?= )")
+# Markdown emphasis as CommonMark reads it: the delimiters hug the words and are not inside a word
+# (so snake_case codes and file_names stay as they are). Strong before emphasis.
+EMPHASIS = [
+    (re.compile(r"(?<![\w*])\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?![\w*])"), "strong"),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), "em"),
+    (re.compile(r"(?<![\w_])__(?=[^\s_])(.+?)(?<=[^\s_])__(?![\w_])"), "strong"),
+    (re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])"), "em"),
+]
+
+
+def emphasised(text) -> Markup:
+    """The text escaped, its Markdown emphasis as <em> and <strong>.
+
+    >>> str(emphasised("*Africa Report*, **IPI** and support_level <i>"))
+    '<em>Africa Report</em>, <strong>IPI</strong> and support_level &lt;i&gt;'
+    >>> str(emphasised("2 * 3 * 4, a lone * and _x_"))
+    '2 * 3 * 4, a lone * and <em>x</em>'
+    """
+    html = str(escape(text))
+    for pattern, tag in EMPHASIS:
+        html = pattern.sub(lambda match: f"<{tag}>{match.group(1)}</{tag}>", html)
+    return Markup(html)
 
 
 def highlighted(text, quote):
-    """The paragraph's text with the first occurrence of the quote marked (validation ensures one)."""
+    """The paragraph's text, emphasis rendered, with the first occurrence of the quote marked
+    (validation ensures one).
+
+    >>> str(highlighted("See *Africa Report*, May 2023.", "Africa Report*, May"))
+    'See <em><mark>Africa Report</em>, May</mark> 2023.'
+    """
     start = text.find(quote) if quote else -1
     if start < 0:
-        return escape(text)
+        return emphasised(text)
     end = start + len(quote)
-    return Markup(f"{escape(text[:start])}<mark>{escape(quote)}</mark>{escape(text[end:])}")
+    # Marked in the text before the emphasis is read, so that emphasis across the quote's edge still reads.
+    html = str(emphasised(f"{text[:start]}{QUOTE_OPEN}{quote}{QUOTE_CLOSE}{text[end:]}"))
+    return Markup(html.replace(QUOTE_OPEN, "<mark>").replace(QUOTE_CLOSE, "</mark>"))
 
 
 def on_this_page(number: str) -> str:
     return f"#footnote-{number}"
 
 
-def marked_up(text, footnote_url=on_this_page):
-    """The text (plain, or markup already escaped) with each superscript footnote marker linked to
-    footnote_url(number), or left as printed where that gives no address.
+def footnote_marker(number, url=None) -> Markup:
+    """A footnote marker as every page shows it: a superscript number, linked to the footnote.
+
+    >>> str(footnote_marker(23, "#footnote-23"))
+    '<sup><a href="#footnote-23" class="marker">23</a></sup>'
+    >>> str(footnote_marker("4"))
+    '<sup class="marker">4</sup>'
+    """
+    number = escape(str(number).translate(TO_DIGITS))
+    if not url:
+        return Markup(f'<sup class="marker">{number}</sup>')
+    return Markup(f'<sup><a href="{escape(url)}" class="marker">{number}</a></sup>')
+
+
+def marked_up(text, footnote_url=on_this_page, footnote=False):
+    """The text (plain, or markup already escaped) with its emphasis rendered and each superscript
+    footnote marker linked to footnote_url(number), or shown unlinked where that gives no address.
+    A footnote's own leading number (footnote=True) takes the same form.
 
     >>> str(marked_up("troops²³ <b>"))
     'troops<sup><a href="#footnote-23" class="marker">23</a></sup> &lt;b&gt;'
+    >>> str(marked_up("14 See *IPI Global Observatory*", footnote=True))
+    '<sup><a href="#footnote-14" class="marker">14</a></sup> See <em>IPI Global Observatory</em>'
     """
+    html = str(text) if isinstance(text, Markup) else str(emphasised(text))
+    head = ""
+    own = footnote and OWN_NUMBER.match(html)
+    if own:
+        number = own.group().translate(TO_DIGITS)
+        head, html = str(footnote_marker(number, footnote_url(number))), html[own.end():]
+
     def link(match):
         number = match.group().translate(TO_DIGITS)
-        url = footnote_url(number)
-        if not url:
-            return match.group()
-        return f'<sup><a href="{escape(url)}" class="marker">{number}</a></sup>'
+        return str(footnote_marker(number, footnote_url(number)))
 
-    return Markup(MARKER.sub(link, str(escape(text))))
+    return Markup(head + MARKER.sub(link, html))
+
+
+def markers(numbers, footnote_url=on_this_page) -> Markup:
+    """A list of footnote numbers ('3;4', or one number) as markers.
+
+    >>> str(markers("3;4", lambda n: None))
+    '<sup class="marker">3</sup> <sup class="marker">4</sup>'
+    """
+    return Markup(" ".join(str(footnote_marker(n, footnote_url(n)))
+                           for n in filter(None, str(numbers).split(";"))))
 
 
 async def footnote_pages(datasette, db, document_id):
     """footnote_url for marked_up: a marker's number to the page of that footnote of the document
-    (None for a number the document has no footnote for)."""
-    pages = {}
-    if document_id:
-        rows = await db.execute("select footnote_number, paragraph_id from paragraphs "
-                                "where document_id = ? and kind = 'footnote'", [document_id])
-        pages = {str(row[0]): datasette.urls.row(db.name, "paragraphs", row[1]) for row in rows}
-    return pages.get
+    (None for a number the document has no footnote for). Asked once per document for as long as the
+    server runs (the database is immutable)."""
+    known = db.__dict__.setdefault("_footnote_pages", {})
+    if document_id not in known:
+        pages = {}
+        if document_id:
+            rows = await db.execute("select footnote_number, paragraph_id from paragraphs "
+                                    "where document_id = ? and kind = 'footnote'", [document_id])
+            pages = {str(row[0]): datasette.urls.row(db.name, "paragraphs", row[1]) for row in rows}
+        known[document_id] = pages
+    return known[document_id].get
+
+
+async def document_of(db, row):
+    """The document a row belongs to: its document_id, else its paragraph's (None if neither). A
+    table page gives a foreign key's cell as {"value": ..., "label": ...}."""
+    def cell(column):
+        value = row[column] if column in row.keys() else None
+        return value["value"] if isinstance(value, dict) else value
+
+    if cell("document_id"):
+        return cell("document_id")
+    if cell("paragraph_id"):
+        found = (await db.execute("select document_id from paragraphs where paragraph_id = ?",
+                                  [cell("paragraph_id")])).first()
+        return found and found[0]
+    return None

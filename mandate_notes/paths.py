@@ -20,4 +20,6 @@ AGREEMENT = ROOT / "docs" / GENERATED / "agreement.md"
 BENCHMARKS = ROOT / "docs" / GENERATED / "benchmarks.md"
 CODING_RULES = ROOT / "docs" / "coding-rules.md"
 SERVER_METADATA = ROOT / "server" / GENERATED / "metadata.json"
+# The codebook and the agreement report as the site's pages include them (pages/codebook.html, …).
+PAGE_FRAGMENTS = ROOT / "server" / "templates" / GENERATED
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"  # footnote markers as the source texts print them

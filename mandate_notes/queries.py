@@ -128,10 +128,16 @@ def _titles(specs: list[dict]) -> str:
 
 
 def queries() -> dict[str, dict]:
-    """Datasette canned queries, by URL name, in the order the home page lists them."""
+    """Datasette canned queries, by URL name, in the order the home page lists them.
+
+    Beyond Datasette's keys, each names what one row of its result is ("noun": singular and plural,
+    for the heading that counts them) and titles each parameter in words ("parameter_titles").
+    """
     return {
         "search": {
             "title": "Search the text",
+            "noun": ["match", "matches"],
+            "parameter_titles": {"q": "Words to search for"},
             "description": (
                 f"Rows of {_titles(searchable_tables())} whose text holds every word searched for, "
                 "best match first, with where it was found, the section, the matching passage "
@@ -145,6 +151,8 @@ def queries() -> dict[str, dict]:
         },
         "security_council_asks": {
             "title": "What was asked of the Security Council, and how widely backed",
+            "noun": ["recommendation", "recommendations"],
+            "parameter_titles": {"narrowest_support": "Narrowest support level to include (a code)"},
             "description": (
                 "Recommendations addressed to the UN Security Council or to a body the note says is "
                 "a member of it, widest support first, with theme, priority signal and paragraph. "
@@ -171,6 +179,7 @@ def queries() -> dict[str, dict]:
         },
         "what_became_of_each_recommendation": {
             "title": "What became of each recommendation",
+            "noun": ["recommendation", "recommendations"],
             "description": (
                 "Each recommendation with what it asked of the mandate in force (relation and "
                 "paragraph of the resolution then in force) and, for those addressed to the Security Council, what "
@@ -198,6 +207,7 @@ def queries() -> dict[str, dict]:
         },
         "mandate_tasks_by_support": {
             "title": "Which mandate tasks drew recommendations, at what support",
+            "noun": ["count by task and support level", "counts by task and support level"],
             "description": (
                 "For each PEMA task category, how many recommendations fall under it at each support "
                 "level, and how many operative paragraphs of the resolutions it covers."
@@ -217,6 +227,8 @@ def queries() -> dict[str, dict]:
         },
         "resolution_text": {
             "title": "A resolution as a document",
+            "noun": ["paragraph", "paragraphs"],
+            "parameter_titles": {"resolution": "Resolution (symbol or part of one)"},
             "description": (
                 "The paragraphs of a resolution in reading order, numbered as printed, with the "
                 "recommendations whose mandate links or outcomes point at each and its mandate tasks. "
@@ -240,6 +252,7 @@ def queries() -> dict[str, dict]:
         },
         "outcomes_by_support": {
             "title": "Outcomes by support level",
+            "noun": ["count by outcome and support level", "counts by outcome and support level"],
             "description": (
                 "How many recommendations addressed to the Security Council met each outcome in the "
                 "Council's next resolution, at each support level (a recommendation with outcomes in "
@@ -260,6 +273,8 @@ def queries() -> dict[str, dict]:
         },
         "recommendations_about_actor": {
             "title": "Recommendations about an actor",
+            "noun": ["recommendation about the actor", "recommendations about the actor"],
+            "parameter_titles": {"actor": "Actor (part of a name, an acronym or an id)"},
             "description": (
                 "Recommendations that ask an actor to act or name it in their quote (by its name "
                 "or any form the note writes it in). Type part of a name, an acronym or an actor id, "
@@ -269,6 +284,7 @@ def queries() -> dict[str, dict]:
         },
         "figures_with_sources": {
             "title": "Every figure with its original source",
+            "noun": ["figure", "figures"],
             "description": (
                 "Each statistic as the note writes it, with its value, unit, period and place, who "
                 "produced it, and the footnote and cited work that support it (empty where the "
@@ -290,6 +306,7 @@ def queries() -> dict[str, dict]:
         },
         "footnote_support": {
             "title": "What each footnote supports",
+            "noun": ["footnote citation", "footnote citations"],
             "description": (
                 "Every footnote citation with the body sentence that carries its marker, the work "
                 "and pinpoint cited, and how many figures rest on it."
@@ -307,6 +324,7 @@ def queries() -> dict[str, dict]:
         },
         "recommendations_by_theme_and_support": {
             "title": "Recommendations by theme and support level",
+            "noun": ["count by theme and support level", "counts by theme and support level"],
             "description": (
                 "How many recommendations each theme holds at each support level (primary theme "
                 "only); the numbers behind the first chart of 'At a glance'."
@@ -323,6 +341,7 @@ def queries() -> dict[str, dict]:
         },
         "events_timeline": {
             "title": "Timeline of events",
+            "noun": ["event", "events"],
             "description": (
                 "Dated events in date order (dates as precise as the note gives them; events whose "
                 "year the note does not give come last), planned ones marked; the numbers behind "
@@ -339,6 +358,7 @@ def queries() -> dict[str, dict]:
         },
         "coding_by_section": {
             "title": "Coded rows per section",
+            "noun": ["count by section and table", "counts by section and table"],
             "description": (
                 f"For each section of each note, its paragraphs and the rows of "
                 f"{_titles(coded_tables())} coded from them (a section with no coded rows has one "

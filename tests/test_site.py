@@ -17,6 +17,7 @@ from markupsafe import escape
 
 from mandate_notes.citation import citation_text, row_citation
 from server.plugins.record import HEADING_LENGTH
+from mandate_notes.markup import emphasised
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, PACKAGE, TABLES, table
 from mandate_notes.model import csv_path, version
 from mandate_notes.queries import coded_tables, queries, searchable_tables
@@ -218,6 +219,40 @@ def test_table_rows_are_written_as_datasettes_own_template_writes_them(datasette
         datasette_app.jinja_env.globals["table_rows"] = ours
 
 
+def test_question_rows_are_written_as_datasettes_own_template_writes_them(datasette_app):
+    """query-mandate_notes.html writes a question's rows in one call (query_rows): the markup of
+    Datasette's query.html loop, from the same rows, on every question."""
+    import datasette
+    from jinja2 import Environment
+    from datasette.utils import to_css_class
+    from pathlib import Path
+
+    source = (Path(datasette.__file__).parent / "templates" / "query.html").read_text(encoding="utf-8")
+    [loop] = re.findall(r"\{% for row in display_rows %\}.*?\{% endfor %\}.*?\{% endfor %\}", source, flags=re.S)
+    environment = Environment(autoescape=True)
+    environment.filters["to_css_class"] = to_css_class
+    environment.globals["zip"] = zip
+    theirs = environment.from_string(loop)
+    seen, compared = [], 0
+    html_of(datasette_app, f"/{DB}/themes")  # the environment is prepared at the first request
+    ours = datasette_app.jinja_env.globals["query_rows"]
+    datasette_app.jinja_env.globals["query_rows"] = lambda columns, rows: seen.append((columns, rows)) or ours(columns, rows)
+    try:
+        for name, query in queries().items():
+            params = {p: SAMPLE_PARAMS.get(p, "") for p in query.get("params", [])}
+            page = html_of(datasette_app, f"/{DB}/{name}?" + urlencode(params))
+            if not seen:
+                continue  # nothing found: no rows to write
+            columns, rows = seen.pop()
+            assert re.sub(r"\s+", "", str(ours(columns, rows))) == re.sub(
+                r"\s+", "", theirs.render(columns=columns, display_rows=rows)), name
+            assert str(ours(columns, rows)) in page, name
+            compared += 1
+    finally:
+        datasette_app.jinja_env.globals["query_rows"] = ours
+    assert compared >= len(queries()) // 2, "most questions answer with rows"
+
+
 def test_default_sort_and_facets_follow_the_definitions(coded):
     for spec in TABLES:
         data = get(coded["app"], f"/{DB}/{spec['name']}.json").json()
@@ -274,7 +309,8 @@ def test_a_coded_row_page_shows_its_quote_highlighted_in_its_paragraph(coded):
         context = page.split('id="in-context"')[1].split("</section>")[0]
         assert f'href="/{DB}/paragraphs/{row["paragraph_id"]}"' in context, spec["name"]
         if "quote" in row:
-            assert f"<mark>{escape(row['quote'])}</mark>" in context, spec["name"]
+            # The quote as the page shows all source text: its Markdown emphasis rendered.
+            assert f"<mark>{emphasised(row['quote'])}</mark>" in context, spec["name"]
 
 
 def test_a_paragraph_page_shows_its_section_and_links_each_footnote_marker(root, datasette_app):

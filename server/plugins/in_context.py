@@ -31,9 +31,8 @@ def extra_template_vars(template, database, table, request, datasette):
         return {"in_context": {
             "paragraph_id": row["paragraph_id"], "section": row["section"],
             "url": datasette.urls.row(database, "paragraphs", row["paragraph_id"]),
-            # A footnote's own leading number is not a marker.
-            "text": text if row["kind"] == "footnote" else marked_up(
-                text, await footnote_pages(datasette, db, row["document_id"])),
+            "text": marked_up(text, await footnote_pages(datasette, db, row["document_id"]),
+                              footnote=row["kind"] == "footnote"),
         }}
 
     return context

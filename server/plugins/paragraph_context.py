@@ -2,9 +2,7 @@
 
 from datasette import hookimpl
 from datasette.utils import path_from_row_pks, urlsafe_components
-from markupsafe import escape
-
-from mandate_notes.markup import marked_up
+from mandate_notes.markup import footnote_marker, footnote_pages, marked_up, on_this_page
 
 ROWS_SHOWN = 100
 
@@ -29,9 +27,15 @@ async def coded_rows(datasette, db, paragraph_id):
                 "rows": [{"url": datasette.urls.row(db.name, table, path_from_row_pks(row, pks, False)),
                           "key": ", ".join(str(row[k]) for k in pks),
                           "label": row[label] if label and label not in pks else None,
-                          "quote": row["quote"] if has_quote else None} for row in rows[:ROWS_SHOWN]],
+                          "quote": marked_up(row["quote"], on_this_page) if has_quote and row["quote"] else None}
+                         for row in rows[:ROWS_SHOWN]],
             })
     return groups
+
+
+def numbered(text, marker):
+    """A footnote's text led by its marker (as printed, or added where the text lacks it)."""
+    return text if text.startswith(marker) else marker + " " + text
 
 
 async def footnotes(datasette, db, paragraph):
@@ -45,10 +49,14 @@ async def footnotes(datasette, db, paragraph):
             "from citations c left join works w on w.work_id = c.work_id "
             "where c.document_id = ? and c.footnote_number = ? order by c.position",
             [paragraph["document_id"], int(number)])).rows
+        url = note and datasette.urls.row(db.name, "paragraphs", note["paragraph_id"])
         notes.append({
             "number": number,
-            "paragraph": note and {"url": datasette.urls.row(db.name, "paragraphs", note["paragraph_id"]),
-                                   "id": note["paragraph_id"], "text": note["text"]},
+            # A footnote begins with its own number, shown as every marker is (linked to its page).
+            "marker": footnote_marker(number, url),
+            "paragraph": note and {"url": url, "id": note["paragraph_id"],
+                                   "text": numbered(marked_up(note["text"], lambda n: url, footnote=True),
+                                                    footnote_marker(number, url))},
             "citations_url": datasette.urls.table(db.name, "citations")
             + f"?document_id={paragraph['document_id']}&footnote_number={number}",
             "citations": [{"url": datasette.urls.row(db.name, "citations", c["citation_id"]),
@@ -82,8 +90,10 @@ def extra_template_vars(template, database, table, request, datasette):
             "number": paragraph["number"], "document_id": paragraph["document_id"],
             "document_kind": (await db.execute("select kind from documents where document_id = ?",
                                                [paragraph["document_id"]])).first()["kind"],
-            # A footnote's own leading number is not a marker.
-            "text": escape(paragraph["text"]) if paragraph["kind"] == "footnote" else marked_up(paragraph["text"]),
+            # A body paragraph's markers lead to its footnotes below; a footnote's own number, to itself.
+            "text": marked_up(paragraph["text"], footnote=True,
+                              footnote_url=await footnote_pages(datasette, db, paragraph["document_id"]))
+            if paragraph["kind"] == "footnote" else marked_up(paragraph["text"], on_this_page),
             "footnotes": await footnotes(datasette, db, paragraph),
             "marked_in": marked_in,
             "coded": await coded_rows(datasette, db, paragraph_id),

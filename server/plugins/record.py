@@ -6,7 +6,7 @@ from datasette import hookimpl
 from datasette.utils import path_from_row_pks, tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
-from mandate_notes.markup import footnote_pages, marked_up
+from mandate_notes.markup import footnote_pages, marked_up, markers
 from mandate_notes.model import column_words, field_title, fields
 from mandate_notes.queries import ROW_QUESTIONS
 from schemas.definitions import CODE_LIST_NAMES, TABLES
@@ -41,12 +41,19 @@ class Labels:
         return self.datasette.urls.row(self.db.name, other_table, tilde_encode(str(value)))
 
 
+def holds_markers(field):
+    """A column of footnote numbers a row marks or cites (not a footnote's own number)."""
+    return "footnote_of" in field or field["name"] == "footnote_markers"
+
+
 async def shown_value(field, value, key, labels, footnote_url):
     """One cell as the record shows it."""
     if value is None or value == "":
         return Markup('<span class="empty">none</span>')
     if field["type"] == "boolean":
         return "yes" if value else "no"
+    if holds_markers(field):
+        return markers(value, footnote_url)
     if key is not None:
         label = await labels.of(key["other_table"], key["other_column"], value)
         url = labels.url(key["other_table"], value)
