@@ -138,6 +138,11 @@ def queries() -> dict[str, dict]:
             "title": "Search the text",
             "noun": ["match", "matches"],
             "parameter_titles": {"q": "Words to search for"},
+            "when_nothing_found": (
+                "Nothing holds all of these words. Try fewer words, the start of a word with * "
+                "(elect* finds elected, election, electoral), or OR between two words; every "
+                "word is matched in any of its forms already."
+            ),
             "description": (
                 f"Rows of {_titles(searchable_tables())} whose text holds every word searched for, "
                 "best match first, with where it was found, the section, the matching passage "
