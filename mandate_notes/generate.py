@@ -25,6 +25,7 @@ from mandate_notes.doc_pages import CODEBOOK_MENTION, codebook_anchors, rendered
 from mandate_notes.paths import AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAME, PAGE_FRAGMENTS, SERVER_METADATA
 from mandate_notes.versions import ChangelogError, release_date
 from mandate_notes.queries import MARK_CLOSE, MARK_OPEN, queries, row_link_columns
+from mandate_notes.release import ARCHIVE_PARTS
 
 README = ROOT / "README.md"
 # generate.py rewrites only the text between these two lines of README.md.
@@ -56,6 +57,54 @@ def release_archive_url(release: str) -> str:
     return f"{PACKAGE['homepage']}/releases/download/v{release}/{PACKAGE['name']}-{release}.zip"
 
 
+def release_contents() -> list[str]:
+    """What the release archive holds, from the list the release makes it by."""
+    return [what for _, what in ARCHIVE_PARTS]
+
+
+def at_version(release: str, path: str) -> str:
+    """A file of the repository as released (at the release's tag), or as it stands until then."""
+    ref = f"v{release}" if release_date(release) else "main"
+    return f"{PACKAGE['homepage']}/blob/{ref}/{path}"
+
+
+# The page that lists every source document, each linked to its publisher's page.
+SOURCES_LIST = "/#sources"
+
+
+def _kind_words(label: str, count: int) -> str:
+    """'Meeting note', 2 -> '2 meeting notes'; a label with a name in it keeps its capitals."""
+    words = label.split()
+    if all(word.islower() for word in words[1:]):
+        words[0] = words[0].lower()
+    return f"{count} {' '.join(words)}{'' if count == 1 else 's'}"
+
+
+def documents_in_words(document_ids: set[str] | None = None) -> tuple[str, str] | None:
+    """(words, address) naming the documents (all, or those given) and where to read them: one
+    document by its title, at its publisher's page; several counted by kind ('1 meeting note and 2
+    Security Council resolutions'), at the home page's list of source documents."""
+    documents = [row for row in _code_list_rows("documents")
+                 if document_ids is None or row["document_id"] in document_ids]
+    if not documents:
+        return None
+    if len(documents) == 1:
+        return documents[0]["title"], documents[0]["url"]
+    kinds = [(row["code"], row["label"]) for row in _code_list_rows("document_kinds")]
+    counted = [_kind_words(label, sum(1 for d in documents if d["kind"] == code)) for code, label in kinds]
+    counted = [words for words in counted if not words.startswith("0 ")]
+    words = counted[0] if len(counted) == 1 else ", ".join(counted[:-1]) + " and " + counted[-1]
+    return words, SOURCES_LIST
+
+
+def table_sources(spec: dict) -> dict:
+    """A table's "source": the documents its rows are coded from (a table with a document_id)."""
+    if "document_id" not in [field["name"] for field in fields(spec)]:
+        return {}
+    named = documents_in_words({row["document_id"] for row in _code_list_rows(spec["name"])})
+    return {"source": named[0], "source_url": named[1]} if named else {}
+
+
 def dataset_json_ld() -> dict:
     """schema.org Dataset for the home page; the server adds this instance's own downloads."""
     release = version()
@@ -74,7 +123,7 @@ def dataset_json_ld() -> dict:
         "creditText": citation_text(release),
         "isBasedOn": [{"@type": "CreativeWork", "name": s["title"]} for s in package_sources()],
         "distribution": [
-            {"@type": "DataDownload", "name": "Release archive (CSV tables, datapackage.json, codebook)",
+            {"@type": "DataDownload", "name": f"Release archive: {'; '.join(release_contents())}",
              "encodingFormat": "application/zip", "contentUrl": release_archive_url(release)}
         ],
     }
@@ -85,6 +134,10 @@ def server_config() -> dict:
     return {
         "homepage": PACKAGE["homepage"],
         "release_archive": release_archive_url(version()),
+        "release_contents": release_contents(),
+        "release_date": release_date(version()),
+        "changelog_url": at_version(version(), "CHANGELOG.md"),
+        "license_file_url": at_version(version(), "LICENSE"),
         "code_license": PACKAGE["code_license"],
         "sources": [{"title": s["title"], "copyright": s["copyright"]} for s in package_sources()],
         "content_tables": [spec["name"] for spec in CONTENT_TABLES],
@@ -129,17 +182,16 @@ def render_metadata() -> str:
             entry["sort"] = spec["sort"]
         if spec.get("facets"):
             entry["facets"] = spec["facets"]
+        entry.update(table_sources(spec))
         tables[spec["name"]] = entry
-    sources = package_sources()
-    # One note is named; several are counted.
-    source = sources[0]["title"] if len(sources) == 1 else f"{len(sources)} notes of the series {PACKAGE['title']}"
+    source, source_url = documents_in_words()
     metadata = {
         "title": PACKAGE["title"],
         "description": PACKAGE["description"],
         "license": DATA_LICENSE_FACTS["name"],
         "license_url": PACKAGE["licenses"][0]["path"],
         "source": source,
-        "source_url": PACKAGE["homepage"],
+        "source_url": source_url,
         "about": f"Dataset version {version()}",
         "about_url": PACKAGE["homepage"],
         # Read by the server's templates: the version and how to cite it.

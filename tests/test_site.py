@@ -117,7 +117,8 @@ def test_home_page_lists_every_table_with_its_row_count_and_description(root, ho
         count = len(csv_rows(root / "data", spec["name"]))
         assert f'<td class="count">{count:,}</td>' in row, spec["name"]
         assert str(escape(spec["description"])) in row, spec["name"]
-        assert f'href="/{DB}/{spec["name"]}.csv?_stream=on"' in row, spec["name"]
+        assert f'href="/{DB}/{spec["name"]}.csv"' in row, spec["name"]
+        assert f'href="/{DB}/{spec["name"]}.excel"' in row, spec["name"]
         assert f'href="/{DB}/{spec["name"]}.json?_shape=array"' in row, spec["name"]
 
 

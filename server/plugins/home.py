@@ -37,13 +37,14 @@ def extra_template_vars(template, request, datasette):
         described = datasette.metadata("tables", database=DATABASE) or {}
 
         def entry(name):
-            csv = urls.table(DATABASE, name, format="csv") + "?_stream=on"
+            # The plain .csv is the published file (server/plugins/downloads.py); .excel its Excel flavour.
             return {**described[name], "name": name, "count": counts.get(name), "url": urls.table(DATABASE, name),
-                    "csv": csv, "json": urls.table(DATABASE, name, format="json") + "?_shape=array"}
+                    "csv": urls.table(DATABASE, name, format="csv"), "excel": urls.table(DATABASE, name, format="excel"),
+                    "json": urls.table(DATABASE, name, format="json") + "?_shape=array"}
 
         tables = {group: [entry(name) for name in config[group]] for group in ("content_tables", "code_lists")}
         documents = (await db.execute(
-            "select d.document_id, d.title, d.workshop_date, d.kind, r.adoption_date from documents d "
+            "select d.document_id, d.title, d.workshop_date, d.kind, r.adoption_date, d.url, d.publishers from documents d "
             "left join resolutions r on r.document_id = d.document_id order by d.kind, d.document_id")).rows
         database_file = urls.database(DATABASE, format="db")
         json_ld = dict(config["json_ld"])
@@ -60,7 +61,7 @@ def extra_template_vars(template, request, datasette):
             "mandate": config,
             "table_groups": tables,
             "documents": [{"url": urls.row(DATABASE, "documents", row[0]), "title": row[1], "date": row[2],
-                           "kind": row[3], "adopted": row[4]}
+                           "kind": row[3], "adopted": row[4], "publisher_url": row[5], "publishers": row[6]}
                           for row in documents],
             "database_file": database_file,
             "queries": [{**query, "url": urls.query(DATABASE, name)} for name, query in queries.items()],
