@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from mandate_notes.paths import DATABASE_FILE, DEFAULT_DATABASE, ROOT, SERVER_METADATA
@@ -25,8 +26,12 @@ LOCK = ROOT / "requirements.lock"
 # Served as static files under this name inside the container (the package is installed from it).
 LIBRARY = "_library"
 LIBRARY_PACKAGES = ("mandate_notes", "schemas")
-# The plugins the deployed site runs beside Datasette, installed at their locked versions.
-PLUGINS = ("datasette-gzip", "datasette-hashed-urls")
+# The plugins the deployed site runs beside Datasette, installed at their locked versions: every
+# Datasette plugin the project depends on (pyproject.toml), so the two cannot drift apart.
+PLUGINS = tuple(sorted(
+    re.match(r"[A-Za-z0-9_.\-]+", requirement).group(0).lower()
+    for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    if requirement.lower().startswith("datasette-")))
 SERVICE = "mandate-notes"
 
 

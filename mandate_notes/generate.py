@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mandate_notes.paths import ROOT
 
-from schemas.definitions import ANY, CODE_LICENSE, CODE_LISTS, CONTENT_TABLES, PACKAGE
+from schemas.definitions import ANY, CODE_LICENSE, CODE_LISTS, CODE_PATTERN, CONTENT_TABLES, ID_PATTERN, PACKAGE, PUBLISHED
 from schemas.definitions import DATA_LICENSE as DATA_LICENSE_FACTS
 from mandate_notes.citation import citation_bibtex, citation_text, row_citation
 from mandate_notes.documents import package_sources
@@ -152,6 +152,40 @@ def server_config() -> dict:
     }
 
 
+# A key whose values match one of these needs no escaping in a row's address (Datasette's tilde
+# encoding leaves letters, digits, '-' and '_' alone).
+ADDRESS_SAFE_PATTERNS = (ID_PATTERN, CODE_PATTERN)
+
+
+def sitemap_tables() -> list[tuple[str, str]]:
+    """(table, key column) of every table whose rows have a page of their own at a plain address: one
+    key column whose pattern admits only characters a row's address keeps as they are. Rows of the
+    tables that link two others (a compound key) are listed on the pages of the rows they link."""
+    chosen = []
+    for spec in CONTENT_TABLES + CODE_LISTS:
+        if len(spec["primary_key"]) != 1:
+            continue
+        key = next(field for field in fields(spec) if field["name"] == spec["primary_key"][0])
+        if key.get("constraints", {}).get("pattern") in ADDRESS_SAFE_PATTERNS:
+            chosen.append((spec["name"], key["name"]))
+    return chosen
+
+
+def sitemap_config() -> dict:
+    """datasette-sitemap's settings: every page a search engine should know (home, tables, rows,
+    questions, charts, codebook, agreement), at the public address once the dataset is published."""
+    base = f"/{DATABASE_NAME}"
+    pages = ["/", base, "/at-a-glance", "/codebook"] + (["/agreement"] if AGREEMENT.exists() else [])
+    pages += [f"{base}/{spec['name']}" for spec in CONTENT_TABLES + CODE_LISTS]
+    pages += [f"{base}/{name}" for name in queries()]
+    selects = [f"select '{path}' as path" for path in pages]
+    selects += [f"select '{base}/{table}/' || \"{key}\" as path from \"{table}\"" for table, key in sitemap_tables()]
+    config = {"sql": "\nunion all\n".join(selects), "database": DATABASE_NAME}
+    if PUBLISHED["site_url"]:
+        config["base_url"] = PUBLISHED["site_url"].rstrip("/")
+    return config
+
+
 def codebook_links() -> dict[str, dict[str, str]]:
     mentions = {spec["name"]: [f["name"] for f in fields(spec) if CODEBOOK_MENTION.search(f["description"])]
                 for spec in CONTENT_TABLES + CODE_LISTS}
@@ -198,7 +232,7 @@ def render_metadata() -> str:
         "version": version(),
         "citation": {"text": citation_text(), "bibtex": citation_bibtex()},
         "databases": {DATABASE_NAME: {"tables": tables, "queries": queries()}},
-        "plugins": {"mandate-notes": server_config()},
+        "plugins": {"mandate-notes": server_config(), "datasette-sitemap": sitemap_config()},
         # Every page, Datasette's own included, takes the site's styles.
         "extra_css_urls": ["/static/mandate.css"],
     }

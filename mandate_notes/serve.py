@@ -303,7 +303,10 @@ def serve_command(host: str, port: int, database: Path = DATABASE,
 
 
 def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen on the port now. The probe binds as the server does, with
+    SO_REUSEADDR, so the lingering TIME_WAIT connections of a server just stopped do not count."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

@@ -138,6 +138,12 @@ def all_by_css(driver, selector: str):
     return driver.find_elements(By.CSS_SELECTOR, selector)
 
 
+def none_by_css(driver, selector: str) -> bool:
+    """Whether the loaded page holds nothing the selector matches, asked at once: find_elements
+    would first wait out the implicit wait for an element that is rightly absent."""
+    return driver.execute_script("return document.querySelector(arguments[0]) === null", selector)
+
+
 def wait_for_path(driver, pattern: str) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 

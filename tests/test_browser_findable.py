@@ -17,7 +17,8 @@ from mandate_notes.citation import row_citation
 from mandate_notes.model import version
 from mandate_notes.queries import queries, searchable_tables
 from schemas.definitions import table
-from tests.test_browser import all_by_css, browser, by_css, csv_rows, screenshot, server, wait_for_path  # noqa: F401
+from tests.test_browser import (all_by_css, browser, by_css, csv_rows, none_by_css, screenshot, server,  # noqa: F401
+                                wait_for_path)
 from tests.test_browser_records import DB, WIDTHS, assert_no_sideways_scroll, row_url, window  # noqa: F401
 from tests.test_search import CASES
 
@@ -107,7 +108,7 @@ def test_the_home_search_box_finds_every_form_of_a_word_phrases_prefixes_and_or(
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
 def test_a_search_that_finds_nothing_or_cannot_be_parsed_answers_in_plain_words(server, browser, window):  # noqa: F811
     browser.get(f"{server}/{DB}/search?" + urlencode({"q": "zzyzx"}))
-    assert not shown_hits(browser)
+    assert none_by_css(browser, "table.rows-and-columns tbody tr")
     hint = by_css(browser, "p.nothing-found").text
     assert hint == queries()["search"]["when_nothing_found"]
     screenshot(browser, f"search-nothing-found-{window}.png")

@@ -19,7 +19,8 @@ import pytest
 from mandate_notes.model import field_title, fields
 from mandate_notes.paths import SUPERSCRIPT_DIGITS
 from schemas.definitions import CODE_LIST_NAMES, CONTENT_TABLES, table
-from tests.test_browser import SCREENSHOTS, all_by_css, browser, by_css, csv_rows, screenshot, server, wait_for_path  # noqa: F401
+from tests.test_browser import (SCREENSHOTS, all_by_css, browser, by_css, csv_rows, none_by_css, screenshot,  # noqa: F401
+                                server, wait_for_path)
 
 DB = "mandate_notes"
 WIDTHS = [400, 1400]
@@ -121,7 +122,7 @@ def test_a_row_page_shows_each_column_title_with_labels_for_codes_and_yes_or_no(
             if target and row[field["name"]]:
                 link = by_css(browser, f"dl.record .field-{field['name']} dd a")
                 assert link.get_attribute("href").endswith(f"/{DB}/{target[0]}/{row[field['name']]}"), name
-        assert not all_by_css(browser, "table.rows-and-columns"), "no spreadsheet row beside the record"
+        assert none_by_css(browser, "table.rows-and-columns"), "no spreadsheet row beside the record"
         assert not re.search(r"(?<![\d,])0 rows", by_css(browser, "section.content").text), "no list of 0 rows"
         assert_no_sideways_scroll(browser, name)
         screenshot(browser, f"records-{name}-{window}.png", max_height=3000)

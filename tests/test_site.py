@@ -506,3 +506,35 @@ def test_every_table_exports_its_rows_as_json_within_the_row_limit(coded):
     for spec in TABLES:
         data = get(coded["app"], f"/{DB}/{spec['name']}.json?_size=max&_shape=array").json()
         assert len(data) == min(len(csv_rows(coded["data"], spec["name"])), settings["max_returned_rows"])
+
+
+def test_the_sitemap_lists_every_page_of_the_site_and_robots_txt_points_at_it(root, datasette_app):
+    from mandate_notes.generate import sitemap_tables
+
+    response = get(datasette_app, "/sitemap.xml")
+    assert response.status_code == 200 and "xml" in response.headers["content-type"]
+    paths = [urlsplit(location).path for location in re.findall(r"<loc>([^<]+)</loc>", response.text)]
+    assert len(paths) == len(set(paths)), "a page is listed twice"
+    pages = {"/", f"/{DB}", "/at-a-glance", "/codebook", "/agreement"}
+    pages |= {f"/{DB}/{spec['name']}" for spec in TABLES} | {f"/{DB}/{name}" for name in queries()}
+    rows = {f"/{DB}/{name}/{row[key]}" for name, key in sitemap_tables() for row in csv_rows(root / "data", name)}
+    assert {"documents", "recommendations", "paragraphs", "actors", "themes"} <= {name for name, _ in sitemap_tables()}
+    assert set(paths) == pages | rows
+    # Every page listed answers; rows of every table listed, its first and its last.
+    sample = sorted(pages)
+    for name, _ in sitemap_tables():
+        listed = [path for path in paths if path.startswith(f"/{DB}/{name}/")]
+        sample += listed[:1] + listed[-1:]
+    for path in sample:
+        assert get(datasette_app, path).status_code == 200, path
+    robots = get(datasette_app, "/robots.txt")
+    assert robots.status_code == 200
+    assert re.search(r"^Sitemap: http://[^/\s]+/sitemap\.xml$", robots.text, re.MULTILINE), robots.text
+
+
+def test_the_sitemap_gives_the_public_address_once_the_dataset_is_published(monkeypatch):
+    from mandate_notes import generate
+
+    assert "base_url" not in generate.sitemap_config()
+    monkeypatch.setitem(generate.PUBLISHED, "site_url", "https://data.example.org/")
+    assert generate.sitemap_config()["base_url"] == "https://data.example.org"
