@@ -255,8 +255,8 @@ def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT, cdn:
 
 def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1,
           cdn: bool = False) -> None:
-    """Serve a snapshot of database until interrupted, by one process or by `workers` processes
-    (uvicorn's own supervisor; the snapshot is immutable, so they share it safely)."""
+    """Serve a snapshot of database until interrupted, by one process or by `workers` uvicorn
+    processes (the snapshot is immutable, so they share it safely)."""
     import uvicorn
 
     served, in_use = snapshot(database)
@@ -271,9 +271,63 @@ def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEO
             # Each worker imports the app factory and finds the snapshot in its environment.
             os.environ[SNAPSHOT_VARIABLE] = str(served)
             os.environ[CDN_VARIABLE] = "1" if cdn else ""
-            uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
+            serve_workers(workers, options)
     finally:
         in_use.close()
+
+
+def serve_workers(workers: int, options: dict) -> None:
+    """Run `workers` uvicorn servers, each in a process of its own listening on a socket of its own
+    bound with SO_REUSEPORT, so that the kernel spreads new connections evenly across them; stop them
+    all on SIGTERM or SIGINT, or when one of them ends.
+
+    uvicorn's own supervisor (`--workers`) hands every worker the one listening socket, and the
+    worker that wakes first accepts a whole burst of connections: 20 keep-alive clients connecting
+    at once then all stay with one worker, and two workers served no more than one.
+    """
+    import multiprocessing
+    import signal
+
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_worker, args=(options,)) for _ in range(workers)]
+    stopping: list[int] = []
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda received, _frame: stopping.append(received))
+    for process in processes:
+        process.start()
+    try:
+        while not stopping and all(process.is_alive() for process in processes):
+            time.sleep(0.2)
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+    if not stopping:
+        ended = next(process for process in processes if process.exitcode is not None)
+        raise SystemExit(f"a worker process ended (exit code {ended.exitcode}); the others were stopped")
+
+
+def reuse_port_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port that other processes may bind too (SO_REUSEPORT), for one worker."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def _worker(options: dict) -> None:
+    """One worker process of serve_workers: uvicorn serving worker_app on its own socket."""
+    import uvicorn
+
+    config = uvicorn.Config(f"{__name__}:worker_app", factory=True, **options)
+    uvicorn.Server(config).run(sockets=[reuse_port_socket(options["host"], options["port"])])
 
 
 def site_app(served: Path, cdn: bool = False):

@@ -64,6 +64,54 @@ def test_two_workers_serve_the_pages_one_process_serves(built_database, free_por
                     assert len(got.text) == pytest.approx(len(expected.text), rel=0.02), path
 
 
+def tcp_sockets(pid: int, port: int) -> dict[str, set[str]]:
+    """The process's TCP sockets on the local port, by state ('01' established, '0A' listening):
+    the inode of each (Linux /proc)."""
+    inodes = set()
+    for entry in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = entry.readlink().name
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:["):-1])
+    found: dict[str, set[str]] = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port, state, inode = int(fields[1].rsplit(":", 1)[1], 16), fields[3], fields[9]
+        if local_port == port and inode in inodes:
+            found.setdefault(state, set()).add(inode)
+    return found
+
+
+def test_each_worker_listens_on_its_own_socket_and_clients_are_spread_over_them(built_database, free_port):
+    import socket
+
+    from mandate_notes.serve import running_server
+
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("a worker's sockets are read from Linux /proc")
+    port = free_port()
+    with running_server(built_database, port, workers=2) as (process, base):
+        workers = [pid for pid in children(process.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
+        # A socket of its own each, so that the kernel, not the first worker to wake, shares out
+        # the connections (one shared socket let one worker take a whole burst of clients).
+        listening = [tcp_sockets(pid, port).get("0A", set()) for pid in workers]
+        assert all(len(held) == 1 for held in listening) and len(set().union(*listening)) == len(workers), listening
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
+        try:
+            for client in clients:
+                client.sendall(b"GET /-/versions.json HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            for client in clients:
+                assert client.recv(12).startswith(b"HTTP/1.1 200")
+            held = [len(tcp_sockets(pid, port).get("01", set())) for pid in workers]
+        finally:
+            for client in clients:
+                client.close()
+    # Twenty keep-alive clients, each answered and still connected: every worker holds some.
+    assert sum(held) == 20 and min(held) > 0, held
+
+
 def test_for_a_cdn_the_database_address_carries_its_hash_and_is_cached_for_a_year(built_database, free_port):
     from mandate_notes.serve import running_server
 
