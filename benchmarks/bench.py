@@ -506,6 +506,16 @@ def targets(loop: dict[str, Timing], pages: list[Load], workers: list[Load], pac
         line = (f"- {verdict(value >= goal and at_target)}: our {what} against {TOOLS[other]} on the full "
                 f"{largest.label} package, measured side by side: {value:.1f}x (target at least {goal:.0f}x at "
                 f"{size_label(SCALE_ROWS)} rows).")
+        if value < goal:
+            theirs, mine = largest.results[other].median_s, largest.results[ours].median_s
+            line += (f" Short by {mine - theirs / goal:.1f} s: at {goal:.0f}x ours would take at most "
+                     f"{theirs / goal:.1f} s against {TOOLS[other]}'s {theirs:.1f} s, and took {mine:.1f} s.")
+            smaller = [p for p in both if p is not largest]
+            if smaller:
+                before = smaller[-1]
+                line += (f" From {before.label} to {largest.label} ours grew "
+                         f"{mine / before.results[ours].median_s:.1f}x and {TOOLS[other]} "
+                         f"{theirs / before.results[other].median_s:.1f}x.")
         skipped = [p for p in packages if p.results.get(other) and p.results[other].not_run]
         if skipped:
             line += (f" {TOOLS[other]} was not run on " + ", ".join(f"{p.label} ({p.results[other].not_run})"
