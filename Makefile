@@ -7,6 +7,7 @@ VENV_CFF := .venv-cff
 PORT ?= 8001
 LOAD_PORT ?= 8002
 WORKERS ?= 1
+TEST_WORKERS ?= auto
 FROM ?=
 TO ?=
 BENCH_ARGS ?=
@@ -65,8 +66,9 @@ build: setup
 serve: build
 	$(PY) scripts/serve.py --host 127.0.0.1 --port $(PORT) --workers $(WORKERS)
 
+# The tests run in one process per core (pytest-xdist; TEST_WORKERS=0 runs them in this process, in order).
 test: setup setup-cff
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Not part of `make test`: 20,000 requests on loopback take minutes.
 load: build

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# Loopback ports the tests may serve on.
-TEST_PORTS = range(8200, 8300)
+# Loopback ports the tests may serve on: a block of its own for each of pytest-xdist's worker
+# processes (gw0, gw1, ...), so that two workers never pick the same free port at once.
+PORT_BLOCK = 50
+
+
+def test_ports() -> range:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    start = 8100 + PORT_BLOCK * int(worker.removeprefix("gw"))
+    return range(start, start + PORT_BLOCK)
 
 
 @pytest.fixture(scope="session")
@@ -47,14 +55,15 @@ def package_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def free_port():
-    """A function giving a loopback port of TEST_PORTS that nothing listens on."""
+    """A function giving a loopback port of this worker's block that nothing listens on."""
     from mandate_notes.serve import port_is_free
 
     def first_free() -> int:
-        for port in TEST_PORTS:
+        ports = test_ports()
+        for port in ports:
             if port_is_free("127.0.0.1", port):
                 return port
-        raise RuntimeError(f"no free port in {TEST_PORTS}")
+        raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
     return first_free
 

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,6 @@ from mandate_notes.model import csv_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "build" / "screenshots"
-PORTS = range(8100, 8200)
 SEARCH = "Wagner Group"
 # The first coded table with rows, in this order, is the one the reader opens; then any with a quote.
 PREFERRED = ["recommendations", "statistics", "events", "citations"]
@@ -50,19 +48,8 @@ def chromium_paths() -> tuple[str, str]:
     pytest.skip(message)
 
 
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
-
-
 @pytest.fixture(scope="module")
-def server(built_database):
+def server(built_database, free_port):
     """`datasette serve` as scripts/serve.py runs it, over the real data, on a free local port."""
     chromium_paths()
     from mandate_notes.serve import running_server

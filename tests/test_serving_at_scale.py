@@ -4,6 +4,7 @@ addresses with long cache lifetimes, compressed responses)."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -96,7 +97,13 @@ def test_each_worker_listens_on_its_own_socket_and_clients_are_spread_over_them(
         workers = [pid for pid in children(process.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
         # A socket of its own each, so that the kernel, not the first worker to wake, shares out
         # the connections (one shared socket let one worker take a whole burst of clients).
-        listening = [tcp_sockets(pid, port).get("0A", set()) for pid in workers]
+        # The server answers once its first worker listens; the others may still be starting.
+        deadline = time.monotonic() + 30
+        while True:
+            listening = [tcp_sockets(pid, port).get("0A", set()) for pid in workers]
+            if all(listening) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         assert all(len(held) == 1 for held in listening) and len(set().union(*listening)) == len(workers), listening
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
         try:

@@ -136,6 +136,30 @@ def test_home_page_download_links_deliver_every_row(root, datasette_app, home):
     assert release in links
 
 
+def test_every_tables_csv_and_excel_links_give_its_published_file_named_after_it(root, datasette_app):
+    """Every table's files, as the home page and the table page link them (the browser tests save
+    a few of them through Chromium's downloads, at each window width)."""
+    from mandate_notes.downloads import BOM, EXCEL_SUFFIX
+
+    for spec in TABLES:
+        name = spec["name"]
+        published = csv_path(root / "data", name).read_bytes()
+        csv_file = get(datasette_app, f"/{DB}/{name}.csv")
+        assert csv_file.status_code == 200 and csv_file.content == published, name
+        assert f'filename="{name}.csv"' in csv_file.headers["content-disposition"], name
+        excel = get(datasette_app, f"/{DB}/{name}.excel")
+        assert excel.status_code == 200, name
+        assert f'filename="{name}{EXCEL_SUFFIX}.csv"' in excel.headers["content-disposition"], name
+        assert excel.content.startswith(BOM.encode("utf-8")), name
+        text = excel.content.decode("utf-8-sig")
+        assert text.count("\r\n") >= text.count("\n") > 0, f"{name}: CRLF line ends"
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        assert rows == list(csv.reader(io.StringIO(published.decode("utf-8"), newline=""))), name
+        if csv_rows(root / "data", name):
+            page = html_of(datasette_app, f"/{DB}/{name}")
+            assert re.search(rf'<p class="export-links">(?:(?!</p>).)*?href="/{DB}/{name}\.csv(?:\?[^"]*)?"', page, re.S), name
+
+
 def test_home_page_head_holds_a_schema_org_dataset_whose_downloads_answer(datasette_app, home):
     head = home.split("</head>")[0]
     blocks = parse(head).json_ld
