@@ -189,6 +189,8 @@ def test_a_search_from_the_home_page_leads_to_the_paragraphs_holding_the_words(s
 
 
 def test_a_row_leads_to_its_paragraph_and_the_paragraph_back_to_the_row(server, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
     quoted = [spec["name"] for spec in coded_tables() if "quote" in field_names(spec)]
     names = [spec["name"] for spec in coded_tables()]
     order = [name for name in PREFERRED + quoted + names if name in names]
@@ -226,7 +228,8 @@ def test_a_row_leads_to_its_paragraph_and_the_paragraph_back_to_the_row(server, 
         "the citation is shown whole, without scrolling its box"
     button = by_css(browser, 'button[data-copy="row-citation"]')
     button.click()
-    assert button.text == "Copied"
+    # The page says so once the clipboard has taken the text (asynchronously).
+    WebDriverWait(browser, 5, poll_frequency=0.05).until(lambda _: button.text == "Copied")
     screenshot(browser, "06-row-citation.png")
     assert_only_local_requests(browser, server)
 

@@ -23,7 +23,8 @@ from mandate_notes.model import fields
 from mandate_notes.paths import AGREEMENT, SUPERSCRIPT_DIGITS
 from mandate_notes.queries import queries
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, TABLES, table
-from tests.test_browser import SCREENSHOTS, all_by_css, browser, by_css, csv_rows, screenshot, server  # noqa: F401
+from tests.test_browser import (SCREENSHOTS, all_by_css, browser, by_css, csv_rows, screenshot, server,  # noqa: F401
+                                wait_for_path)
 
 DB = "mandate_notes"
 WIDTHS = [400, 1400]
@@ -279,7 +280,7 @@ def test_some_column_description_sends_the_reader_to_the_codebook():
 def test_the_codebook_is_a_page_with_an_anchor_for_every_table_column_and_code(server, browser, window):  # noqa: F811
     browser.get(f"{server}/")
     by_css(browser, "nav.explore a[href$='/codebook']").click()
-    assert urlsplit(browser.current_url).path == "/codebook"
+    wait_for_path(browser, r"/codebook$")
     assert browser.title == "Codebook" and by_css(browser, "h1").text == "Codebook"
     ids = set(browser.execute_script("return [...document.querySelectorAll('[id]')].map(e => e.id)"))
     wanted = {f"table-{spec['name']}" for spec in CONTENT_TABLES + CODE_LISTS}
@@ -298,7 +299,7 @@ def test_the_codebook_is_a_page_with_an_anchor_for_every_table_column_and_code(s
 def test_the_agreement_report_is_a_page_with_an_id_for_every_heading(server, browser, window):  # noqa: F811
     browser.get(f"{server}/")
     by_css(browser, "nav.explore a[href$='/agreement']").click()
-    assert urlsplit(browser.current_url).path == "/agreement"
+    wait_for_path(browser, r"/agreement$")
     headings = [line.lstrip("#").strip().replace("`", "")
                 for line in AGREEMENT.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     shown = [(h.text, h.get_attribute("id")) for h in all_by_css(browser, "article.document :is(h1,h2,h3,h4,h5,h6)")]
