@@ -240,7 +240,33 @@ def parse_table(name: str, file: str, raw: bytes, expected: list[str], least: in
     import pandas as pd  # here, not above: what only reads a CSV as dicts (the server's citations) needs no pandas
 
     frame = pd.DataFrame(clean_rows, columns=expected, dtype=object)
+    if len(frame) >= SHARED_VALUES_FROM:
+        frame = _with_shared_values(frame)
     return Table(name, file, frame, clean_lines)
+
+
+# From this many rows a table's repeated cell values are held once each (see _with_shared_values).
+SHARED_VALUES_FROM = 10_000
+SHARED_VALUES_SAMPLE = 2_000
+
+
+def _with_shared_values(frame):
+    """The same frame with every repeated value of a column held by one string object: codes and
+    keys repeat across thousands of rows, and one object each takes less memory and compares and
+    hashes once (a string compared with itself is equal at once)."""
+    import pandas as pd
+
+    shared = {}
+    for column in frame.columns:
+        values = frame[column].to_numpy()
+        # A column of mostly distinct values (ids, quotes, notes) gains nothing: judged by its first rows.
+        head = values[:SHARED_VALUES_SAMPLE]
+        if len(set(head)) > len(head) // 2:
+            shared[column] = values
+            continue
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        shared[column] = uniques.take(codes)
+    return pd.DataFrame(shared, columns=frame.columns, index=frame.index, dtype=object)
 
 
 def _long_cells(file: str, columns: list[str], rows: list[list[str]], lines: list[int],

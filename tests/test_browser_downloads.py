@@ -55,8 +55,10 @@ def download(browser, link, folder: Path) -> Path:  # noqa: F811
     link.click()
 
     def saved(_):
-        done = [path for path in target.iterdir() if not path.name.endswith(".crdownload")]
-        return done[0] if len(done) == 1 else False
+        # While it downloads, Chromium holds the file's name empty beside NAME.crdownload, then
+        # renames that over it: done when the folder holds one file and it is not a part-file.
+        held = list(target.iterdir())
+        return held[0] if len(held) == 1 and not held[0].name.endswith(".crdownload") else False
 
     return WebDriverWait(browser, 20, poll_frequency=0.05).until(saved)
 

@@ -115,3 +115,37 @@ def test_every_international_actor_type_is_a_code_of_actor_types(root):
     with open(csv_path(root / "data", "actor_types"), encoding="utf-8", newline="") as handle:
         codes = {row["code"] for row in csv.DictReader(handle)}
     assert set(INTERNATIONAL_ACTOR_TYPES) <= codes
+
+
+def test_holding_repeated_values_once_changes_no_cell_and_no_problem(root, package_copy, monkeypatch):
+    """Large tables hold each repeated value of a column once (csvio._with_shared_values): every
+    table of the real data read that way is the same frame, and a broken copy the same problems."""
+    from mandate_notes import csvio
+    from mandate_notes.checks import check_package
+
+    def read(package):
+        csvio._READ.clear()
+        problems, tables = check_package(package)
+        return [str(p) for p in problems], {name: table.frame for name, table in tables.items()}
+
+    plain_problems, plain = read(root)
+    path = csv_path(package_copy / "data", "recommendations")
+    path.write_text(path.read_text(encoding="utf-8").replace(",participants,", ",everyone,", 1), encoding="utf-8")
+    broken_plain = read(package_copy)[0]
+    monkeypatch.setattr(csvio, "SHARED_VALUES_FROM", 0)
+    monkeypatch.setattr(csvio, "SHARED_VALUES_SAMPLE", 2)  # small, so that columns of few values are shared
+    shared_problems, shared = read(root)
+    assert shared_problems == plain_problems == []
+    assert shared.keys() == plain.keys()
+    for name, frame in plain.items():
+        assert shared[name].equals(frame) and list(shared[name].dtypes) == list(frame.dtypes), name
+    # Some column repeats its values, each now one object (Python shares '' and one-letter strings anyway).
+    def held_once(values) -> bool:
+        longer = [value for value in values if len(value) > 1]
+        return len({id(value) for value in longer}) == len(set(longer)) < len(longer)
+
+    assert any(held_once(frame[column]) for frame in shared.values() for column in frame)
+    assert not any(held_once(frame[column]) for frame in plain.values() for column in frame)
+    broken_shared = read(package_copy)[0]
+    assert broken_shared == broken_plain and any("everyone" in problem for problem in broken_plain)
+    csvio._READ.clear()
