@@ -15,14 +15,16 @@ from pathlib import Path
 
 from mandate_notes.paths import ROOT
 
-from schemas.definitions import ANY, CODE_LICENSE, CODE_LISTS, CODE_PATTERN, CONTENT_TABLES, ID_PATTERN, PACKAGE, PUBLISHED
+from schemas.definitions import (ANY, CODE_LICENSE, CODE_LISTS, CODE_PATTERN, CONTENT_TABLES, ID_PATTERN, PACKAGE,
+                                 PUBLISHED, TABLES)
 from schemas.definitions import DATA_LICENSE as DATA_LICENSE_FACTS
 from mandate_notes.citation import citation_bibtex, citation_text, row_citation
 from mandate_notes.documents import package_sources
 from mandate_notes.generated import stale, write_or_check
 from mandate_notes.model import DATA, csv_path, descriptor, fields, package_keywords, version
 from mandate_notes.doc_pages import CODEBOOK_MENTION, codebook_anchors, rendered, template
-from mandate_notes.paths import AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAME, PAGE_FRAGMENTS, SERVER_METADATA
+from mandate_notes.paths import (AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAME, PAGE_FRAGMENTS, SERVER_METADATA,
+                                 SITE_PAGES)
 from mandate_notes.versions import ChangelogError, release_date
 from mandate_notes.queries import MARK_CLOSE, MARK_OPEN, queries, row_link_columns
 from mandate_notes.release import ARCHIVE_PARTS
@@ -162,7 +164,7 @@ def sitemap_tables() -> list[tuple[str, str]]:
     key column whose pattern admits only characters a row's address keeps as they are. Rows of the
     tables that link two others (a compound key) are listed on the pages of the rows they link."""
     chosen = []
-    for spec in CONTENT_TABLES + CODE_LISTS:
+    for spec in TABLES:
         if len(spec["primary_key"]) != 1:
             continue
         key = next(field for field in fields(spec) if field["name"] == spec["primary_key"][0])
@@ -175,8 +177,8 @@ def sitemap_config() -> dict:
     """datasette-sitemap's settings: every page a search engine should know (home, tables, rows,
     questions, charts, codebook, agreement), at the public address once the dataset is published."""
     base = f"/{DATABASE_NAME}"
-    pages = ["/", base, "/at-a-glance", "/codebook"] + (["/agreement"] if AGREEMENT.exists() else [])
-    pages += [f"{base}/{spec['name']}" for spec in CONTENT_TABLES + CODE_LISTS]
+    pages = ["/", base] + [f"/{page.stem}" for page in sorted(SITE_PAGES.glob("*.html"))]
+    pages += [f"{base}/{spec['name']}" for spec in TABLES]
     pages += [f"{base}/{name}" for name in queries()]
     selects = [f"select '{path}' as path" for path in pages]
     selects += [f"select '{base}/{table}/' || \"{key}\" as path from \"{table}\"" for table, key in sitemap_tables()]

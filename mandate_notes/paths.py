@@ -22,4 +22,6 @@ CODING_RULES = ROOT / "docs" / "coding-rules.md"
 SERVER_METADATA = ROOT / "server" / GENERATED / "metadata.json"
 # The codebook and the agreement report as the site's pages include them (pages/codebook.html, …).
 PAGE_FRAGMENTS = ROOT / "server" / "templates" / GENERATED
+# The site's own pages (Datasette serves pages/NAME.html at /NAME).
+SITE_PAGES = ROOT / "server" / "templates" / "pages"
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"  # footnote markers as the source texts print them

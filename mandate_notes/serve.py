@@ -295,8 +295,10 @@ def serve_workers(workers: int, options: dict) -> None:
         signal.signal(number, lambda received, _frame: stopping.append(received))
     for process in processes:
         process.start()
+    ended = None
     try:
-        while not stopping and all(process.is_alive() for process in processes):
+        while not stopping and ended is None:
+            ended = next((process for process in processes if not process.is_alive()), None)
             time.sleep(0.2)
     finally:
         for process in processes:
@@ -307,8 +309,7 @@ def serve_workers(workers: int, options: dict) -> None:
             if process.is_alive():
                 process.kill()
                 process.join()
-    if not stopping:
-        ended = next(process for process in processes if process.exitcode is not None)
+    if ended is not None and not stopping:
         raise SystemExit(f"a worker process ended (exit code {ended.exitcode}); the others were stopped")
 
 

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PORT_BLOCK = 50
 
 
-def test_ports() -> range:
+def worker_ports() -> range:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     start = 8100 + PORT_BLOCK * int(worker.removeprefix("gw"))
     return range(start, start + PORT_BLOCK)
@@ -59,7 +59,7 @@ def free_port():
     from mandate_notes.serve import port_is_free
 
     def first_free() -> int:
-        ports = test_ports()
+        ports = worker_ports()
         for port in ports:
             if port_is_free("127.0.0.1", port):
                 return port
