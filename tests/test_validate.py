@@ -149,3 +149,19 @@ def test_holding_repeated_values_once_changes_no_cell_and_no_problem(root, packa
     broken_shared = read(package_copy)[0]
     assert broken_shared == broken_plain and any("everyone" in problem for problem in broken_plain)
     csvio._READ.clear()
+
+
+def test_a_code_lists_rank_edited_by_hand_in_the_checkout_is_named_by_its_cell(package_copy, capsys, monkeypatch):
+    """The generated files (the codebook orders a ranked code list by rank) are made from the
+    tables: while a table has problems they are not remade, and the gate names the cell."""
+    from mandate_notes import generate, validate
+
+    monkeypatch.setattr(validate, "ROOT", package_copy)
+    monkeypatch.setattr(generate, "DATA", package_copy / "data")
+    path = csv_path(package_copy / "data", "support_levels")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].replace(",2,", ",two,", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    assert validate.main(["--root", str(package_copy)]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert printed[0] == "data/support_levels.csv:3: rank: type integer: 'two'", printed[:3]
