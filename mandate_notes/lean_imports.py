@@ -35,3 +35,12 @@ def for_the_gate() -> None:
         return
     for name in NOT_FOR_THE_GATE:
         sys.modules.setdefault(name, None)
+
+
+def pyarrow_after_pandas() -> None:
+    """Makes pyarrow importable again, once pandas is imported (with the string storage that
+    for_the_gate chose): for the large files that Arrow's CSV reader parses."""
+    import pandas  # noqa: F401
+
+    if sys.modules.get("pyarrow", 0) is None:
+        del sys.modules["pyarrow"]
