@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Loopback ports the tests may serve on: a block of its own for each of pytest-xdist's worker
 # processes (gw0, gw1, ...), so that two workers never pick the same free port at once.
 PORT_BLOCK = 50
+SCREENSHOTS = ROOT / "build" / "screenshots"
 
 
 def worker_ports() -> range:
@@ -189,3 +190,59 @@ def coded(tmp_path_factory):
     build_database(folder / "data", database)
     write_inspect_file(database, folder / "inspect.json")
     return {"app": make_datasette(database, folder / "inspect.json"), "added": added, "data": folder / "data"}
+
+
+# ---------------------------------------------------------------- the browser tests (tests/test_browser*.py)
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1280,900",
+]
+
+
+def chromium_paths() -> tuple[str, str]:
+    chromium = shutil.which("chromium")
+    driver = shutil.which("chromedriver")
+    if chromium and driver:
+        return chromium, driver
+    message = (
+        "browser tests need Chromium and its driver: on Debian, "
+        "`apt-get install chromium chromium-driver` (.ci/run installs them)"
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"in CI the browser tests must run; {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def server(built_database, free_port):
+    """`datasette serve` as scripts/serve.py runs it, over the real data, on a free local port: one per
+    test process, shared by the browser tests of every module (it serves an immutable database)."""
+    chromium_paths()
+    from mandate_notes.serve import running_server
+
+    with running_server(built_database, free_port()) as (_, base):
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser(server, tmp_path_factory):
+    """Headless Chromium, one per test process: a test that changes its window size sets it back."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = chromium_paths()
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+        options.add_argument(flag)
+    # The network log shows every request the pages make; the browser log, what the pages were refused.
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.implicitly_wait(5)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()

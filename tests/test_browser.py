@@ -22,68 +22,31 @@ from mandate_notes.model import field_names
 from mandate_notes.queries import coded_tables, searchable_tables
 from mandate_notes.model import csv_path
 
-ROOT = Path(__file__).resolve().parents[1]
-SCREENSHOTS = ROOT / "build" / "screenshots"
+from tests.conftest import ROOT, SCREENSHOTS, chromium_paths  # noqa: F401  (fixtures server and browser: conftest)
 SEARCH = "Wagner Group"
 # The first coded table with rows, in this order, is the one the reader opens; then any with a quote.
 PREFERRED = ["recommendations", "statistics", "events", "citations"]
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1280,900",
-]
-
-
-def chromium_paths() -> tuple[str, str]:
-    chromium = shutil.which("chromium")
-    driver = shutil.which("chromedriver")
-    if chromium and driver:
-        return chromium, driver
-    message = (
-        "browser tests need Chromium and its driver: on Debian, "
-        "`apt-get install chromium chromium-driver` (.ci/run installs them)"
-    )
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"in CI the browser tests must run; {message}")
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def server(built_database, free_port):
-    """`datasette serve` as scripts/serve.py runs it, over the real data, on a free local port."""
-    chromium_paths()
-    from mandate_notes.serve import running_server
-
-    with running_server(built_database, free_port()) as (_, base):
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser(server, tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = chromium_paths()
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
-        options.add_argument(flag)
-    # The network log shows every request the pages make; the browser log, what the pages were refused.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    driver.implicitly_wait(5)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+@pytest.fixture(autouse=True)
+def network_log_of_this_test_only(browser):
+    """The browser is shared by every module's tests: what a test here asserts of the network log is
+    of its own requests."""
+    browser.get_log("performance")
+    yield
 
 
 def screenshot(driver, name: str, max_height: int = 2400) -> Path:
     """The page beyond the window, down to max_height pixels (a long table's top is what matters)."""
+    import time as _t; _s = _t.perf_counter()
+    try:
+        return _shot(driver, name, max_height)
+    finally:
+        open("/tmp/shots.log", "a").write(f"{_t.perf_counter() - _s:.3f} {name}\n")
+
+
+def _shot(driver, name, max_height):
     size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "captureBeyondViewport": True,
+        "captureBeyondViewport": True, "optimizeForSpeed": True, "optimizeForSpeed": True,
         "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], max_height), "scale": 1},
     })
     path = SCREENSHOTS / name

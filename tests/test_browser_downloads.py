@@ -21,7 +21,7 @@ from mandate_notes.queries import queries
 from mandate_notes.release import ARCHIVE_PARTS, archive_part, members
 from mandate_notes.versions import CHANGELOG
 from schemas.definitions import CODE_LICENSE, DATA_LICENSE, PACKAGE, TABLES
-from tests.test_browser import ROOT, all_by_css, browser, by_css, csv_rows, screenshot, server  # noqa: F401
+from tests.test_browser import ROOT, all_by_css, by_css, csv_rows, screenshot  # noqa: F401
 from tests.test_browser_records import element_screenshot
 
 DB = "mandate_notes"

@@ -23,7 +23,7 @@ from mandate_notes.model import fields
 from mandate_notes.paths import AGREEMENT, SUPERSCRIPT_DIGITS
 from mandate_notes.queries import queries
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, TABLES, table
-from tests.test_browser import (SCREENSHOTS, all_by_css, browser, by_css, csv_rows, screenshot, server,  # noqa: F401
+from tests.test_browser import (SCREENSHOTS, all_by_css, by_css, csv_rows, screenshot,  # noqa: F401
                                 wait_for_path)
 
 DB = "mandate_notes"

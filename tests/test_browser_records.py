@@ -19,8 +19,8 @@ import pytest
 from mandate_notes.model import field_title, fields
 from mandate_notes.paths import SUPERSCRIPT_DIGITS
 from schemas.definitions import CODE_LIST_NAMES, CONTENT_TABLES, table
-from tests.test_browser import (SCREENSHOTS, all_by_css, browser, by_css, csv_rows, none_by_css, screenshot,  # noqa: F401
-                                server, wait_for_path)
+from tests.test_browser import (SCREENSHOTS, all_by_css, by_css, csv_rows, none_by_css, screenshot,  # noqa: F401
+                                wait_for_path)
 
 DB = "mandate_notes"
 WIDTHS = [400, 1400]

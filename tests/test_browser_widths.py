@@ -18,7 +18,7 @@ import pytest
 
 from mandate_notes.queries import queries
 from schemas.definitions import TABLES
-from tests.test_browser import SEARCH, browser, screenshot, server  # noqa: F401
+from tests.test_browser import SEARCH, screenshot  # noqa: F401
 
 DB = "mandate_notes"
 TABLE_NAMES = [spec["name"] for spec in TABLES]
