@@ -28,6 +28,7 @@ from schemas.definitions import CODE_LIST_NAMES, TABLES
 from mandate_notes.paths import ROOT
 FORMULA_START = ("=", "+", "-", "@")
 SPACE_AFTER_NUL = re.compile("\x00\\s")
+SPACE_BEFORE_NUL = re.compile("\\s\x00")
 FORMULA_AFTER_NUL = re.compile("\x00[=+\\-@]")
 
 
@@ -62,9 +63,10 @@ def _clean_cells(values: list[str], text: bool) -> bool:
     joined = "\x00".join(values)
     if not unicodedata.is_normalized("NFC", joined):
         return False
-    # Padding: a cell opening (or, read backwards, closing) with what str.strip removes; re's \s
-    # is the same test as strip's (both are Py_UNICODE_ISSPACE).
-    if any(SPACE_AFTER_NUL.search(side) or side[:1].isspace() for side in (joined, joined[::-1])):
+    # Padding: a cell opening or closing with what str.strip removes; re's \s is the same test as
+    # strip's (both are Py_UNICODE_ISSPACE).
+    if (SPACE_AFTER_NUL.search(joined) or SPACE_BEFORE_NUL.search(joined) or joined[:1].isspace()
+            or joined[-1:].isspace()):
         return False
     # A cell opens the joined text or follows a NUL.
     return not (text and (joined.startswith(FORMULA_START) or FORMULA_AFTER_NUL.search(joined)))

@@ -190,9 +190,11 @@ def referenced_row_problems(tables: dict[str, Table], specs: list[dict]) -> list
         [(column, wanted)] = declared["referenced_row"]["where"].items()
         allowed = set(wanted) if isinstance(wanted, list) else {wanted}
         # The keys of the rows that may not be referenced; the referring rows are scanned only if any is.
-        refused = {k for k, v in zip(target.frame[key].tolist(), target.frame[column].tolist()) if v not in allowed}
+        refused = set(target.frame[key][~target.frame[column].isin(allowed)].tolist())
         values = table.frame[declared["name"]]
-        for index, value in values[values.isin(refused)].items() if refused else ():
+        named = np.fromiter(map(refused.__contains__, values.tolist()), dtype=bool, count=len(values)) \
+            if refused else np.zeros(len(values), dtype=bool)
+        for index, value in values[named].items():
             problems.append(Problem(table.file, table.line(index), declared["name"],
                                     declared["referenced_row"]["rule"], value))
     return problems

@@ -165,3 +165,28 @@ def test_a_code_lists_rank_edited_by_hand_in_the_checkout_is_named_by_its_cell(p
     assert validate.main(["--root", str(package_copy)]) == 1
     printed = capsys.readouterr().err.splitlines()
     assert printed[0] == "data/support_levels.csv:3: rank: type integer: 'two'", printed[:3]
+
+
+def test_the_whole_column_cell_test_agrees_with_the_cell_by_cell_rules():
+    """checks._clean_cells (one pass over a column's cells joined by NUL) finds a column clean exactly
+    when no cell is outside NFC, padded, or (in a text column) opens like a spreadsheet formula."""
+    import unicodedata
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mandate_notes.checks import FORMULA_START, _clean_cells
+
+    def clean(values, text):
+        return not any(value and (unicodedata.normalize("NFC", value) != value or value != value.strip()
+                                  or (text and value.startswith(FORMULA_START))) for value in values)
+
+    pieces = st.sampled_from(["a", " ", "\t", "\u00a0", "\u2028", "e\u0301", "é", "=", "-", "@", "+", "b"])
+    cells = st.lists(st.lists(pieces, max_size=4).map("".join), min_size=1, max_size=5)
+
+    @settings(max_examples=500, deadline=None)
+    @given(cells, st.booleans())
+    def agrees(values, text):
+        assert _clean_cells(values, text) == clean(values, text)
+
+    agrees()
