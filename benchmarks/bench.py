@@ -597,7 +597,7 @@ def write_report(path: Path, loop: dict[str, Timing], pages: list[Load], paths: 
         "",
         "Median seconds (runs in brackets), side by side on the same package. *Our validation* is",
         "`scripts/validate.py --root PACKAGE` (the whole gate); *our build* is the build step alone",
-        "(`build_database`: typed columns, keys, foreign-key indexes, FTS5, foreign-key check, VACUUM, atomic",
+        "(`build_database`: typed columns, keys, foreign-key indexes, FTS5, foreign-key check, atomic",
         "rename), to compare with one `sqlite-utils insert DB TABLE FILE.csv --csv` per CSV (every column TEXT,",
         "no keys, no indexes, no full-text search); ratios are the other tool's time over ours.",
         "",
