@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -203,9 +204,16 @@ def dataframe_schema(resource: dict) -> pa.DataFrameSchema:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _schema_of(resource_json: str) -> pa.DataFrameSchema:
+    """dataframe_schema of a resource given as JSON: made once per process for each resource (the
+    tests run the gate hundreds of times over the same descriptor)."""
+    return dataframe_schema(json.loads(resource_json))
+
+
 def pandera_problems(table: Table, resource: dict) -> list[Problem]:
     try:
-        dataframe_schema(resource).validate(table.frame, lazy=True)
+        _schema_of(json.dumps(resource, sort_keys=True)).validate(table.frame, lazy=True)
     except SchemaErrors as errors:
         return _from_failure_cases(table, resource, errors.failure_cases)
     return []
