@@ -235,8 +235,7 @@ def render_metadata() -> str:
         "citation": {"text": citation_text(), "bibtex": citation_bibtex()},
         "databases": {DATABASE_NAME: {"tables": tables, "queries": queries()}},
         "plugins": {"mandate-notes": server_config(), "datasette-sitemap": sitemap_config()},
-        # Every page, Datasette's own included, takes the site's styles.
-        "extra_css_urls": ["/static/mandate.css"],
+        # The site's stylesheet is linked from every page by server/plugins/static_cache.py, with its digest.
     }
     return to_json(metadata)
 

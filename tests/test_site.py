@@ -20,6 +20,7 @@ from server.plugins.record import HEADING_LENGTH
 from mandate_notes.markup import emphasised
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, PACKAGE, TABLES, table
 from mandate_notes.model import csv_path, version
+from tests.conftest import ROOT
 from mandate_notes.queries import coded_tables, queries, searchable_tables
 
 from mandate_notes.paths import DATABASE_NAME as DB
@@ -562,3 +563,27 @@ def test_the_sitemap_gives_the_public_address_once_the_dataset_is_published(monk
     assert "base_url" not in generate.sitemap_config()
     monkeypatch.setitem(generate.PUBLISHED, "site_url", "https://data.example.org/")
     assert generate.sitemap_config()["base_url"] == "https://data.example.org"
+
+
+def test_static_files_are_linked_by_their_digest_and_kept_by_browsers(datasette_app):
+    """The site's stylesheet and script are linked from every page type with their content's digest,
+    so a browser (or a CDN) keeps them a year; a static file without one is kept an hour; pages keep
+    Datasette's own cache time."""
+    import hashlib
+
+    def digest(name: str) -> str:
+        return hashlib.sha256((ROOT / "server" / "static" / name).read_bytes()).hexdigest()[:12]
+
+    css, js = f"/static/mandate.css?v={digest('mandate.css')}", f"/static/mandate.js?v={digest('mandate.js')}"
+    home = html_of(datasette_app, "/")
+    assert f'href="{css}"' in home and f'src="{js}"' in home
+    for path in ("/mandate_notes/actors", "/mandate_notes", "/codebook", "/at-a-glance"):
+        assert f'href="{css}"' in html_of(datasette_app, path), path
+    for address in (css, js, "/-/static/app.css?d59929"):
+        response = get(datasette_app, address)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable", address
+    assert get(datasette_app, "/static/mandate.css").headers["cache-control"] == "public, max-age=3600"
+    assert get(datasette_app, "/-/static/no-such-file.js").headers.get("cache-control") != \
+        "public, max-age=3600"
+    assert get(datasette_app, "/").headers.get("cache-control") == "max-age=300"  # Datasette's own, unchanged
