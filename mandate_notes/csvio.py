@@ -258,7 +258,6 @@ def _table(name: str, file: str, frame, lines: list[int], least: int, problems: 
 # From this size a file is first offered to Arrow's CSV reader (C++, on every core): at 1M rows a
 # table it reads in a second takes the csv module ten, and building a str per cell ten more.
 ARROW_FROM_BYTES = 4 * 1024**2
-CLEANLY_QUOTED_BYTES = None  # CLEANLY_QUOTED for bytes, compiled when first needed
 
 
 def _clean_file_by_arrow(raw: bytes, expected: list[str]):
@@ -271,7 +270,6 @@ def _clean_file_by_arrow(raw: bytes, expected: list[str]):
     width, valid UTF-8 (Arrow checks every cell, and every byte outside the header is in a cell or
     is a comma, quote or LF) and no cell over MAX_CELL_CHARS. Equal values share one str object.
     """
-    global CLEANLY_QUOTED_BYTES
     if (raw.startswith(b"\xef\xbb\xbf") or not raw.endswith(b"\n") or b"\r" in raw or b"\x00" in raw
             or b"\n\n" in raw):
         return None
@@ -281,8 +279,6 @@ def _clean_file_by_arrow(raw: bytes, expected: list[str]):
             return None
     except (UnicodeDecodeError, csv.Error):
         return None
-    if CLEANLY_QUOTED_BYTES is None:
-        CLEANLY_QUOTED_BYTES = re.compile(CLEANLY_QUOTED.pattern.encode("ascii"))
     if not CLEANLY_QUOTED_BYTES.fullmatch(raw):
         return None
     from mandate_notes.lean_imports import pyarrow_after_pandas
@@ -302,7 +298,7 @@ def _clean_file_by_arrow(raw: bytes, expected: list[str]):
             convert_options=pcsv.ConvertOptions(column_types={name: pa.string() for name in expected},
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
-    except (pa.ArrowInvalid, pa.ArrowException):
+    except pa.ArrowException:
         return None
     if table.num_rows + 1 != raw.count(b"\n"):
         return None
@@ -392,6 +388,8 @@ QUOTE_SYNTAX = re.compile(r'[",\n]')
 # engine from storing a way back for every field of a large file.
 _FIELD = r'(?:"(?:[^"]++|"")*+"|[^",\n]*+)'
 CLEANLY_QUOTED = re.compile(rf'(?:{_FIELD}(?:,{_FIELD})*+\n)*+')
+# The same for a file's bytes: its syntax characters are ASCII, which UTF-8 never uses inside another character.
+CLEANLY_QUOTED_BYTES = re.compile(CLEANLY_QUOTED.pattern.encode("ascii"))
 
 
 def _column_at(before: str, columns: list[str]) -> str:
