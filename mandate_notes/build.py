@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from mandate_notes.cast import CastError, cast
+from mandate_notes.cast import cast_column
 from mandate_notes.csvio import Problem, Table, parse_table, read_bounded
 from mandate_notes.model import field_names, fields, table_file
 from mandate_notes.paths import DEFAULT_DATABASE as DEFAULT_OUTPUT
@@ -87,7 +87,7 @@ def typed_rows(table: Table, spec: dict) -> list[tuple]:
     columns, first_failure = [], None
     for position, (name, kind) in enumerate(zip(names, (f["type"] for f in specs))):
         values = table.frame[name].tolist()
-        typed, failed = _typed_column(values, kind)
+        typed, failed = cast_column(values, kind)
         if failed is not None and (first_failure is None or failed[0] < first_failure[0]):
             first_failure = (*failed, position)
         columns.append(typed)
@@ -99,22 +99,6 @@ def typed_rows(table: Table, spec: dict) -> list[tuple]:
     keys = [["" if value is None else str(value) for value in columns[names.index(k)]] for k in spec["primary_key"]]
     sort_keys = keys[0] if len(keys) == 1 else list(zip(*keys))
     return [rows[at] for at in sorted(range(len(rows)), key=sort_keys.__getitem__)]
-
-
-def _typed_column(values: list[str], kind: str) -> tuple[list, tuple[int, str] | None]:
-    """The typed values of one column, or (the first cell that cannot be converted, its rule)."""
-    if kind == "string":
-        return [value or None for value in values], None
-    converted, refused = {}, {}
-    for value in set(values):
-        try:
-            converted[value] = cast(value, kind)
-        except CastError as error:
-            refused[value] = error.rule
-    if refused:
-        at = next(index for index, value in enumerate(values) if value in refused)
-        return [], (at, refused[values[at]])
-    return list(map(converted.__getitem__, values)), None
 
 
 def read_rows(data_dir: Path, spec: dict) -> list[tuple]:

@@ -61,6 +61,30 @@ def cast(value: str, kind: str):
     return value
 
 
+def cast_column(values: list[str], kind: str) -> tuple[list, tuple[int, str] | None]:
+    """cast() of every cell of a column, each distinct value once (a column of codes or references
+    holds a few values over many rows); or, for a column with a cell that has no typed value, ([],
+    (the position of the first such cell, its rule)).
+
+    >>> cast_column(["1", "", "1"], "integer")
+    ([1, None, 1], None)
+    >>> cast_column(["1", "x", "1e999"], "number")
+    ([], (1, 'type number'))
+    """
+    if kind == "string":
+        return [value or None for value in values], None  # cast()'s own rule for text, without a call per cell
+    converted, refused = {}, {}
+    for value in set(values):
+        try:
+            converted[value] = cast(value, kind)
+        except CastError as error:
+            refused[value] = error.rule
+    if refused:
+        at = next(index for index, value in enumerate(values) if value in refused)
+        return [], (at, refused[values[at]])
+    return list(map(converted.__getitem__, values)), None
+
+
 def failure(value: str, kind: str) -> str | None:
     """The rule a cell breaks when cast, or None when it has a typed value."""
     try:

@@ -316,7 +316,7 @@ def _shared_strings(column):
     import numpy as np
 
     head = column.slice(0, SHARED_VALUES_SAMPLE)
-    if len(head.unique()) > len(head) // 2:
+    if not _worth_sharing(len(head.unique()), len(head)):
         return column.to_numpy()
     encoded = column.combine_chunks().dictionary_encode()
     return np.array(encoded.dictionary.to_pylist(), dtype=object).take(encoded.indices.to_numpy())
@@ -325,6 +325,12 @@ def _shared_strings(column):
 # From this many rows a table's repeated cell values are held once each (see _with_shared_values).
 SHARED_VALUES_FROM = 10_000
 SHARED_VALUES_SAMPLE = 2_000
+
+
+def _worth_sharing(distinct: int, sampled: int) -> bool:
+    """A column whose first rows repeat their values (codes, references) gains from holding each value
+    once; one of mostly distinct values (ids, quotes, notes) does not: judged on SHARED_VALUES_SAMPLE rows."""
+    return distinct <= sampled // 2
 
 
 def _with_shared_values(frame):
@@ -336,9 +342,8 @@ def _with_shared_values(frame):
     shared = {}
     for column in frame.columns:
         values = frame[column].to_numpy()
-        # A column of mostly distinct values (ids, quotes, notes) gains nothing: judged by its first rows.
         head = values[:SHARED_VALUES_SAMPLE]
-        if len(set(head)) > len(head) // 2:
+        if not _worth_sharing(len(set(head)), len(head)):
             shared[column] = values
             continue
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
