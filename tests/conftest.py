@@ -11,13 +11,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # Loopback ports the tests may serve on: a block of its own for each of pytest-xdist's worker
 # processes (gw0, gw1, ...), so that two workers never pick the same free port at once.
+# TEST_PORT_BASE moves the whole range, so that two checkouts can run their tests side by side.
 PORT_BLOCK = 50
+PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "8100"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
 
 def worker_ports() -> range:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    start = 8100 + PORT_BLOCK * int(worker.removeprefix("gw"))
+    start = PORT_BASE + PORT_BLOCK * int(worker.removeprefix("gw"))
     return range(start, start + PORT_BLOCK)
 
 
