@@ -22,6 +22,12 @@ from mandate_notes.paths import DATA_DIR, ROOT
 
 SECOND_CODER = "second_coder"
 ADJUDICATION = "adjudication.csv"
+# Changes made to the coding after a second coding was compared and adjudicated, each with the
+# value before and after it, the version that made it and why. A comparison undoes the revisions
+# made after its own version, so it shows the codings as they were compared and decided.
+REVISIONS = "revisions.csv"
+# The version in which each second coding was compared with the first.
+COMPARED_IN = {SECOND_CODER: "1.1.0", "blind_coder": "1.1.0"}
 
 # The Council's side: each unit's coding is a set (of paragraph=code pairs, or of task codes),
 # written as one sorted '; '-joined value so that a decision records it whole.
@@ -143,6 +149,77 @@ def compare(table: str, id_column: str, pairs: list[tuple], second: list[dict], 
     units = (len(matched), sum(a is not None and j is None for a, j in pairs),
              sum(a is None for a, j in pairs))
     return stats, units, disagreements
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def revisions(document, coder: str | None = None) -> list[dict]:
+    """The document's revisions, or those made after the version in which `coder`'s coding was compared."""
+    record = document.coding / REVISIONS
+    rows = read_dicts(record) if record.is_file() else []
+    if coder is None:
+        return rows
+    return [row for row in rows if _version(row["version"]) > _version(COMPARED_IN[coder])]
+
+
+def undo_sets(values: dict[str, str], table: str, field: str, revised: list[dict]) -> dict[str, str]:
+    """Units' sets as they stood before the revisions (latest undone first)."""
+    values = dict(values)
+    for row in reversed(revised):
+        if (row["table"], row["field"]) == (table, field):
+            values[row["unit"]] = row["before"]
+    return {unit: value for unit, value in values.items() if value}
+
+
+def undo_rows(rows: list[dict], table: str, key, revised: list[dict]) -> list[dict]:
+    """Rows as they stood before the revisions (key(row) names a row's unit): a field back to its
+    value before, an added unit left out."""
+    rows = [dict(row) for row in rows]
+    for revision in reversed(revised):
+        if revision["table"] != table:
+            continue
+        if revision["field"] == "unit":
+            if revision["before"]:
+                raise ValueError(f"{REVISIONS}: a removed {table} row cannot be restored from its record: {revision['unit']}")
+            rows = [row for row in rows if key(row) != revision["unit"]]
+        else:
+            for row in rows:
+                if key(row) == revision["unit"]:
+                    row[revision["field"]] = revision["before"]
+    return rows
+
+
+def current_values(tables: dict[str, list[dict]], document_id: str) -> dict:
+    """(table, unit) → the unit's values by field, for every unit a revision may name: rows of
+    recommendations and statistics, bullet links ('bullet|body'), and each unit's set of links,
+    answers or tasks."""
+    current = {}
+    for table, id_column in (("recommendations", "recommendation_id"), ("statistics", "statistic_id")):
+        current.update({(table, row[id_column]): row for row in tables[table] if row["document_id"] == document_id})
+    for row in tables["recommendation_links"]:
+        current[("recommendation_links", f"{row['bullet_recommendation_id']}|{row['body_recommendation_id']}")] = {}
+    for table, unit, item, field in SET_CODINGS:
+        for key, value in unit_values(tables[table], unit, item, {row[unit] for row in tables[table]}).items():
+            current.setdefault((table, key), {})[field] = value
+    return current
+
+
+def revision_problems(revised: list[dict], current: dict) -> list[str]:
+    """Every revision gives its reason and a version, and its value after is the data's value now
+    (for a unit: whether the unit exists); current maps (table, unit) to the unit's values by field."""
+    problems = []
+    for row in revised:
+        key = (row["table"], row["unit"], row["field"])
+        if not row["reason"] or not row["version"]:
+            problems.append(f"revision without a reason or version: {key}")
+        values = current.get((row["table"], row["unit"]))
+        now = ("added" if values is not None else "") if row["field"] == "unit" else (values or {}).get(row["field"], "")
+        later = [r for r in revised if (r["table"], r["unit"], r["field"]) == key]
+        if later[-1] is row and now != row["after"]:
+            problems.append(f"revision not what the data hold: {key} is {now!r}, the record says {row['after']!r}")
+    return problems
 
 
 def _key(row: dict) -> tuple:
@@ -269,13 +346,17 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
     paragraph_rows = read_dicts(csv_path(root / DATA_DIR, "paragraphs"))
     text_of = {row["paragraph_id"]: row["text"] for row in paragraph_rows}
     tables = {table: read_dicts(csv_path(root / DATA_DIR, table))
-              for table in ["recommendations", "statistics"] + [coding[0] for coding in SET_CODINGS]}
+              for table in ["recommendations", "statistics", "recommendation_links"] + [coding[0] for coding in SET_CODINGS]}
     # Only documents coded twice are compared, each with its own second coding and adjudication.
     twice = [d for d in discover(root) if (d.coding / SECOND_CODER).is_dir()]
     sections, count, problems = [], 0, []
+    for document in discover(root):
+        problems += [f"{document.relative(document.coding / REVISIONS, root)}: {problem}"
+                     for problem in revision_problems(revisions(document), current_values(tables, document.document_id))]
     for document in twice:
         adjudication = document.coding / ADJUDICATION
         decisions = read_dicts(adjudication) if adjudication.is_file() else []
+        revised = revisions(document, SECOND_CODER)
         disagreements, published_index = [], {}
         for table, id_column, matcher, fields in (
             ("recommendations", "recommendation_id", match_recommendations, RECOMMENDATION_FIELDS),
@@ -283,7 +364,8 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
         ):
             if not (document.coding / SECOND_CODER / f"{table}.csv").is_file():
                 continue
-            published = [row for row in tables[table] if row["document_id"] == document.document_id]
+            published = undo_rows([row for row in tables[table] if row["document_id"] == document.document_id],
+                                  table, lambda row, column=id_column: row[column], revised)
             published_index.update({(table, row[id_column]): row for row in published})
             # The first coding before any adjudication: a field decided after the blind coding
             # is reverted too.
@@ -300,7 +382,7 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
             second_file = document.coding / SECOND_CODER / f"{table}.csv"
             if not second_file.is_file():
                 continue
-            published = unit_values(tables[table], unit, item, units)
+            published = undo_sets(unit_values(tables[table], unit, item, units), table, field, revised)
             reverted = {d["first_id"]: d["first_value"] for d in decisions if d["table"] == table and d["field"] == field}
             second = unit_values(read_dicts(second_file), unit, item, units)
             # Only the units the second coder was given (all coded then) are compared; units
@@ -329,7 +411,9 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
         "Cohen's kappa between the first coding as it stood before adjudication and the second",
         "coding. Every disagreement, and every unit only one coder found, is decided in",
         "the document's `coding/adjudication.csv` with its reason; the last column counts agreement of the second",
-        "coding with the published, adjudicated data.",
+        "coding with the published, adjudicated data. A correction made in a later version (each",
+        "document's `coding/revisions.csv`, with the value before and after it and the reason) is undone",
+        "for these comparisons, so that they show the codings as they were compared and decided.",
         "",
         "Both coders worked from the same detailed rules (support-level phrase table, addressee and",
         "priority rules), which explains most of the agreement; with 16 to 37 paired units, one",
@@ -388,9 +472,11 @@ def blind_report(root: Path) -> tuple[list[str], list[str]]:
         folder = document.coding / blind_agreement.BLIND_CODER
         record = document.coding / blind_agreement.BLIND_ADJUDICATION
         decisions = read_dicts(record) if record.is_file() else []
+        revised = revisions(document, blind_agreement.BLIND_CODER)
         before, found = blind_agreement.compare(root, document.document_id, folder,
-                                                blind_agreement.first_coding(root, decisions))
-        after, remaining = blind_agreement.compare(root, document.document_id, folder)
+                                                blind_agreement.first_coding(root, decisions, revised))
+        after, remaining = blind_agreement.compare(root, document.document_id, folder,
+                                                   blind_agreement.first_coding(root, (), revised))
         where = document.relative(record, root)
         problems += [f"{where}: {p}" for p in blind_agreement.adjudication_problems(found, remaining, decisions)]
         lines += blind_agreement.render_sections(document.document_id, before, after, len(decisions))

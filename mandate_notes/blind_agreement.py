@@ -17,7 +17,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from mandate_notes.agreement import cohen_kappa, match_recommendations, match_statistics, percent
+from mandate_notes.agreement import cohen_kappa, match_recommendations, match_statistics, percent, undo_rows
 from mandate_notes.csvio import read_dicts
 from mandate_notes.model import csv_path
 from mandate_notes.paths import DATA_DIR
@@ -226,10 +226,15 @@ def unit_key(table_name: str):
     return lambda row: tuple(row[c] for c in columns)
 
 
-def first_coding(root: Path, decisions: list[dict] = ()) -> dict[str, list[dict]]:
+def first_coding(root: Path, decisions: list[dict] = (), revised: list[dict] = ()) -> dict[str, list[dict]]:
     """The published tables, or, given the adjudication's decisions, the first coding before them:
-    each decided field back to its first value, each unit adopted from the blind coding left out."""
+    each decided field back to its first value, each unit adopted from the blind coding left out.
+    Revisions made after the blind coding was compared (agreement.revisions) are undone first: a
+    unit they added is left out, a field they changed goes back to its value before."""
     tables = {name: [dict(row) for row in read_dicts(csv_path(root / DATA_DIR, name))] for name in TABLES}
+    for name in tables:
+        key = unit_key(name)
+        tables[name] = undo_rows(tables[name], name, lambda row, key=key: _joined(key(row)), revised)
     for decision in decisions:
         if decision["decision"] == "first":
             continue

@@ -286,6 +286,10 @@ def field_description(field: dict) -> str:
         text += f" The row it refers to has `{column}` {values}."
     if "sole_code" in field:
         text += f" `{field['sole_code']['code']}` stands alone: never with another code for the same `{field['sole_code']['per']}`."
+    if "code_needs_wording" in field:
+        wording = field["code_needs_wording"]
+        text += (f" `{wording['code']}` only where the text of the paragraph (`{wording['paragraph']}`), or of the one"
+                 f" that introduces it, matches /{wording['pattern']}/.")
     return text
 
 

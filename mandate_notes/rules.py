@@ -16,6 +16,10 @@ A field may declare:
   foreign keys from the row along the path (a path's first column is the row's own);
 - "sole_code": {"code": CODE, "per": COLUMN}, a code that stands alone: a row holding CODE has no
   sibling row (same COLUMN value) holding another code;
+- "code_needs_wording": {"code": CODE, "pattern": REGEX, "paragraph": COLUMN, "rule": TEXT}, a code
+  given only where the text says so: a row holding CODE names (through COLUMN, which may be a path) a
+  paragraph whose text, or the text of the paragraph that introduces it, matches REGEX
+  (case-insensitive);
 - "written_as": {"column": COLUMN, "fraction_scale": {CODE: FACTOR}, "unit": COLUMN, "rule": TEXT},
   a number equal to the one COLUMN's words or digits state (a fraction times FACTOR in that unit);
 - "phrase_table": {"column": COLUMN, "rows": [[REGEX, [CODE, ...]], ...], "rule": TEXT}, a code
@@ -46,6 +50,9 @@ from mandate_notes.paths import SUPERSCRIPT_DIGITS
 PARAGRAPHS = "paragraphs"
 ANY = "*"
 TO_SUPERSCRIPT = str.maketrans("0123456789", SUPERSCRIPT_DIGITS)
+# The last list point of a resolution paragraph's eId: para_181_list_point_b_sublist_point_1 is
+# introduced by para_181_list_point_b, which is introduced by para_181.
+LIST_POINT = re.compile(r"_(?:sub)?list_point_[^_]+$")
 
 
 @dataclass
@@ -56,6 +63,9 @@ class Paragraphs:
     document: dict[str, str] = field(default_factory=dict)
     markers: dict[str, list[str]] = field(default_factory=dict)
     lead_in: dict[str, str] = field(default_factory=dict)
+    # The paragraph that introduces each paragraph: a bullet's lead-in, a resolution's
+    # sub-paragraph's enclosing paragraph (its XML eId with the last list point taken off).
+    parent: dict[str, str] = field(default_factory=dict)
     footnote: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
@@ -75,6 +85,14 @@ class Paragraphs:
                 found.lead_in[pid] = last_non_bullet
             else:
                 last_non_bullet = pid
+        found.parent = dict(found.lead_in)
+        if "eid" in frame:
+            by_eid = {(document, eid): pid for pid, document, eid
+                      in zip(ids, frame["document_id"].tolist(), frame["eid"].tolist()) if eid}
+            for (document, eid), pid in by_eid.items():
+                enclosing = by_eid.get((document, LIST_POINT.sub("", eid)))
+                if enclosing and enclosing != pid:
+                    found.parent[pid] = enclosing
         for pid, kind, document, number in zip(ids, frame["kind"].tolist(), frame["document_id"].tolist(),
                                                frame["footnote_number"].tolist()):
             if kind == "footnote":
@@ -273,6 +291,27 @@ def sole_code_problems(tables: dict[str, Table], specs: list[dict]) -> list[Prob
     return problems
 
 
+def wording_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Paragraphs) -> list[Problem]:
+    """Codes given only where the paragraph, or the one that introduces it, has the words for them."""
+    problems = []
+    for spec, table, declared in _declaring(tables, specs, "code_needs_wording"):
+        rule, column = declared["code_needs_wording"], declared["name"]
+        frame = table.frame
+        chosen = frame[frame[column] == rule["code"]]
+        if chosen.empty:
+            continue
+        anchors = _follow(tables, specs, spec, chosen, rule["paragraph"]) if "." in rule["paragraph"] \
+            else chosen[rule["paragraph"]]
+        if anchors is None:
+            continue
+        pattern = re.compile(rule["pattern"], re.IGNORECASE)
+        for index, anchor in zip(chosen.index, anchors.tolist()):
+            texts = (paragraphs.text.get(anchor, ""), paragraphs.text.get(paragraphs.parent.get(anchor, ""), ""))
+            if anchor in paragraphs.text and not any(pattern.search(text) for text in texts):
+                problems.append(Problem(table.file, table.line(index), column, rule["rule"], rule["code"]))
+    return problems
+
+
 def written_as_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
     problems = []
     for _, table, declared in _declaring(tables, specs, "written_as"):
@@ -404,4 +443,5 @@ def semantic_problems(tables: dict[str, Table], specs: list[dict]) -> list[Probl
         problems += same_document_problems(tables, specs, paragraphs)
         problems += verbatim_problems(tables, specs, paragraphs)
         problems += footnote_problems(tables, specs, paragraphs)
+        problems += wording_problems(tables, specs, paragraphs)
     return problems

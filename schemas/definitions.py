@@ -785,6 +785,10 @@ CONTENT_TABLES = [
 ]
 
 # The Council's side: recommendations linked to the resolutions before and after the workshop.
+# PEMA's arms-embargo task only where the text itself speaks of an embargo: a sanctions regime,
+# committee or panel of experts named without one is another matter (coding rules, mandate tasks).
+ARMS_EMBARGO_WORDING = {"code": "arms_embargo", "pattern": r"\bembargo",
+                        "rule": "arms_embargo needs the word 'embargo' in the paragraph or the one that introduces it"}
 LINKED_RELATIONS = ["keep", "strengthen", "change", "add", "end"]
 ANSWERED_OUTCOMES = ["adopted", "partly_adopted", "contrary", "overtaken"]
 
@@ -883,7 +887,8 @@ COUNCIL_TABLES = [
                                   "rule": "recommendation without a mandate task"}),
             {"name": "task", "type": "string", "description": "A task category (mandate_tasks.code).",
              "constraints": {"required": True, "pattern": CODE_PATTERN},
-             "sole_code": {"code": "no_pema_task", "per": "recommendation_id"}},
+             "sole_code": {"code": "no_pema_task", "per": "recommendation_id"},
+             "code_needs_wording": {**ARMS_EMBARGO_WORDING, "paragraph": "recommendation_id.paragraph_id"}},
         ],
         "primary_key": ["recommendation_id", "task"],
         "foreign_keys": [ref("recommendation_id", "recommendations"), ref("task", "mandate_tasks", "code")],
@@ -902,7 +907,8 @@ COUNCIL_TABLES = [
              "covers": {"where": {"kind": "operative"}, "rule": "operative paragraph without a mandate task"}},
             {"name": "task", "type": "string", "description": "A task category (mandate_tasks.code).",
              "constraints": {"required": True, "pattern": CODE_PATTERN},
-             "sole_code": {"code": "no_pema_task", "per": "paragraph_id"}},
+             "sole_code": {"code": "no_pema_task", "per": "paragraph_id"},
+             "code_needs_wording": {**ARMS_EMBARGO_WORDING, "paragraph": "paragraph_id"}},
             "notes",
         ],
         "primary_key": ["paragraph_id", "task"],

@@ -89,3 +89,20 @@ def test_actors_are_paired_by_name_acronym_or_alias():
               {"name": "the UN Security Council", "acronym": "UNSC"}]
     assert actor_map(theirs, ours, aliases) == {"Security Council": "un-security-council",
                                                 "the UN Security Council": "un-security-council"}
+
+
+def test_a_later_correction_is_undone_for_the_earlier_comparison_and_must_be_what_the_data_hold(root, tmp_path):
+    for name in ("data", "sources"):
+        shutil.copytree(root / name, tmp_path / name)
+    record = tmp_path / "sources" / "s-res-2640-2022" / "coding" / agreement.REVISIONS
+    lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+    unit = lines[-1].split(",")[2]
+    # Without its record, the corrected unit differs from the second coding as if never decided.
+    record.write_text("".join(lines[:-1]), encoding="utf-8")
+    _, problems = agreement.render(tmp_path)
+    assert any("not adjudicated" in p and unit in p for p in problems), problems
+    # A record whose value after is not the data's value is reported.
+    record.write_text("".join(lines[:-1]) + lines[-1].replace(",no_pema_task,", ",human_rights,"), encoding="utf-8")
+    _, problems = agreement.render(tmp_path)
+    assert any(p.startswith("sources/s-res-2640-2022/coding/revisions.csv: revision not what the data hold")
+               and unit in p for p in problems), problems

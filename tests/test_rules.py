@@ -151,6 +151,8 @@ def test_every_meaning_declared_in_the_real_model_names_columns_of_its_table(tab
             assert field["bounds_by"]["column"] in names
         if "sole_code" in field:
             assert field["sole_code"]["per"] in names
+        if "code_needs_wording" in field:
+            assert field["code_needs_wording"]["paragraph"].split(".")[0] in names
         if "equals_via" in field:
             assert field["equals_via"]["path"].split(".")[0] in names
         if "referenced_row" in field or "covers" in field:
@@ -199,6 +201,31 @@ def test_a_sole_code_never_stands_beside_another_code():
     model = [MODEL[0], spec("tags", ["item", text("tag", sole_code={"code": "none", "per": "item"})])]
     rows = [["i1", "none"], ["i2", "x"], ["i2", "y"], ["i3", "none"], ["i3", "x"]]
     assert _made(model, tags=rows) == ["data/tags.csv:6: tag: none is coded for this item, so no other code may be: 'x'"]
+
+
+def test_a_code_that_needs_wording_is_refused_where_neither_its_paragraph_nor_the_introducing_one_has_it():
+    paragraphs = spec("paragraphs", ["paragraph_id", "document_id", "kind", "footnote_number", "footnote_markers",
+                                     "eid", "text"])
+    rows = [["r-p1", "r", "operative", "", "", "para_1", "Decides that the mission shall monitor the arms embargo:"],
+            ["r-p2", "r", "operative", "", "", "para_1_list_point_a", "To inspect cargo;"],
+            ["r-p3", "r", "operative", "", "", "para_2", "Requests the mission to assist the Sanctions Committee;"],
+            ["r-p4", "r", "operative", "", "", "para_2_list_point_a", "To assist the Panel of Experts;"],
+            ["n-p1", "n", "body", "", "", "", "Participants raised:"],
+            ["n-p2", "n", "bullet", "", "", "", "Enforcing the embargo;"]]
+    wording = {"code": "embargo_task", "pattern": r"\bembargo", "paragraph": "paragraph_id", "rule": "no embargo here"}
+    model = [paragraphs, spec("tasks", [text("paragraph_id"), text("task", code_needs_wording=wording)],
+                              [ref("paragraph_id", "paragraphs", "paragraph_id")])]
+    tasks = [["r-p1", "embargo_task"], ["r-p2", "embargo_task"], ["r-p3", "embargo_task"], ["r-p4", "embargo_task"],
+             ["r-p4", "other"], ["n-p2", "embargo_task"]]
+    made = {"paragraphs": Table("paragraphs", "data/paragraphs.csv",
+                                pd.DataFrame(rows, columns=[f["name"] for f in paragraphs["fields"]], dtype=object),
+                                list(range(2, len(rows) + 2))),
+            "tasks": Table("tasks", "data/tasks.csv", pd.DataFrame(tasks, columns=["paragraph_id", "task"], dtype=object),
+                           list(range(2, len(tasks) + 2)))}
+    # r-p2 is introduced by r-p1, which names the embargo; r-p4 by r-p3, which does not.
+    assert [str(p) for p in semantic_problems(made, model)] == [
+        "data/tasks.csv:4: task: no embargo here: 'embargo_task'",
+        "data/tasks.csv:5: task: no embargo here: 'embargo_task'"]
 
 
 def test_a_path_through_foreign_keys_gives_the_value_a_row_must_hold_and_a_condition():
