@@ -286,6 +286,11 @@ def field_description(field: dict) -> str:
         text += f" The row it refers to has `{column}` {values}."
     if "sole_code" in field:
         text += f" `{field['sole_code']['code']}` stands alone: never with another code for the same `{field['sole_code']['per']}`."
+    if "same_code_for_same_substance" in field:
+        rule = field["same_code_for_same_substance"]
+        text += (f" One code per `{rule['per']}` for asks of the same substance: units whose"
+                 f" `{rule['substance']['table']}` rows share a paragraph and `{rule['substance']['code']}`"
+                 f" with overlapping quotes.")
     if "code_needs_wording" in field:
         wording = field["code_needs_wording"]
         text += (f" `{wording['code']}` only where the text of the paragraph (`{wording['paragraph']}`), or of the one"

@@ -16,6 +16,11 @@ A field may declare:
   foreign keys from the row along the path (a path's first column is the row's own);
 - "sole_code": {"code": CODE, "per": COLUMN}, a code that stands alone: a row holding CODE has no
   sibling row (same COLUMN value) holding another code;
+- "same_code_for_same_substance": {"per": COLUMN, "unit": COLUMN, "substance": {"table": TABLE,
+  "unit": COLUMN, "paragraph": COLUMN, "quote": COLUMN, "code": COLUMN}, "rule": TEXT}, one code
+  for asks of the same substance: two rows naming the same `per` value hold the same code when
+  their units share a substance, a row of TABLE each with the same paragraph and code and quotes
+  that overlap in that paragraph;
 - "code_needs_wording": {"code": CODE, "pattern": REGEX, "paragraph": COLUMN, "rule": TEXT}, a code
   given only where the text says so: a row holding CODE names (through COLUMN, which may be a path) a
   paragraph whose text, or the text of the paragraph that introduces it, matches REGEX
@@ -312,6 +317,50 @@ def wording_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Pa
     return problems
 
 
+def _spans(frame: pd.DataFrame, columns: dict, paragraphs: Paragraphs) -> dict[str, list[tuple]]:
+    """unit → (paragraph, code, start, end) of each quote it has in a paragraph."""
+    found: dict[str, list[tuple]] = {}
+    for unit, paragraph, quote, code in zip(*(frame[columns[key]].tolist() for key in ("unit", "paragraph", "quote", "code"))):
+        at = paragraphs.text.get(paragraph, "").find(quote) if paragraph and quote else -1
+        if at >= 0:
+            found.setdefault(unit, []).append((paragraph, code, at, at + len(quote)))
+    return found
+
+
+def _shared(first: list[tuple], second: list[tuple]) -> tuple | None:
+    """The first of `first`'s quotes that shares paragraph and code with, and overlaps, one of `second`'s."""
+    for paragraph, code, start, end in first:
+        for other, other_code, other_start, other_end in second:
+            if (paragraph, code) == (other, other_code) and start < other_end and other_start < end:
+                return paragraph, code
+    return None
+
+
+def substance_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Paragraphs) -> list[Problem]:
+    """Rows answering asks of the same substance from the same place hold the same code."""
+    problems = []
+    for _, table, declared in _declaring(tables, specs, "same_code_for_same_substance"):
+        rule, column = declared["same_code_for_same_substance"], declared["name"]
+        source = tables.get(rule["substance"]["table"])
+        if source is None:
+            continue
+        spans = _spans(source.frame, rule["substance"], paragraphs)
+        frame = table.frame
+        seen: dict[str, list[tuple]] = {}
+        for index, place, unit, code in zip(frame.index, frame[rule["per"]].tolist(), frame[rule["unit"]].tolist(),
+                                            frame[column].tolist()):
+            if not place:
+                continue
+            for other_unit, other_code in seen.get(place, []):
+                shared = _shared(spans.get(unit, []), spans.get(other_unit, []))
+                if code != other_code and shared:
+                    problems.append(Problem(table.file, table.line(index), column,
+                                            f"{rule['rule']} ({other_unit} is {other_code}; both {shared[1]} {shared[0]})", code))
+                    break
+            seen.setdefault(place, []).append((unit, code))
+    return problems
+
+
 def written_as_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
     problems = []
     for _, table, declared in _declaring(tables, specs, "written_as"):
@@ -444,4 +493,5 @@ def semantic_problems(tables: dict[str, Table], specs: list[dict]) -> list[Probl
         problems += verbatim_problems(tables, specs, paragraphs)
         problems += footnote_problems(tables, specs, paragraphs)
         problems += wording_problems(tables, specs, paragraphs)
+        problems += substance_problems(tables, specs, paragraphs)
     return problems

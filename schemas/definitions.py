@@ -822,9 +822,10 @@ def recommendation_field(covers: dict, **meanings) -> dict:
 
 def answering_table(name: str, title: str, description: str, *, key: str, id_infix: str, note_column: str,
                     resolution: str, covers: dict, code: str, codes: str, code_description: str,
-                    without_paragraph: str, linked: list[str], reason: str) -> dict:
+                    without_paragraph: str, linked: list[str], reason: str, code_meanings: dict | None = None) -> dict:
     """A table pairing each recommendation with paragraphs of a resolution its note names (or with
     none, under the code `without_paragraph` and a reason) and a code for what it asked or got."""
+    code_meanings = code_meanings or {}
     return {
         "name": name,
         "title": title,
@@ -839,7 +840,7 @@ def answering_table(name: str, title: str, description: str, *, key: str, id_inf
                 {"when": {code: linked}, "rule": f"required unless {code} is {without_paragraph}"},
                 {"when": {code: without_paragraph}, "rule": f"must be empty when {code} is {without_paragraph}"}),
             {"name": code, "type": "string", "description": f"{code_description} ({codes}.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+             "constraints": {"required": True, "pattern": CODE_PATTERN}, **code_meanings},
             {"name": "reason", "type": "string", "description": reason,
              "required_when": {"when": {code: without_paragraph},
                                "rule": f"required when {code} is {without_paragraph}"}},
@@ -877,7 +878,14 @@ COUNCIL_TABLES = [
         code="outcome", codes="outcome_types",
         code_description="What the resolution did with the recommendation",
         without_paragraph="not_taken_up", linked=ANSWERED_OUTCOMES,
-        reason="Why no paragraph answers it, in our own words."),
+        reason="Why no paragraph answers it, in our own words.",
+        # Asks of the same substance (the same clause of the mandate in force, asked the same way)
+        # get one outcome from one paragraph (coding rules, outcomes 2).
+        code_meanings={"same_code_for_same_substance": {
+            "per": "paragraph_id", "unit": "recommendation_id",
+            "substance": {"table": "mandate_links", "unit": "recommendation_id", "paragraph": "paragraph_id",
+                          "quote": "quote", "code": "relation"},
+            "rule": "another outcome from this paragraph for an ask of the same substance"}}),
     {
         "name": "recommendation_tasks",
         "title": "Mandate tasks of recommendations",

@@ -398,6 +398,25 @@ def outcome_in_the_mandate_in_force(root):
                    "not the resolution the recommendation's note names as decision_id", mandate)
 
 
+def two_outcomes_for_asks_of_the_same_substance(root):
+    """Asks that link the same clause of the mandate in force the same way get one outcome from one paragraph."""
+    clauses = {}
+    for link in records(root, "mandate_links"):
+        if link["paragraph_id"]:
+            clauses.setdefault(link["recommendation_id"], []).append((link["paragraph_id"], link["relation"], link["quote"]))
+    outcomes = records(root, "recommendation_outcomes")
+    shared = lambda a, b: [c for c in clauses.get(b, []) if c in clauses.get(a, [])]  # noqa: E731
+    first, line, second = next((a, 2 + j, b) for j, b in enumerate(outcomes) for a in outcomes[:j]
+                               if b["paragraph_id"] and a["paragraph_id"] == b["paragraph_id"]
+                               and shared(a["recommendation_id"], b["recommendation_id"]))
+    paragraph, relation, _ = shared(first["recommendation_id"], second["recommendation_id"])[0]
+    changed = "overtaken" if first["outcome"] != "overtaken" else "adopted"
+    set_cell_where(root, "recommendation_outcomes", {"outcome_id": second["outcome_id"]}, "outcome", changed)
+    return message("recommendation_outcomes", line, "outcome",
+                   "another outcome from this paragraph for an ask of the same substance "
+                   f"({first['recommendation_id']} is {first['outcome']}; both {relation} {paragraph})", changed)
+
+
 def resolution_quote_not_verbatim(root):
     quote = records(root, "recommendation_outcomes")[0]["quote"]
     line = set_cell_where(root, "recommendation_outcomes", {}, "quote", quote + " and more")
@@ -556,7 +575,7 @@ CORRUPTIONS = [
     integer_beyond_sqlite, infinite_number, descriptor_points_elsewhere, descriptor_drops_resource,
     descriptor_drops_pattern, symlink_to_dev_zero, symlink_to_a_file_elsewhere, cell_over_the_limit,
     country_code_on_a_un_body, state_without_country_code, recommendation_without_mandate_link,
-    outcome_in_the_mandate_in_force, resolution_quote_not_verbatim, no_pema_task_beside_another,
+    outcome_in_the_mandate_in_force, two_outcomes_for_asks_of_the_same_substance, resolution_quote_not_verbatim, no_pema_task_beside_another,
     value_not_as_written, support_level_against_its_phrase, priority_signal_against_its_phrase,
     event_ending_before_it_starts, recommendation_from_a_heading,
 ]

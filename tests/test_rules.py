@@ -153,6 +153,11 @@ def test_every_meaning_declared_in_the_real_model_names_columns_of_its_table(tab
             assert field["sole_code"]["per"] in names
         if "code_needs_wording" in field:
             assert field["code_needs_wording"]["paragraph"].split(".")[0] in names
+        if "same_code_for_same_substance" in field:
+            rule = field["same_code_for_same_substance"]
+            assert {rule["per"], rule["unit"]} <= names
+            source = next(s for s in TABLES if s["name"] == rule["substance"]["table"])
+            assert {v for k, v in rule["substance"].items() if k != "table"} <= {f["name"] for f in fields(source)}
         if "equals_via" in field:
             assert field["equals_via"]["path"].split(".")[0] in names
         if "referenced_row" in field or "covers" in field:
@@ -226,6 +231,24 @@ def test_a_code_that_needs_wording_is_refused_where_neither_its_paragraph_nor_th
     assert [str(p) for p in semantic_problems(made, model)] == [
         "data/tasks.csv:4: task: no embargo here: 'embargo_task'",
         "data/tasks.csv:5: task: no embargo here: 'embargo_task'"]
+
+
+def test_asks_of_the_same_substance_get_one_code_from_one_paragraph():
+    substance = {"table": "asks", "unit": "ask_id", "paragraph": "paragraph_id", "quote": "quote", "code": "relation"}
+    model = [MODEL[0], spec("asks", ["ask_id", "paragraph_id", "quote", "relation"]),
+             spec("answers", ["ask_id", "answer_paragraph",
+                              text("outcome", same_code_for_same_substance={
+                                  "per": "answer_paragraph", "unit": "ask_id", "substance": substance,
+                                  "rule": "another outcome for the same substance"})])]
+    # a1 and a2 ask to keep overlapping words of d-p1; a3 asks to change them; a4 keeps other words.
+    asks = [["a1", "d-p1", "The lead-in says", "keep"], ["a2", "d-p1", "says participants", "keep"],
+            ["a3", "d-p1", "The lead-in says", "change"], ["a4", "d-p1", "agreed", "keep"]]
+    answers = [["a1", "x-p1", "contrary"], ["a3", "x-p1", "adopted"], ["a4", "x-p1", "overtaken"],
+               ["a2", "x-p2", "overtaken"], ["a2", "x-p1", "overtaken"]]
+    assert _made(model, asks=asks, answers=answers) == [
+        "data/answers.csv:6: outcome: another outcome for the same substance (a1 is contrary; both keep d-p1): 'overtaken'"]
+    answers[-1][2] = "contrary"
+    assert _made(model, asks=asks, answers=answers) == []
 
 
 def test_a_path_through_foreign_keys_gives_the_value_a_row_must_hold_and_a_condition():
