@@ -16,10 +16,14 @@ unexport PYTHONDONTWRITEBYTECODE
 # Each checkout imports its own library, even where environments are shared.
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: setup setup-cff generate paragraphs agreement validate validate-cff build serve test load release diff bench package publish-cloudrun clean
+# axe-core, which the browser tests run on every page type, from the npm registry at its locked version.
+AXE_DIR := tests/accessibility
+
+.PHONY: setup setup-cff setup-axe generate paragraphs agreement validate validate-cff build serve test load release diff bench package publish-cloudrun clean
 
 setup: $(VENV)/.synced $(VENV)/.importable
 setup-cff: $(VENV_CFF)/.synced
+setup-axe: $(AXE_DIR)/node_modules/.installed
 
 # The environment is rebuilt from the lock files whenever they change.
 $(VENV)/.synced: requirements.lock requirements-bootstrap.lock
@@ -38,6 +42,10 @@ $(VENV)/.importable: $(VENV)/.synced
 $(VENV_CFF)/.synced: requirements-cff.lock $(VENV)/.synced
 	$(VENV)/bin/uv venv --quiet --clear --python $(PYTHON) $(VENV_CFF)
 	$(VENV)/bin/uv pip sync --quiet --python $(VENV_CFF)/bin/python requirements-cff.lock
+	touch $@
+
+$(AXE_DIR)/node_modules/.installed: $(AXE_DIR)/package-lock.json
+	npm ci --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error
 	touch $@
 
 paragraphs: setup
@@ -67,7 +75,7 @@ serve: build
 	$(PY) scripts/serve.py --host 127.0.0.1 --port $(PORT) --workers $(WORKERS)
 
 # The tests run in one process per core (pytest-xdist; TEST_WORKERS=0 runs them in this process, in order).
-test: setup setup-cff
+test: setup setup-cff setup-axe
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Not part of `make test`: 20,000 requests on loopback take minutes.

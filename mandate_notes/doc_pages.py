@@ -75,7 +75,7 @@ def rendered(text: str) -> tuple[str, list[dict]]:
         elif token.type == "table_open":
             token.attrSet("data-scroll", "")
     html = parser.renderer.render(tokens, parser.options, {})
-    html = re.sub(r"<table data-scroll=\"\">", '<div class="table-scroll"><table>', html).replace(
+    html = re.sub(r"<table data-scroll=\"\">", '<div class="table-scroll" tabindex="0"><table>', html).replace(
         "</table>", "</table></div>")
     for section in sections:
         section["text"] = "\n".join(lines[section.pop("start"):section.pop("end")])

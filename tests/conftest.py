@@ -248,3 +248,37 @@ def browser(server, tmp_path_factory):
         yield driver
     finally:
         driver.quit()
+
+
+# ---------------------------------------------------------------- accessibility (axe-core, from npm)
+
+AXE = ROOT / "tests" / "accessibility" / "node_modules" / "axe-core" / "axe.min.js"
+# What a page may not have: axe-core's two gravest impacts.
+GRAVE_IMPACTS = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def accessibility_violations():
+    """A function giving the serious and critical axe-core violations of the page the browser shows,
+    each as 'rule (impact): first elements: what to fix'. axe-core is installed from
+    tests/accessibility/package-lock.json by `make test`."""
+    if not AXE.is_file():
+        message = "axe-core is not installed: `make test` installs it (npm ci in tests/accessibility)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    source = AXE.read_text(encoding="utf-8")
+
+    def violations(driver, exclude: tuple[str, ...] = ()) -> list[str]:
+        """exclude: selectors of parts of the page axe-core leaves out."""
+        driver.execute_script(source)
+        found = driver.execute_async_script(
+            "const [exclude, done] = arguments;"
+            "axe.run(exclude.length ? {exclude: exclude} : document, {resultTypes: ['violations']})"
+            ".then((result) => done(result.violations), (error) => done(String(error)));", list(exclude))
+        assert isinstance(found, list), f"axe-core failed: {found}"
+        return [f"{v['id']} ({v['impact']}): {', '.join(str(n['target']) for n in v['nodes'][:3])}: "
+                + v["nodes"][0]["failureSummary"].replace("\n", " ")
+                for v in found if v["impact"] in GRAVE_IMPACTS]
+
+    return violations

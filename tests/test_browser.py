@@ -36,17 +36,9 @@ def network_log_of_this_test_only(browser):
 
 def screenshot(driver, name: str, max_height: int = 2400) -> Path:
     """The page beyond the window, down to max_height pixels (a long table's top is what matters)."""
-    import time as _t; _s = _t.perf_counter()
-    try:
-        return _shot(driver, name, max_height)
-    finally:
-        open("/tmp/shots.log", "a").write(f"{_t.perf_counter() - _s:.3f} {name}\n")
-
-
-def _shot(driver, name, max_height):
     size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "captureBeyondViewport": True, "optimizeForSpeed": True, "optimizeForSpeed": True,
+        "captureBeyondViewport": True, "optimizeForSpeed": True,
         "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], max_height), "scale": 1},
     })
     path = SCREENSHOTS / name

@@ -114,13 +114,13 @@ def test_a_search_that_finds_nothing_or_cannot_be_parsed_answers_in_plain_words(
     screenshot(browser, f"search-nothing-found-{window}.png")
     for name in ROOT_TEXT:
         browser.get(f"{server}/{DB}/{name}")
-        box = by_css(browser, "form.filters input[name=_search]")
+        box = by_css(browser, "form input[name=_search]")
         box.send_keys('"')
         box.submit()
         wait_for_path(browser, rf"/{DB}/{name}\?.*_search=")
         page = by_css(browser, "body").text
         assert "Invalid SQL" not in page and "syntax error" not in page, name
-        assert by_css(browser, "form.filters input[name=_search]").is_displayed(), "the way back: the box again"
+        assert by_css(browser, "form input[name=_search]").is_displayed(), "the way back: the box again"
     screenshot(browser, f"search-unbalanced-quote-in-a-table-{window}.png")
 
 
@@ -137,6 +137,7 @@ def test_the_support_facet_reads_in_the_scales_order(server, browser, window):  
     used = {row["support_level"] for row in csv_rows("recommendations")}
     browser.get(f"{server}/{DB}/recommendations")
     facet = by_css(browser, "#facet-support_level")
+    facet.find_element("css selector", "summary").click()
     shown = [link.text for link in facet.find_elements("css selector", "li a")]
     assert shown == [row["label"] for row in scale() if row["code"] in used]
     browser.execute_script("arguments[0].scrollIntoView()", facet)

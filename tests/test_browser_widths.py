@@ -1,6 +1,12 @@
-"""No page of the site is wider than the window, at 400 and 1400 pixels: every page type a reader
-reaches by following the site's own links from the home page, plus the pages nobody links to
-(errors, a search that finds nothing, a search the engine cannot parse).
+"""Every page of the site fits the window and passes axe-core, at 400 and 1400 pixels: every page
+type a reader reaches by following the site's own links from the home page, plus the pages nobody
+links to (errors, a search that finds nothing, a search the engine cannot parse). Each page is
+visited once per width; what it showed is kept for the tests below.
+
+axe-core (tests/accessibility/, installed by `make test`) runs on the first page of each kind of page
+at each width: no serious or critical violation. Rows of a long table and sections of a long document
+repeat one markup; axe-core reads the first of them (REPEATS_READ), which keeps its time per page
+near a second.
 
 Screenshots go to build/screenshots/width-<width>-<page type>.png.
 """
@@ -106,9 +112,10 @@ def pages(server):  # noqa: F811
     return {**found, **UNLINKED}
 
 
-def width_of(browser, base: str, address: str) -> tuple[int, int]:  # noqa: F811
-    browser.get(base + address)
-    return tuple(browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]"))
+# Beyond these, the repeated parts of a long page are left out of axe-core's reading (see above).
+REPEATS_READ = 10
+REPEATED = [f"table.rows-and-columns tbody tr:nth-child(n+{REPEATS_READ + 1})",
+            f"article.document > :nth-child(n+{REPEATS_READ * 4 + 1})"]
 
 
 def coarse(kind: str) -> str:
@@ -119,6 +126,30 @@ def coarse(kind: str) -> str:
     return kind
 
 
+@pytest.fixture(scope="module", params=[400, 1400])
+def visited(request, server, browser, pages, accessibility_violations):  # noqa: F811
+    """Each page seen at one width: {kind: (address, page width, window width, axe-core's grave
+    violations or None where another page of its kind was read)}."""
+    width = request.param
+    browser.set_window_size(width, 900)
+    seen, read = {}, set()
+    try:
+        for kind, address in sorted(pages.items()):
+            browser.get(server + address)
+            wide, window_width = browser.execute_script(
+                "return [document.documentElement.scrollWidth, window.innerWidth]")
+            violations = None
+            if coarse(kind) not in read:
+                read.add(coarse(kind))
+                violations = accessibility_violations(browser, exclude=REPEATED)
+            if not kind.startswith(("table ", "row of ", "question ")):
+                screenshot(browser, f"width-{width}-{re.sub(r'[^a-z0-9]+', '-', kind).strip('-')}.png")
+            seen[kind] = (address, wide, window_width, violations)
+    finally:
+        browser.set_window_size(1280, 900)
+    return width, seen
+
+
 def test_the_crawl_reaches_every_page_type_and_every_table_and_question(pages):
     assert set(EXPECTED_TYPES) <= {coarse(kind) for kind in pages}, sorted(pages)
     assert {f"table {name}" for name in TABLE_NAMES} <= set(pages), "a table the home page does not lead to"
@@ -126,17 +157,16 @@ def test_the_crawl_reaches_every_page_type_and_every_table_and_question(pages):
         "a question the home page does not lead to"
 
 
-@pytest.mark.parametrize("width", [400, 1400])
-def test_no_page_is_wider_than_the_window(server, browser, pages, width):  # noqa: F811
-    browser.set_window_size(width, 900)
-    try:
-        too_wide = []
-        for kind, address in sorted(pages.items()):
-            wide, window_width = width_of(browser, server, address)
-            if wide > window_width:
-                too_wide.append(f"{kind} ({address}): {wide}px in a {window_width}px window")
-            if not kind.startswith(("table ", "row of ", "question ")):
-                screenshot(browser, f"width-{width}-{re.sub(r'[^a-z0-9]+', '-', kind).strip('-')}.png")
-        assert not too_wide, "\n".join(too_wide)
-    finally:
-        browser.set_window_size(1280, 900)
+def test_no_page_is_wider_than_the_window(visited):
+    width, seen = visited
+    too_wide = [f"{kind} ({address}): {wide}px in a {window_width}px window"
+                for kind, (address, wide, window_width, _) in seen.items() if wide > window_width]
+    assert not too_wide, "\n".join(too_wide)
+
+
+def test_no_page_type_has_a_serious_or_critical_accessibility_violation(visited):
+    width, seen = visited
+    read = {kind: violations for kind, (_, _, _, violations) in seen.items() if violations is not None}
+    assert {coarse(kind) for kind in seen} == {coarse(kind) for kind in read}
+    found = [f"{kind} at {width}px: {violation}" for kind, violations in read.items() for violation in violations]
+    assert not found, "\n".join(found)

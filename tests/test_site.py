@@ -216,14 +216,35 @@ def test_table_pages_carry_titles_descriptions_and_column_descriptions(datasette
             assert str(escape(field["description"])) in page, f"{spec['name']}.{field['name']}"
 
 
-def test_table_rows_are_written_as_datasettes_own_template_writes_them(datasette_app):
-    """server/templates/_table.html writes the body rows in one call (table_rows); the markup must
-    be what Datasette's _table.html loop writes from the same rows, on pages with links, labels,
-    numbers and empty cells."""
+def cells_by_row(html: str) -> list[dict[str, str]]:
+    """Each <tr>'s cells, class -> content, with the clipping box taken off and yes/no read as 1/0."""
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S):
+        cells = {}
+        for css, content in re.findall(r'<td class="([^"]+)">(.*?)</td>', row, flags=re.S):
+            content = re.sub(r'^<div class="clip">(.*)</div>$', r"\1", content.strip(), flags=re.S)
+            cells[css] = content
+        rows.append(cells)
+    return rows
+
+
+def as_datasette_writes(cells: dict[str, str]) -> dict[str, str]:
+    from server.plugins.table_rows import BOOLEAN_COLUMNS
+
+    booleans = {f"col-{name}" for name in BOOLEAN_COLUMNS}
+    return {css: ({"yes": "1", "no": "0"}.get(content, content)
+                  if css.split()[0] in booleans else content) for css, content in cells.items()}
+
+
+def test_table_rows_hold_every_cell_datasette_writes_key_columns_first(datasette_app):
+    """server/templates/_table.html writes the body rows in one call (table_rows): every cell that
+    Datasette's _table.html loop writes from the same rows, with the same class and content (long
+    text in a clipping box, booleans as yes or no), in the order of the table model's key columns."""
     import datasette
     from jinja2 import Environment
     from datasette.utils import to_css_class
     from pathlib import Path
+    from server.plugins.table_rows import column_order
 
     source = (Path(datasette.__file__).parent / "templates" / "_table.html").read_text(encoding="utf-8")
     [loop] = re.findall(r"\{% for row in display_rows %\}.*?\{% endfor %\}.*?\{% endfor %\}", source, flags=re.S)
@@ -233,21 +254,26 @@ def test_table_rows_are_written_as_datasettes_own_template_writes_them(datasette
     seen = []
     html_of(datasette_app, f"/{DB}/themes")  # the environment is prepared at the first request
     ours = datasette_app.jinja_env.globals["table_rows"]
-    datasette_app.jinja_env.globals["table_rows"] = lambda rows: seen.append(rows) or ours(rows)
+    datasette_app.jinja_env.globals["table_rows"] = lambda rows, *rest: seen.append((rows, rest)) or ours(rows, *rest)
     try:
         for name in ("recommendations", "statistics", "paragraphs", "actors", "themes"):
             page = html_of(datasette_app, f"/{DB}/{name}")
-            rows = seen.pop()
+            rows, rest = seen.pop()
             assert rows, name
-            assert re.sub(r"\s+", "", str(ours(rows))) == re.sub(r"\s+", "", theirs.render(display_rows=rows)), name
-            assert str(ours(rows)) in page, name
+            written = str(ours(rows, *rest))
+            mine, datasettes = cells_by_row(written), cells_by_row(theirs.render(display_rows=rows))
+            assert [as_datasette_writes(row) for row in mine] == datasettes, name
+            order = [css.split()[0].removeprefix("col-") for css in mine[0]]
+            places = [column_order(name)[column] for column in order]
+            assert places == sorted(places), f"{name}: columns shown as {order}"
+            assert written in page, name
     finally:
         datasette_app.jinja_env.globals["table_rows"] = ours
 
 
 def test_question_rows_are_written_as_datasettes_own_template_writes_them(datasette_app):
     """query-mandate_notes.html writes a question's rows in one call (query_rows): the markup of
-    Datasette's query.html loop, from the same rows, on every question."""
+    Datasette's query.html loop, from the same rows, on every question (booleans as yes or no)."""
     import datasette
     from jinja2 import Environment
     from datasette.utils import to_css_class
@@ -270,8 +296,8 @@ def test_question_rows_are_written_as_datasettes_own_template_writes_them(datase
             if not seen:
                 continue  # nothing found: no rows to write
             columns, rows = seen.pop()
-            assert re.sub(r"\s+", "", str(ours(columns, rows))) == re.sub(
-                r"\s+", "", theirs.render(columns=columns, display_rows=rows)), name
+            assert [as_datasette_writes(row) for row in cells_by_row(str(ours(columns, rows)))] == cells_by_row(
+                theirs.render(columns=columns, display_rows=rows)), name
             assert str(ours(columns, rows)) in page, name
             compared += 1
     finally:

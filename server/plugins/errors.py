@@ -10,12 +10,19 @@ Datasette also answers 500 to some malformed query parameters: an unknown `_sort
 non-numeric `_timelimit`, `_through`, `_facet` or `__in` values that are not the JSON it expects, a
 number too large for SQLite. Those are the client's error: once such a request has failed, it gets
 400 with a message saying what to fix. Requests that succeed are never touched.
+
+An error page is a page of the site: Datasette's own handler renders error.html with none of what
+every other page gets (the site's stylesheet, the request, the plugins' template variables), so the
+page is rendered here through Datasette's render_template, as every other page is. JSON errors stay
+Datasette's.
 """
 
 import json
+import traceback
 
 import datasette.handle_exception as default_handler
-from datasette import hookimpl
+from datasette import Response, hookimpl
+from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 
 default_handler.rich = None
@@ -64,11 +71,39 @@ def client_error(request, exception) -> str | None:
     return None
 
 
+def status_title_message(exception) -> tuple[int, str | None, str]:
+    """What Datasette's own handler says of an exception: its status, title and message."""
+    if isinstance(exception, Base400):
+        return exception.status, None, exception.args[0]
+    if isinstance(exception, DatasetteError):
+        return exception.status, exception.title, exception.message
+    traceback.print_exc()
+    return 500, None, str(exception)
+
+
+def error_page(datasette, request, exception):
+    async def page():
+        status, title, message = status_title_message(exception)
+        html = await datasette.render_template(
+            [f"{status}.html", "error.html"], {"ok": False, "error": message, "status": status, "title": title},
+            request=request)
+        return Response.html(html, status=status)
+
+    return page
+
+
+# Not an error page: datasette-sitemap answers /robots.txt from the NotFound it raises.
+ANSWERED_BY_OTHER_PLUGINS = {"/robots.txt"}
+
+
 @hookimpl
 def handle_exception(datasette, request, exception):
-    message = client_error(request, exception)
-    if message is None:
+    if request.path in ANSWERED_BY_OTHER_PLUGINS:
         return None
-    # Datasette's own handler renders the page (JSON or HTML) for the 400.
-    error = DatasetteError(message, status=400, title="Bad request")
-    return default_handler.handle_exception(datasette, request, error)
+    message = client_error(request, exception)
+    if message is not None:
+        exception = DatasetteError(message, status=400, title="Bad request")
+    if request.path.split("?")[0].endswith(".json"):
+        # Datasette's own handler answers in JSON.
+        return default_handler.handle_exception(datasette, request, exception)
+    return error_page(datasette, request, exception)

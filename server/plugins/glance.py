@@ -6,6 +6,8 @@ from urllib.parse import quote
 
 from datasette import hookimpl
 
+from mandate_notes.conditions import outcome_condition, section_condition
+
 DATABASE = "mandate_notes"
 
 
@@ -64,11 +66,6 @@ def stacked(rows, bar, segment, legend, link, bar_link, noun):
         for part in entry["segments"]:
             part["percent"] = 100 * part["count"] / axis["end"]
     return {"bars": ordered, "axis": [{"value": tick, "percent": 100 * tick / axis["end"]} for tick in axis["ticks"]]}
-
-
-def sql_text(value):
-    """A string literal for SQL."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def year_start(partial):
@@ -132,9 +129,7 @@ def extra_template_vars(template, datasette):
             lambda r: table("recommendations", f"theme={r['theme']}"), "recommendation")
         # A _through filter beside a column filter gets the same parameter name in Datasette 0.65 and
         # finds nothing, so the outcome is given as a where clause.
-        with_outcome = lambda r: "_where=" + quote(  # noqa: E731
-            "recommendation_id in (select recommendation_id from recommendation_outcomes "
-            f"where outcome = {sql_text(r['outcome'])})")
+        with_outcome = lambda r: "_where=" + quote(outcome_condition(r["outcome"]))  # noqa: E731
         by_outcome = stacked(
             await run(datasette, "outcomes_by_support"),
             ("outcome", "outcome_label"), ("support_level", "support_label", "recommendations"), level_codes,
@@ -148,10 +143,7 @@ def extra_template_vars(template, datasette):
             row["table_title"] = titles.get(row["table_name"])
             row["bar"] = f"{row['document_id']}|{row['section_start']}"
             row["bar_label"] = row["section"] or "(cover, opening and back matter)"
-        in_section = lambda r: "_where=" + quote(  # noqa: E731
-            "paragraph_id in (select paragraph_id from paragraphs where document_id = "
-            f"{sql_text(r['document_id'])} and section "
-            + (f"= {sql_text(r['section'])})" if r["section"] is not None else "is null)"))
+        in_section = lambda r: "_where=" + quote(section_condition(r["document_id"], r["section"]))  # noqa: E731
         # A bar spans several tables: only its segments open rows.
         coding = stacked(coding_rows, ("bar", "bar_label"), ("table_name", "table_title", "coded_rows"), tables,
                          lambda r: table(r["table_name"], in_section(r)), lambda r: None, "row")
