@@ -15,7 +15,7 @@ def test_the_support_facet_lists_levels_in_the_scales_order_whatever_their_count
     order = sorted(levels, key=lambda row: (row["rank"] == "", int(row["rank"] or 0)))
     used = {row["support_level"] for row in csv_rows(root / "data", "recommendations")}
     expected = [row["label"] for row in order if row["code"] in used]
-    facet = html_of(datasette_app, f"/{DB}/recommendations").split('id="facet-support_level"')[1].split("</div>")[0]
+    facet = html_of(datasette_app, f"/{DB}/recommendations").split('id="facet-support_level"')[1].split("</details>")[0]
     shown = re.findall(r">([^<>]+)</a> [\d,]+</li>", facet)
     assert shown == expected
     counts = [int(n) for n in re.findall(r"</a> ([\d,]+)</li>", facet)]

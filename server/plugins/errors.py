@@ -24,6 +24,7 @@ import datasette.handle_exception as default_handler
 from datasette import Response, hookimpl
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
+from markupsafe import Markup
 
 default_handler.rich = None
 
@@ -76,7 +77,9 @@ def status_title_message(exception) -> tuple[int, str | None, str]:
     if isinstance(exception, Base400):
         return exception.status, None, exception.args[0]
     if isinstance(exception, DatasetteError):
-        return exception.status, exception.title, exception.message
+        # Datasette escapes what an HTML message holds (a timed-out query's SQL) itself.
+        message = Markup(exception.message) if exception.message_is_html else exception.message
+        return exception.status, exception.title, message
     traceback.print_exc()
     return 500, None, str(exception)
 
