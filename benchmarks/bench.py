@@ -187,17 +187,17 @@ def page_paths(database: Path) -> dict[str, list[str]]:
     prefix = f"/{DATABASE_NAME}"
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     try:
-        counts = {spec["name"]: connection.execute(f'SELECT count(*) FROM "{spec["name"]}"').fetchone()[0]
+        counts = {spec.name: connection.execute(f'SELECT count(*) FROM "{spec.name}"').fetchone()[0]
                   for spec in TABLES}
         words: Counter = Counter()
         for (text,) in connection.execute("SELECT text FROM paragraphs"):
             words.update(w.lower() for w in re.findall(r"[A-Za-z]{6,}", text or ""))
         rows = []
         for spec in CONTENT_TABLES:
-            if len(spec["primary_key"]) == 1 and spec["name"] != "paragraphs" and counts[spec["name"]]:
-                key = spec["primary_key"][0]
-                rows += [f"{prefix}/{spec['name']}/{value}"
-                         for (value,) in connection.execute(f'SELECT "{key}" FROM "{spec["name"]}" ORDER BY 1')]
+            if len(spec.primary_key) == 1 and spec.name != "paragraphs" and counts[spec.name]:
+                key = spec.primary_key[0]
+                rows += [f"{prefix}/{spec.name}/{value}"
+                         for (value,) in connection.execute(f'SELECT "{key}" FROM "{spec.name}" ORDER BY 1')]
         paragraphs = [f"{prefix}/paragraphs/{value}"
                       for (value,) in connection.execute("SELECT paragraph_id FROM paragraphs ORDER BY 1")]
     finally:
@@ -207,14 +207,14 @@ def page_paths(database: Path) -> dict[str, list[str]]:
     commonest = [word for word, _ in sorted(words.items(), key=lambda item: (-item[1], item[0]))[:40]]
     return {
         "home": ["/"],
-        "table": [f"{prefix}/{spec['name']}" for spec in TABLES],
+        "table": [f"{prefix}/{spec.name}" for spec in TABLES],
         "row": rows,
         "paragraph": paragraphs,
         "search": [f"{prefix}/search?q={word}" for word in commonest],
         "question": [f"{prefix}/{name}" for name in questions],
         "charts": ["/at-a-glance"],
-        "CSV": [f"{prefix}/{spec['name']}.csv?_stream=on" for spec in TABLES],
-        "table JSON": [f"{prefix}/{spec['name']}.json" for spec in TABLES],
+        "CSV": [f"{prefix}/{spec.name}.csv?_stream=on" for spec in TABLES],
+        "table JSON": [f"{prefix}/{spec.name}.json" for spec in TABLES],
     }
 
 
@@ -308,7 +308,7 @@ class Package:
     @property
     def rows(self) -> int:
         """Rows of the largest content table: the size axis."""
-        content = {spec["name"] for spec in CONTENT_TABLES}
+        content = {spec.name for spec in CONTENT_TABLES}
         return max(count for name, count in self.counts.items() if name in content)
 
     @property
@@ -334,7 +334,7 @@ def tool_command(name: str, package: Package) -> str:
 
 
 def counts_of(root: Path) -> dict[str, int]:
-    return {spec["name"]: len(read_csv(csv_path(root / "data", spec["name"]))[1]) for spec in TABLES}
+    return {spec.name: len(read_csv(csv_path(root / "data", spec.name))[1]) for spec in TABLES}
 
 
 def predicted(name: str, package: Package, done: list[Package]) -> float | None:

@@ -21,7 +21,7 @@ from mandate_notes.paths import ROOT
 
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES
 from mandate_notes.csvio import read_rows
-from mandate_notes.model import csv_path, descriptor, fields
+from mandate_notes.model import csv_path, descriptor
 
 DEFAULT_OUTPUT = ROOT / "build" / "bench"
 
@@ -33,27 +33,26 @@ def renamed_columns() -> dict[str, list[str]]:
     foreign key into a content table (whose target column is itself renamed, so references stay
     consistent). Foreign keys into code lists keep their values.
     """
-    content = {spec["name"] for spec in CONTENT_TABLES}
+    content = {spec.name for spec in CONTENT_TABLES}
     renamed: dict[str, list[str]] = {}
     for spec in CONTENT_TABLES:
         columns = []
-        for field in fields(spec):
-            name = field["name"]
-            unique = field.get("constraints", {}).get("unique", False)
-            if spec["primary_key"] == [name] or unique:
+        for field in spec.fields:
+            name = field.name
+            unique = field.constraints.unique
+            if spec.primary_key == [name] or unique:
                 columns.append(name)
-        for key in spec.get("foreign_keys", []):
-            if key["reference"]["resource"] in content:
-                columns += [name for name in key["fields"] if name not in columns]
-        renamed[spec["name"]] = columns
+        for key in spec.foreign_keys:
+            if key.table in content and key.column not in columns:
+                columns.append(key.column)
+        renamed[spec.name] = columns
     for spec in CONTENT_TABLES:
         # A copy whose key had no renamed column would repeat the original's key.
-        if not set(spec["primary_key"]) & set(renamed[spec["name"]]):
-            raise ValueError(f"{spec['name']}: no key column is renamed, copies would collide")
-        for key in spec.get("foreign_keys", []):
-            target = key["reference"]
-            if target["resource"] in content and not set(target["fields"]) <= set(renamed[target["resource"]]):
-                raise ValueError(f"{spec['name']}: reference to {target['resource']} would not follow the copy")
+        if not set(spec.primary_key) & set(renamed[spec.name]):
+            raise ValueError(f"{spec.name}: no key column is renamed, copies would collide")
+        for key in spec.foreign_keys:
+            if key.table in content and key.key not in renamed[key.table]:
+                raise ValueError(f"{spec.name}: reference to {key.table} would not follow the copy")
     return renamed
 
 
@@ -97,7 +96,7 @@ def scale_package(source: Path, output: Path, rows: int) -> dict[str, int]:
         _check_replaceable(output, source)
         shutil.rmtree(output)
     (data_out / "generated").mkdir(parents=True)
-    tables = {spec["name"]: read_csv(csv_path(data_in, spec['name'])) for spec in CONTENT_TABLES}
+    tables = {spec.name: read_csv(csv_path(data_in, spec.name)) for spec in CONTENT_TABLES}
     copies = copies_for(rows, max(len(body) for _, body in tables.values()))
     counts = {}
     for name, columns in renamed_columns().items():
@@ -114,8 +113,8 @@ def scale_package(source: Path, output: Path, rows: int) -> dict[str, int]:
                     writer.writerow(record)
         counts[name] = copies * len(body)
     for spec in CODE_LISTS:
-        shutil.copyfile(csv_path(data_in, spec['name']), csv_path(data_out, spec['name']))
-        counts[spec["name"]] = len(read_csv(csv_path(data_in, spec['name']))[1])
+        shutil.copyfile(csv_path(data_in, spec.name), csv_path(data_out, spec.name))
+        counts[spec.name] = len(read_csv(csv_path(data_in, spec.name))[1])
     package = descriptor(source)
     package["description"] = (
         f"{SYNTHETIC}: the real notes copied {copies} times under new ids. "
@@ -141,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, csv.Error) as error:
         print(f"scale failed: {error}", file=sys.stderr)
         return 1
-    content = {spec["name"] for spec in CONTENT_TABLES}
+    content = {spec.name for spec in CONTENT_TABLES}
     grown = ", ".join(f"{name} {count:,}" for name, count in sorted(counts.items()) if name in content and count)
     print(f"wrote {output}: {grown}")
     return 0

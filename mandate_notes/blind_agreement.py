@@ -220,7 +220,7 @@ TABLES = ("recommendations", "recommendation_themes", "recommendation_links", "s
 
 def unit_key(table_name: str):
     """A row's unit in the comparison: its primary key within the note (document_id left out)."""
-    columns = [c for c in table(table_name)["primary_key"] if c != "document_id"]
+    columns = [c for c in table(table_name).primary_key if c != "document_id"]
     if len(columns) == 1:
         return lambda row: row[columns[0]]
     return lambda row: tuple(row[c] for c in columns)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from mandate_notes.cast import cast_column
 from mandate_notes.csvio import Problem, Table, parse_table, read_bounded
-from mandate_notes.model import field_names, fields, table_file
+from mandate_notes.model import table_file
 from mandate_notes.paths import DEFAULT_DATABASE as DEFAULT_OUTPUT
 from mandate_notes.paths import ROOT
+from schemas.classes import Table as Spec
 from schemas.definitions import TABLES
 
 FTS_PENDING_BYTES = 64 * 1024**2
@@ -28,39 +29,35 @@ def quote_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def create_table_sql(spec: dict) -> str:
-    columns = [f"{quote_name(f['name'])} {SQL_TYPES[f['type']]}" for f in fields(spec)]
-    columns.append(f"PRIMARY KEY ({', '.join(quote_name(k) for k in spec['primary_key'])})")
-    for key in spec.get("foreign_keys", []):
-        target = key["reference"]
-        columns.append(
-            f"FOREIGN KEY ({', '.join(quote_name(c) for c in key['fields'])}) "
-            f"REFERENCES {quote_name(target['resource'])} ({', '.join(quote_name(c) for c in target['fields'])})"
-        )
-    return f"CREATE TABLE {quote_name(spec['name'])} (\n  " + ",\n  ".join(columns) + "\n)"
+def create_table_sql(spec: Spec) -> str:
+    columns = [f"{quote_name(f.name)} {SQL_TYPES[f.type]}" for f in spec.fields]
+    columns.append(f"PRIMARY KEY ({', '.join(quote_name(k) for k in spec.primary_key)})")
+    for key in spec.foreign_keys:
+        columns.append(f"FOREIGN KEY ({quote_name(key.column)}) REFERENCES {quote_name(key.table)} ({quote_name(key.key)})")
+    return f"CREATE TABLE {quote_name(spec.name)} (\n  " + ",\n  ".join(columns) + "\n)"
 
 
-def index_sql(spec: dict) -> list[str]:
+def index_sql(spec: Spec) -> list[str]:
     """One index per foreign-key column (the primary key has its own)."""
     statements = []
-    for key in spec.get("foreign_keys", []):
-        columns = key["fields"]
-        if columns == spec["primary_key"][: len(columns)]:
+    for key in spec.foreign_keys:
+        columns = [key.column]
+        if columns == spec.primary_key[: len(columns)]:
             continue
-        name = f"idx_{spec['name']}_{'_'.join(columns)}"
+        name = f"idx_{spec.name}_{'_'.join(columns)}"
         statements.append(
-            f"CREATE INDEX {quote_name(name)} ON {quote_name(spec['name'])} "
+            f"CREATE INDEX {quote_name(name)} ON {quote_name(spec.name)} "
             f"({', '.join(quote_name(c) for c in columns)})"
         )
     return statements
 
 
-def fts_sql(spec: dict) -> list[str]:
+def fts_sql(spec: Spec) -> list[str]:
     """An FTS5 index over the text columns, in the layout Datasette detects (content=table)."""
-    columns = spec.get("fts")
+    columns = spec.fts
     if not columns:
         return []
-    table = spec["name"]
+    table = spec.name
     fts = f"{table}_fts"
     names = ", ".join(quote_name(c) for c in columns)
     return [
@@ -74,7 +71,7 @@ def fts_sql(spec: dict) -> list[str]:
     ]
 
 
-def typed_rows(table: Table, spec: dict) -> list[tuple]:
+def typed_rows(table: Table, spec: Spec) -> list[tuple]:
     """A table's rows as the database stores them, through the one conversion validation checks
     (mandate_notes/cast.py), in primary-key order (keys compared as the text of their typed values).
 
@@ -82,10 +79,10 @@ def typed_rows(table: Table, spec: dict) -> list[tuple]:
     few values over many rows. A cell that cannot be converted is raised as a BuildError naming the
     first such cell in file order, as a row-by-row conversion would.
     """
-    specs = fields(spec)
-    names = [f["name"] for f in specs]
+    specs = spec.fields
+    names = [f.name for f in specs]
     columns, first_failure = [], None
-    for position, (name, kind) in enumerate(zip(names, (f["type"] for f in specs))):
+    for position, (name, kind) in enumerate(zip(names, (f.type for f in specs))):
         values = table.frame[name].tolist()
         typed, failed = cast_column(values, kind)
         if failed is not None and (first_failure is None or failed[0] < first_failure[0]):
@@ -96,19 +93,19 @@ def typed_rows(table: Table, spec: dict) -> list[tuple]:
         raise BuildError(str(Problem(table.file, table.line(index), names[position], rule,
                                      table.frame.iat[index, position])))
     rows = list(zip(*columns)) if columns else []
-    keys = [["" if value is None else str(value) for value in columns[names.index(k)]] for k in spec["primary_key"]]
+    keys = [["" if value is None else str(value) for value in columns[names.index(k)]] for k in spec.primary_key]
     sort_keys = keys[0] if len(keys) == 1 else list(zip(*keys))
     return [rows[at] for at in sorted(range(len(rows)), key=sort_keys.__getitem__)]
 
 
-def read_rows(data_dir: Path, spec: dict) -> list[tuple]:
+def read_rows(data_dir: Path, spec: Spec) -> list[tuple]:
     """One table of a data folder, read by the package's one CSV reader and converted; the first
     problem found, if any, is raised as a BuildError."""
     problems: list[Problem] = []
-    file = table_file(spec["name"])
+    file = table_file(spec.name)
     # Files are named as in the package (data/...), so the folder holding data_dir is the root.
     raw = read_bounded(data_dir.parent, file, problems)
-    table = None if raw is None else parse_table(spec["name"], file, raw, field_names(spec), 0, problems)
+    table = None if raw is None else parse_table(spec.name, file, raw, spec.field_names, 0, problems)
     if problems or table is None:
         raise BuildError(str(problems[0]) if problems else f"{file}: cannot be read")
     return typed_rows(table, spec)
@@ -116,7 +113,7 @@ def read_rows(data_dir: Path, spec: dict) -> list[tuple]:
 
 def build_database(data_dir: Path, target: Path) -> None:
     """Build the database of a data folder (read and converted here; not validated)."""
-    write_database({spec["name"]: read_rows(data_dir, spec) for spec in TABLES}, target)
+    write_database({spec.name: read_rows(data_dir, spec) for spec in TABLES}, target)
 
 
 def write_database(rows_of: dict[str, list[tuple]], target: Path) -> None:
@@ -132,10 +129,10 @@ def write_database(rows_of: dict[str, list[tuple]], target: Path) -> None:
             with connection:
                 for spec in TABLES:
                     connection.execute(create_table_sql(spec))
-                    rows = rows_of[spec["name"]]
-                    placeholders = ", ".join("?" for _ in fields(spec))
+                    rows = rows_of[spec.name]
+                    placeholders = ", ".join("?" for _ in spec.fields)
                     connection.executemany(
-                        f"INSERT INTO {quote_name(spec['name'])} VALUES ({placeholders})", rows
+                        f"INSERT INTO {quote_name(spec.name)} VALUES ({placeholders})", rows
                     )
                 for spec in TABLES:
                     for statement in index_sql(spec) + fts_sql(spec):
@@ -180,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     tables = verdict.tables
     try:
-        write_database({spec["name"]: typed_rows(tables[spec["name"]], spec) for spec in TABLES}, args.output)
+        write_database({spec.name: typed_rows(tables[spec.name], spec) for spec in TABLES}, args.output)
     except (BuildError, OSError, sqlite3.Error) as error:
         print(f"build failed, {args.output.name} left as it was: {error}", file=sys.stderr)
         return 1

@@ -320,7 +320,7 @@ def descriptor_problems(root: Path, package: dict) -> list[Problem]:
     described = {resource.get("name"): resource for resource in package.get("resources", [])}
     rerun = "datapackage.json is made from schemas/definitions.py: run `make generate`"
     for spec in TABLES:
-        name = spec["name"]
+        name = spec.name
         resource = described.pop(name, None)
         if resource is None:
             problems.append(Problem("datapackage.json", 0, f"resources[{name}]", f"missing ({rerun})", name))

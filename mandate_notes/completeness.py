@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mandate_notes.csvio import Problem, read_dicts
-from mandate_notes.documents import NOTE, coding_rows, discover
+from mandate_notes.documents import coding_rows, discover
 from mandate_notes.model import csv_path, table_file
 from mandate_notes.paths import DATA_DIR, ROOT, SUPERSCRIPT_DIGITS
 
@@ -211,36 +211,6 @@ def uncited_footnotes(root: Path = ROOT) -> list[Miss]:
             if row["kind"] == "footnote" and (row["document_id"], row["footnote_number"]) not in cited]
 
 
-def _unreferenced(root: Path, table: str, key: str, referring: str, column: str, what: str,
-                  chosen=lambda row: True) -> list[Miss]:
-    """Rows of `table` (those `chosen`) whose `key` no row of `referring` names in `column`."""
-    named = {row[column] for row in read_dicts(csv_path(root / DATA_DIR, referring))}
-    file = table_file(table)
-    return [Miss(row.get("paragraph_id", "-"), what.format(**row), file, line)
-            for line, row in enumerate(read_dicts(csv_path(root / DATA_DIR, table)), start=2)
-            if chosen(row) and row[key] not in named]
-
-
-def unlinked_bullets(root: Path = ROOT) -> list[Miss]:
-    """Opening-bullet recommendations that link to no body recommendation."""
-    return _unreferenced(root, "recommendations", "recommendation_id", "recommendation_links",
-                         "bullet_recommendation_id", "opening bullet {recommendation_id} links to no body recommendation",
-                         lambda row: row["is_opening_bullet"] == "true")
-
-
-def unaliased_actors(root: Path = ROOT) -> list[Miss]:
-    """Actors with no alias as written in some note."""
-    return _unreferenced(root, "actors", "actor_id", "actor_aliases", "actor_id",
-                         "actor {actor_id} has no alias as written in a note")
-
-
-def uncatalogued_documents(root: Path = ROOT) -> list[Miss]:
-    """Meeting notes that the series catalogue does not list as coded (resolutions are not of the series)."""
-    return _unreferenced(root, "documents", "document_id", "series_notes", "document_id",
-                         "document {document_id} is not listed as coded in series_notes",
-                         lambda row: row["kind"] == NOTE)
-
-
 def coverage_problems(root: Path = ROOT) -> list[Problem]:
     """Every miss of the checks above as a Problem: FILE:LINE: column: rule: value. A miss in a
     paragraph is placed on that paragraph's line of the paragraphs table."""
@@ -254,6 +224,4 @@ def coverage_problems(root: Path = ROOT) -> list[Problem]:
                                     f"{miss.paragraph_id}: {miss.what}"))
     for miss in stale_exclusions(root):
         problems.append(Problem(miss.file, miss.line, "-", STALE, miss.what))
-    for check in (unlinked_bullets, unaliased_actors, uncatalogued_documents):
-        problems += [Problem(miss.file, miss.line, "-", "not linked", miss.what) for miss in check(root)]
     return problems

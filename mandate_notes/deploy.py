@@ -5,8 +5,9 @@ and stops instances with the traffic), both with the same files and options as `
 The container serves with `datasette serve`: the plugins, templates, static files, settings and
 metadata of this repository, the database immutable, hashed addresses and compression on (the
 platform's CDN caches the pages for a year; a new build is a new address). The code the plugins
-import (mandate_notes/ and schemas/) goes in as a small package of its own with no dependencies,
-and every package is installed at the version requirements.lock pins.
+import (mandate_notes/ and schemas/) goes in as a small package of its own whose one dependency is
+pydantic (the table model's checks), and every package is installed at the version
+requirements.lock pins.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ LOCK = ROOT / "requirements.lock"
 # Served as static files under this name inside the container (the package is installed from it).
 LIBRARY = "_library"
 LIBRARY_PACKAGES = ("mandate_notes", "schemas")
+# What the library needs at run time beyond Datasette: schemas/classes.py checks the table model.
+LIBRARY_DEPENDENCIES = ("pydantic",)
 # The plugins the deployed site runs beside Datasette, installed at their locked versions: every
 # Datasette plugin the project depends on (pyproject.toml), so the two cannot drift apart.
 PLUGINS = tuple(sorted(
@@ -53,7 +56,8 @@ def prepare(folder: Path = DEPLOY, database: Path = DEFAULT_DATABASE, lock: Path
     (library / "pyproject.toml").write_text(
         "[build-system]\nrequires = [\"setuptools>=61\"]\nbuild-backend = \"setuptools.build_meta\"\n\n"
         f"[project]\nname = \"mandate-notes-site\"\nversion = \"{version()}\"\n"
-        "description = \"The code the mandate-notes Datasette plugins import\"\ndependencies = []\n\n"
+        "description = \"The code the mandate-notes Datasette plugins import\"\n"
+        f"dependencies = {list(LIBRARY_DEPENDENCIES)!r}\n\n"
         f"[tool.setuptools]\npackages = {list(LIBRARY_PACKAGES)!r}\n".replace("'", '"'),
         encoding="utf-8")
     (library / "constraints.txt").write_text(

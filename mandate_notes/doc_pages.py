@@ -12,7 +12,7 @@ import re
 
 from schemas.definitions import CODE_LIST_NAMES, TABLES
 
-TABLE_NAMES = {spec["name"] for spec in TABLES}
+TABLE_NAMES = {spec.name for spec in TABLES}
 # "(see codebook)" in a column's description: the words a table page links to the codebook page.
 CODEBOOK_MENTION = re.compile(r"\bsee (?:the )?codebook\b", re.IGNORECASE)
 NAMED_HEADING = re.compile(r"^`([a-z_]+)`: ")

@@ -20,7 +20,7 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from mandate_notes.model import csv_path, fields
+from mandate_notes.model import csv_path
 from schemas.definitions import TABLES
 
 # The Excel flavour: a byte-order mark so that Excel reads UTF-8, and CRLF.
@@ -43,15 +43,15 @@ def column_types(names: list[str] | None = None) -> dict[str, str]:
     name one type, which a query's column of that name is read by."""
     found: dict[str, set[str]] = {}
     for spec in TABLES:
-        if names is None or spec["name"] in names:
-            for field in fields(spec):
-                found.setdefault(field["name"], set()).add(field["type"])
+        if names is None or spec.name in names:
+            for field in spec.fields:
+                found.setdefault(field.name, set()).add(field.type)
     return {name: kinds.pop() for name, kinds in found.items() if len(kinds) == 1}
 
 
 def table_types(name: str) -> dict[str, str]:
-    [spec] = [spec for spec in TABLES if spec["name"] == name]
-    return {field["name"]: field["type"] for field in fields(spec)}
+    [spec] = [spec for spec in TABLES if spec.name == name]
+    return {field.name: field.type for field in spec.fields}
 
 
 def published_number(number: float) -> str:

@@ -18,10 +18,11 @@ from mandate_notes.paths import ROOT
 from schemas.definitions import (ANY, CODE_LICENSE, CODE_LISTS, CODE_PATTERN, CONTENT_TABLES, ID_PATTERN, PACKAGE,
                                  PUBLISHED, TABLES)
 from schemas.definitions import DATA_LICENSE as DATA_LICENSE_FACTS
+from schemas.classes import Field, Table
 from mandate_notes.citation import citation_bibtex, citation_text, row_citation
 from mandate_notes.documents import package_sources
 from mandate_notes.generated import stale, write_or_check
-from mandate_notes.model import DATA, csv_path, descriptor, fields, package_keywords, version
+from mandate_notes.model import DATA, csv_path, descriptor, package_keywords, version
 from mandate_notes.doc_pages import CODEBOOK_MENTION, codebook_anchors, rendered, template
 from mandate_notes.paths import (AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAME, PAGE_FRAGMENTS, SERVER_METADATA,
                                  SITE_PAGES)
@@ -99,11 +100,11 @@ def documents_in_words(document_ids: set[str] | None = None) -> tuple[str, str] 
     return words, SOURCES_LIST
 
 
-def table_sources(spec: dict) -> dict:
+def table_sources(spec: Table) -> dict:
     """A table's "source": the documents its rows are coded from (a table with a document_id)."""
-    if "document_id" not in [field["name"] for field in fields(spec)]:
+    if "document_id" not in spec.field_names:
         return {}
-    named = documents_in_words({row["document_id"] for row in _code_list_rows(spec["name"])})
+    named = documents_in_words({row["document_id"] for row in _code_list_rows(spec.name)})
     return {"source": named[0], "source_url": named[1]} if named else {}
 
 
@@ -142,8 +143,8 @@ def server_config() -> dict:
         "license_file_url": at_version(version(), "LICENSE"),
         "code_license": PACKAGE["code_license"],
         "sources": [{"title": s["title"], "copyright": s["copyright"]} for s in package_sources()],
-        "content_tables": [spec["name"] for spec in CONTENT_TABLES],
-        "code_lists": [spec["name"] for spec in CODE_LISTS],
+        "content_tables": [spec.name for spec in CONTENT_TABLES],
+        "code_lists": [spec.name for spec in CODE_LISTS],
         # Filled with the table and the row's key by the row page.
         "row_citation": row_citation("{table}", "{row_id}"),
         "row_link_columns": row_link_columns(),
@@ -165,11 +166,11 @@ def sitemap_tables() -> list[tuple[str, str]]:
     tables that link two others (a compound key) are listed on the pages of the rows they link."""
     chosen = []
     for spec in TABLES:
-        if len(spec["primary_key"]) != 1:
+        if len(spec.primary_key) != 1:
             continue
-        key = next(field for field in fields(spec) if field["name"] == spec["primary_key"][0])
-        if key.get("constraints", {}).get("pattern") in ADDRESS_SAFE_PATTERNS:
-            chosen.append((spec["name"], key["name"]))
+        key = next(field for field in spec.fields if field.name == spec.primary_key[0])
+        if key.constraints.pattern in ADDRESS_SAFE_PATTERNS:
+            chosen.append((spec.name, key.name))
     return chosen
 
 
@@ -178,7 +179,7 @@ def sitemap_config() -> dict:
     questions, charts, codebook, agreement), at the public address once the dataset is published."""
     base = f"/{DATABASE_NAME}"
     pages = ["/", base] + [f"/{page.stem}" for page in sorted(SITE_PAGES.glob("*.html"))]
-    pages += [f"{base}/{spec['name']}" for spec in TABLES]
+    pages += [f"{base}/{spec.name}" for spec in TABLES]
     pages += [f"{base}/{name}" for name in queries()]
     selects = [f"select '{path}' as path" for path in pages]
     selects += [f"select '{base}/{table}/' || \"{key}\" as path from \"{table}\"" for table, key in sitemap_tables()]
@@ -189,7 +190,7 @@ def sitemap_config() -> dict:
 
 
 def codebook_links() -> dict[str, dict[str, str]]:
-    mentions = {spec["name"]: [f["name"] for f in fields(spec) if CODEBOOK_MENTION.search(f["description"])]
+    mentions = {spec.name: [f.name for f in spec.fields if CODEBOOK_MENTION.search(f.description)]
                 for spec in CONTENT_TABLES + CODE_LISTS}
     return codebook_anchors(rendered(render_codebook())[1], {t: c for t, c in mentions.items() if c})
 
@@ -208,18 +209,18 @@ def render_metadata() -> str:
     tables = {}
     for spec in CONTENT_TABLES + CODE_LISTS:
         entry: dict = {
-            "title": spec["title"],
-            "description": spec["description"],
-            "columns": {field["name"]: field["description"] for field in fields(spec)},
+            "title": spec.title,
+            "description": spec.description,
+            "columns": {field.name: field.published_description() for field in spec.fields},
         }
-        if spec.get("label_column"):
-            entry["label_column"] = spec["label_column"]
-        if spec.get("sort"):
-            entry["sort"] = spec["sort"]
-        if spec.get("facets"):
-            entry["facets"] = spec["facets"]
+        if spec.label_column:
+            entry["label_column"] = spec.label_column
+        if spec.sort:
+            entry["sort"] = spec.sort
+        if spec.facets:
+            entry["facets"] = spec.facets
         entry.update(table_sources(spec))
-        tables[spec["name"]] = entry
+        tables[spec.name] = entry
     source, source_url = documents_in_words()
     metadata = {
         "title": PACKAGE["title"],
@@ -262,39 +263,39 @@ def _condition(when: dict) -> str:
     return " and ".join(parts)
 
 
-def field_description(field: dict) -> str:
+def field_description(field: Field) -> str:
     """A column's description, with the conditions under which it must be filled or left empty."""
-    text = field["description"]
-    if "required_when" in field:
-        text += f" Required when {_condition(field['required_when']['when'])}."
-    if "empty_when" in field:
-        text += f" Empty when {_condition(field['empty_when']['when'])}."
-    if "covers" in field:
-        where = field["covers"].get("where")
+    text = field.published_description()
+    if field.required_when:
+        text += f" Required when {_condition(field.required_when.when)}."
+    if field.empty_when:
+        text += f" Empty when {_condition(field.empty_when.when)}."
+    if field.covers:
+        where = field.covers.where
         text += f" Every row it can name{' where ' + _condition(where) if where else ''} is named by at least one row."
-    if "written_as" in field:
-        scaled = ", ".join(f"times {factor} for `{code}`" for code, factor in field["written_as"]["fraction_scale"].items())
-        text += f" Equals the number `{field['written_as']['column']}` states in digits or words (a fraction {scaled})."
-    if "phrase_table" in field:
-        rows = "; ".join(f"/{pattern}/ → {', '.join(f'`{c}`' for c in codes)}" for pattern, codes in field["phrase_table"]["rows"])
-        text += f" Checked against `{field['phrase_table']['column']}`, whose first matching pattern gives the codes allowed: {rows}."
-    if "not_before" in field:
-        text += f" Not before `{field['not_before']}`."
-    if "referenced_row" in field:
-        [(column, wanted)] = field["referenced_row"]["where"].items()
+    if field.written_as:
+        scaled = ", ".join(f"times {factor} for `{code}`" for code, factor in field.written_as.fraction_scale.items())
+        text += f" Equals the number `{field.written_as.column}` states in digits or words (a fraction {scaled})."
+    if field.phrase_table:
+        rows = "; ".join(f"/{pattern}/ → {', '.join(f'`{c}`' for c in codes)}" for pattern, codes in field.phrase_table.rows)
+        text += f" Checked against `{field.phrase_table.column}`, whose first matching pattern gives the codes allowed: {rows}."
+    if field.not_before:
+        text += f" Not before `{field.not_before}`."
+    if field.referenced_row:
+        [(column, wanted)] = field.referenced_row.where.items()
         values = ", ".join(f"`{v}`" for v in (wanted if isinstance(wanted, list) else [wanted]))
         text += f" The row it refers to has `{column}` {values}."
-    if "sole_code" in field:
-        text += f" `{field['sole_code']['code']}` stands alone: never with another code for the same `{field['sole_code']['per']}`."
-    if "same_code_for_same_substance" in field:
-        rule = field["same_code_for_same_substance"]
-        text += (f" One code per `{rule['per']}` for asks of the same substance: units whose"
-                 f" `{rule['substance']['table']}` rows share a paragraph and `{rule['substance']['code']}`"
+    if field.sole_code:
+        text += f" `{field.sole_code.code}` stands alone: never with another code for the same `{field.sole_code.per}`."
+    if field.same_code_for_same_substance:
+        rule = field.same_code_for_same_substance
+        text += (f" One code per `{rule.per}` for asks of the same substance: units whose"
+                 f" `{rule.substance.table}` rows share a paragraph and `{rule.substance.code}`"
                  f" with overlapping quotes.")
-    if "code_needs_wording" in field:
-        wording = field["code_needs_wording"]
-        text += (f" `{wording['code']}` only where the text of the paragraph (`{wording['paragraph']}`), or of the one"
-                 f" that introduces it, matches /{wording['pattern']}/.")
+    if field.code_needs_wording:
+        wording = field.code_needs_wording
+        text += (f" `{wording.code}` only where the text of the paragraph (`{wording.paragraph}`), or of the one"
+                 f" that introduces it, matches /{wording.pattern}/.")
     return text
 
 
@@ -310,31 +311,30 @@ def render_codebook() -> str:
         "",
     ]
     for spec in CONTENT_TABLES:
-        lines += [f"### `{spec['name']}`: {spec['title']}", "", spec["description"], ""]
-        lines += [f"Primary key: `{', '.join(spec['primary_key'])}`.", ""]
-        if spec.get("min_rows"):
-            lines += [f"Must hold at least {spec['min_rows']} row(s).", ""]
+        lines += [f"### `{spec.name}`: {spec.title}", "", spec.description, ""]
+        lines += [f"Primary key: `{', '.join(spec.primary_key)}`.", ""]
+        if spec.min_rows:
+            lines += [f"Must hold at least {spec.min_rows} row(s).", ""]
         lines += ["| column | type | required | description |", "|---|---|---|---|"]
-        for field in fields(spec):
-            required = "yes" if field.get("constraints", {}).get("required") else ""
+        for field in spec.fields:
+            required = "yes" if field.required else ""
             lines.append(
-                f"| `{field['name']}` | {field['type']} | {required} | {_cell(field_description(field))} |"
+                f"| `{field.name}` | {field.type} | {required} | {_cell(field_description(field))} |"
             )
         references = [
-            f"`{', '.join(key['fields'])}` → `{key['reference']['resource']}."
-            f"{', '.join(key['reference']['fields'])}`"
-            for key in spec.get("foreign_keys", [])
+            f"`{key.column}` → `{key.table}.{key.key}`"
+            for key in spec.foreign_keys
         ]
         if references:
             lines += ["", "Foreign keys: " + "; ".join(references) + "."]
         lines.append("")
     lines += ["## Code lists", ""]
     for spec in CODE_LISTS:
-        lines += [f"### `{spec['name']}`: {spec['title']}", "", spec["description"], ""]
-        if spec.get("min_rows"):
-            lines += [f"Must hold at least {spec['min_rows']} row(s).", ""]
-        rows = _code_list_rows(spec["name"])
-        if spec.get("sort") == "rank":
+        lines += [f"### `{spec.name}`: {spec.title}", "", spec.description, ""]
+        if spec.min_rows:
+            lines += [f"Must hold at least {spec.min_rows} row(s).", ""]
+        rows = _code_list_rows(spec.name)
+        if spec.sort == "rank":
             # Codes on the scale in its order, then those off it.
             rows.sort(key=lambda row: (row["rank"] == "", int(row["rank"] or 0)))
         lines += ["| code | label | definition |", "|---|---|---|"]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from mandate_notes.documents import keywords, package_sources
 from mandate_notes.paths import DATA_DIR, GENERATED, ROOT
-from schemas.definitions import PACKAGE, TABLES, resolve_field, table
+from schemas.classes import Field, Table
+from schemas.definitions import PACKAGE, TABLES, table
 
 DATA = ROOT / DATA_DIR
 
@@ -16,7 +17,7 @@ DATA = ROOT / DATA_DIR
 def table_file(name: str) -> str:
     """A table's CSV relative to the package root: data/NAME.csv, or data/generated/NAME.csv for a
     table a command makes."""
-    folder = f"{DATA_DIR}/{GENERATED}" if table(name).get("generated") else DATA_DIR
+    folder = f"{DATA_DIR}/{GENERATED}" if table(name).generated else DATA_DIR
     return f"{folder}/{name}.csv"
 
 
@@ -31,37 +32,25 @@ def version() -> str:
         return tomllib.load(handle)["project"]["version"]
 
 
-def fields(spec: dict) -> list[dict]:
-    return [resolve_field(field) for field in spec["fields"]]
-
-
-def field_names(spec: dict) -> list[str]:
-    return [field["name"] for field in fields(spec)]
-
-
-def table_schema(spec: dict) -> dict:
+def table_schema(spec: Table) -> dict:
     """The Table Schema of one table, as published in datapackage.json."""
-    schema: dict = {"fields": [], "primaryKey": spec["primary_key"]}
-    for field in fields(spec):
-        entry = {"name": field["name"], "type": field["type"], "description": field["description"]}
-        if field["type"] == "boolean":
+    schema: dict = {"fields": [], "primaryKey": spec.primary_key}
+    for field in spec.fields:
+        entry = {"name": field.name, "type": field.type, "description": field.published_description()}
+        if field.type == "boolean":
             entry["trueValues"] = ["true"]
             entry["falseValues"] = ["false"]
-        if field.get("constraints"):
-            entry["constraints"] = dict(field["constraints"])
+        if field.constraints.published():
+            entry["constraints"] = field.constraints.published()
         schema["fields"].append(entry)
     schema["missingValues"] = [""]
     foreign_keys = []
-    for key in spec.get("foreign_keys", []):
-        resource = key["reference"]["resource"]
+    for key in spec.foreign_keys:
         foreign_keys.append(
             {
-                "fields": key["fields"],
+                "fields": [key.column],
                 # Frictionless names a reference to the table itself with an empty string.
-                "reference": {
-                    "resource": "" if resource == spec["name"] else resource,
-                    "fields": key["reference"]["fields"],
-                },
+                "reference": {"resource": "" if key.table == spec.name else key.table, "fields": [key.key]},
             }
         )
     if foreign_keys:
@@ -85,18 +74,18 @@ def descriptor(root: Path = ROOT) -> dict:
     resources = []
     for spec in TABLES:
         resource = {
-            "name": spec["name"],
-            "path": table_file(spec["name"]),
-            "title": spec["title"],
-            "description": spec["description"],
+            "name": spec.name,
+            "path": table_file(spec.name),
+            "title": spec.title,
+            "description": spec.description,
             "profile": "tabular-data-resource",
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
         }
         # Not part of the Frictionless standard (which ignores it); schemas/checks.py enforces it.
-        if spec.get("min_rows"):
-            resource["minRows"] = spec["min_rows"]
+        if spec.min_rows:
+            resource["minRows"] = spec.min_rows
         resource["schema"] = table_schema(spec)
         resources.append(resource)
     meta = {key: value for key, value in PACKAGE.items() if key != "code_license"}
@@ -117,18 +106,18 @@ TITLE_WORDS = {"id": "ID", "un": "UN", "url": "URL", "iso3": "ISO3", "sha256": "
                "vii": "VII", "doi": "DOI", "pema": "PEMA"}
 
 
-def field_title(spec: dict, field: dict) -> str:
+def field_title(spec: Table, field: Field) -> str:
     """A column's title on a row page: the field's declared "title", else its name in words; a
     reference's trailing "id" and a boolean's leading "is" are left out (the value says them).
 
     >>> from schemas.definitions import table
     >>> spec = table("recommendations")
-    >>> [field_title(spec, f) for f in fields(spec) if f["name"] in ("recommendation_id", "addressee_actor_id", "is_opening_bullet")]
+    >>> [field_title(spec, f) for f in spec.fields if f.name in ("recommendation_id", "addressee_actor_id", "is_opening_bullet")]
     ['Recommendation ID', 'Opening bullet', 'Addressee actor']
     """
-    if field.get("title"):
-        return field["title"]
-    return column_words(field["name"], reference=field["name"] not in spec["primary_key"])
+    if field.title:
+        return field.title
+    return column_words(field.name, reference=field.name not in spec.primary_key)
 
 
 def column_words(name: str, reference: bool = True) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from mandate_notes.documents import NOTE, RESOLUTION, discover, documents_rows
 from mandate_notes.generated import stale as stale_outputs
 from mandate_notes.generated import write_or_check
-from mandate_notes.model import csv_path, field_names
+from mandate_notes.model import csv_path
 from mandate_notes.paths import DATA_DIR, ROOT, SUPERSCRIPT_DIGITS
 from mandate_notes.resolutions import resolution_paragraphs, resolution_rows, vote_rows
 from schemas.definitions import table
@@ -195,7 +195,7 @@ def _markers(row: dict) -> str:
 def render(name: str, rows: list[dict]) -> str:
     """One generated table as CSV, its columns in the table model's order."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=field_names(table(name)), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=table(name).field_names, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({key: "" if value is None else value for key, value in row.items()})

@@ -7,29 +7,29 @@ there is searched and counted without an edit here.
 
 from __future__ import annotations
 
+from schemas.classes import Table
 from schemas.definitions import CONTENT_TABLES, COUNCIL_TABLES
 
 # Snippet markers around matched words; render_cell turns them into <mark>, CSV keeps them.
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
 
 
-def _key(spec: dict) -> str:
-    return spec["primary_key"][0]
+def _key(spec: Table) -> str:
+    return spec.primary_key[0]
 
 
-def searchable_tables() -> list[dict]:
-    return [spec for spec in CONTENT_TABLES if spec.get("fts")]
+def searchable_tables() -> list[Table]:
+    return [spec for spec in CONTENT_TABLES if spec.fts]
 
 
-def coded_tables() -> list[dict]:
+def coded_tables() -> list[Table]:
     """Tables whose rows are coded from a note's paragraph: a paragraph_id column referencing
     paragraphs (the Council's tables point at resolutions' paragraphs instead)."""
     return [
         spec
         for spec in CONTENT_TABLES
-        if spec["name"] != "paragraphs" and spec not in COUNCIL_TABLES
-        and any(key["fields"] == ["paragraph_id"] and key["reference"]["resource"] == "paragraphs"
-                for key in spec.get("foreign_keys", []))
+        if spec.name != "paragraphs" and spec not in COUNCIL_TABLES
+        and spec.references("paragraph_id") == ("paragraphs", "paragraph_id")
     ]
 
 
@@ -38,11 +38,11 @@ def search_sql() -> str:
     # FTS5 query that is always valid: words in any form, "phrases", prefix*, OR.
     parts = []
     for spec in searchable_tables():
-        name, fts, key = spec["name"], f"{spec['name']}_fts", _key(spec)
+        name, fts, key = spec.name, f"{spec.name}_fts", _key(spec)
         section = "t.section" if name == "paragraphs" else "p.section"
         join = "" if name == "paragraphs" else "\n  join paragraphs p on p.paragraph_id = t.paragraph_id"
         parts.append(
-            f"  select '{spec['title']}' as found_in, t.{key} as row_id, {section} as section,\n"
+            f"  select '{spec.title}' as found_in, t.{key} as row_id, {section} as section,\n"
             f"    '{name}' as table_name,\n"
             f"    snippet({fts}, -1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 16) as snippet,\n"
             f"    t.paragraph_id, bm25({fts}) as score\n"
@@ -60,7 +60,7 @@ def search_sql() -> str:
 
 def coding_by_section_sql() -> str:
     coded = "\n  union all ".join(
-        f"select paragraph_id, '{spec['name']}' from {spec['name']}" for spec in coded_tables()
+        f"select paragraph_id, '{spec.name}' from {spec.name}" for spec in coded_tables()
     )
     return (
         f"with coded(paragraph_id, table_name) as (\n  {coded}\n),\n"
@@ -124,7 +124,7 @@ ROW_QUESTIONS = {
 
 
 def _titles(specs: list[dict]) -> str:
-    return ", ".join(spec["name"] for spec in specs)
+    return ", ".join(spec.name for spec in specs)
 
 
 def queries() -> dict[str, dict]:
@@ -383,8 +383,8 @@ def row_link_columns() -> dict[str, str]:
     """
     targets: dict[str, set[str]] = {}
     for spec in CONTENT_TABLES:
-        keys = [(spec["primary_key"], spec["name"])] + [
-            (key["fields"], key["reference"]["resource"]) for key in spec.get("foreign_keys", [])
+        keys = [(spec.primary_key, spec.name)] + [
+            ([key.column], key.table) for key in spec.foreign_keys
         ]
         for columns, table in keys:
             if len(columns) == 1 and columns[0].endswith("_id"):

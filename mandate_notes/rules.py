@@ -51,6 +51,7 @@ import pandas as pd
 from mandate_notes.csvio import Problem, Table
 from mandate_notes.written_numbers import number_or_none, written_value
 from mandate_notes.paths import SUPERSCRIPT_DIGITS
+from schemas.classes import Field, Substance, Table as Spec
 
 PARAGRAPHS = "paragraphs"
 ANY = "*"
@@ -116,14 +117,6 @@ def _records(frame: pd.DataFrame):
     return zip(frame.index, (dict(zip(columns, values)) for values in frame.itertuples(index=False, name=None)))
 
 
-def _references(spec: dict, column: str) -> tuple[str, str] | None:
-    """(table, column) the field's foreign key points at, if it has one."""
-    for key in spec.get("foreign_keys", []):
-        if key["fields"] == [column]:
-            return key["reference"]["resource"], key["reference"]["fields"][0]
-    return None
-
-
 def _matches(frame: pd.DataFrame, when: dict) -> pd.Series:
     chosen = pd.Series(True, index=frame.index)
     for column, value in when.items():
@@ -144,38 +137,38 @@ def _contains(table: Table, column: str, haystacks: pd.Series, rule: str) -> lis
             if needle and (not isinstance(haystack, str) or needle not in haystack)]
 
 
-def _place(spec: dict, column: str) -> str:
+def _place(spec: Spec, column: str) -> str:
     """How a rule names where a verbatim value must occur."""
-    if _references(spec, column) == (PARAGRAPHS, "paragraph_id"):
+    if spec.references(column) == (PARAGRAPHS, "paragraph_id"):
         return "its paragraph" if column == "paragraph_id" else f"the {column.removesuffix('_paragraph_id')} paragraph"
     return f"the {column}"
 
 
-def verbatim_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Paragraphs) -> list[Problem]:
+def verbatim_problems(tables: dict[str, Table], specs: list[Spec], paragraphs: Paragraphs) -> list[Problem]:
     problems = []
     for spec, table, declared in _declaring(tables, specs, "verbatim_in"):
         frame = table.frame
-        place = declared["verbatim_in"]
-        if _references(spec, place) != (PARAGRAPHS, "paragraph_id"):
-            problems += _contains(table, declared["name"], frame[place],
-                                  f"{declared['name']} not found verbatim in {_place(spec, place)}")
+        place = declared.verbatim_in
+        if spec.references(place) != (PARAGRAPHS, "paragraph_id"):
+            problems += _contains(table, declared.name, frame[place],
+                                  f"{declared.name} not found verbatim in {_place(spec, place)}")
             continue
         texts = _lookup(frame[place], paragraphs.text)
-        if declared.get("or_lead_in"):
+        if declared.or_lead_in:
             own = frame[place].map(lambda pid: paragraphs.text.get(pid, ""))
             lead = frame[place].map(lambda pid: paragraphs.text.get(paragraphs.lead_in.get(pid, ""), ""))
-            problems += _contains(table, declared["name"], own + "\n" + lead,
-                                  f"{declared['name']} not found in the paragraph (or, for a bullet, its list's lead-in)")
+            problems += _contains(table, declared.name, own + "\n" + lead,
+                                  f"{declared.name} not found in the paragraph (or, for a bullet, its list's lead-in)")
         else:
-            problems += _contains(table, declared["name"], texts,
-                                  f"{declared['name']} not found verbatim in {_place(spec, place)}")
+            problems += _contains(table, declared.name, texts,
+                                  f"{declared.name} not found verbatim in {_place(spec, place)}")
     return problems
 
 
-def same_document_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Paragraphs) -> list[Problem]:
+def same_document_problems(tables: dict[str, Table], specs: list[Spec], paragraphs: Paragraphs) -> list[Problem]:
     problems = []
     for _, table, declared in _declaring(tables, specs, "in_document_of"):
-        frame, column, document = table.frame, declared["name"], declared["in_document_of"]
+        frame, column, document = table.frame, declared.name, declared.in_document_of
         owner = _lookup(frame[column], paragraphs.document)
         for index, row in _records(frame[owner.notna() & (owner != frame[document])]):
             problems.append(Problem(table.file, table.line(index), column,
@@ -183,47 +176,46 @@ def same_document_problems(tables: dict[str, Table], specs: list[dict], paragrap
     return problems
 
 
-def conditional_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+def conditional_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     problems = []
     for _, table, declared in _declaring(tables, specs, "empty_when", "required_when"):
-        frame, column = table.frame, declared["name"]
-        if "empty_when" in declared:
-            rule = declared["empty_when"]
-            for index in frame.index[_matches(frame, rule["when"]) & (frame[column] != "")]:
-                problems.append(Problem(table.file, table.line(index), column, rule["rule"], frame.at[index, column]))
-        if "required_when" in declared:
-            rule = declared["required_when"]
-            for index in frame.index[_matches(frame, rule["when"]) & (frame[column] == "")]:
-                problems.append(Problem(table.file, table.line(index), column, rule["rule"], ""))
+        frame, column = table.frame, declared.name
+        if declared.empty_when:
+            rule = declared.empty_when
+            for index in frame.index[_matches(frame, rule.when) & (frame[column] != "")]:
+                problems.append(Problem(table.file, table.line(index), column, rule.rule, frame.at[index, column]))
+        if declared.required_when:
+            rule = declared.required_when
+            for index in frame.index[_matches(frame, rule.when) & (frame[column] == "")]:
+                problems.append(Problem(table.file, table.line(index), column, rule.rule, ""))
     return problems
 
 
-def _target(tables: dict[str, Table], spec: dict, column: str) -> tuple[str, str, Table | None]:
+def _target(tables: dict[str, Table], spec: Spec, column: str) -> tuple[str, str, Table | None]:
     """(table, key column, the table as read) that the column's foreign key points at."""
-    target_name, key = _references(spec, column)
+    target_name, key = spec.references(column)
     return target_name, key, tables.get(target_name)
 
 
-def referenced_row_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+def referenced_row_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     problems = []
     for spec, table, declared in _declaring(tables, specs, "referenced_row"):
-        _, key, target = _target(tables, spec, declared["name"])
+        _, key, target = _target(tables, spec, declared.name)
         if target is None:
             continue
-        [(column, wanted)] = declared["referenced_row"]["where"].items()
+        [(column, wanted)] = declared.referenced_row.where.items()
         allowed = set(wanted) if isinstance(wanted, list) else {wanted}
         # The keys of the rows that may not be referenced; the referring rows are scanned only if any is.
         refused = set(target.frame[key][~target.frame[column].isin(allowed)].tolist())
-        values = table.frame[declared["name"]]
+        values = table.frame[declared.name]
         named = np.fromiter(map(refused.__contains__, values.tolist()), dtype=bool, count=len(values)) \
             if refused else np.zeros(len(values), dtype=bool)
         for index, value in values[named].items():
-            problems.append(Problem(table.file, table.line(index), declared["name"],
-                                    declared["referenced_row"]["rule"], value))
+            problems.append(Problem(table.file, table.line(index), declared.name, declared.referenced_row.rule, value))
     return problems
 
 
-def _follow(tables: dict[str, Table], specs: list[dict], spec: dict, frame: pd.DataFrame, path: str) -> pd.Series | None:
+def _follow(tables: dict[str, Table], specs: list[Spec], spec: Spec, frame: pd.DataFrame, path: str) -> pd.Series | None:
     """The values reached from each row by following foreign keys along a dotted path of columns;
     "" where a step finds no row; None when a table on the way was not read."""
     columns = path.split(".")
@@ -233,7 +225,7 @@ def _follow(tables: dict[str, Table], specs: list[dict], spec: dict, frame: pd.D
         if target is None:
             return None
         values = _lookup(values, dict(zip(target.frame[key], target.frame[next_column]))).fillna("")
-        current = next(s for s in specs if s["name"] == target_name)
+        current = next(s for s in specs if s.name == target_name)
     return values
 
 
@@ -251,44 +243,44 @@ def _with_paths(tables, specs, spec, frame: pd.DataFrame, when: dict) -> pd.Data
     return frame
 
 
-def equals_via_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+def equals_via_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     problems = []
     for spec, table, declared in _declaring(tables, specs, "equals_via"):
-        column, rule = declared["name"], declared["equals_via"]
-        expected = _follow(tables, specs, spec, table.frame, rule["path"])
+        column, rule = declared.name, declared.equals_via
+        expected = _follow(tables, specs, spec, table.frame, rule.path)
         if expected is None:
             continue
         values = table.frame[column]
         for index in values.index[(values != "") & (values != expected)]:
-            problems.append(Problem(table.file, table.line(index), column, rule["rule"], values[index]))
+            problems.append(Problem(table.file, table.line(index), column, rule.rule, values[index]))
     return problems
 
 
-def coverage_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+def coverage_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     """Rows of the referenced table that no row here names, reported at the referenced row."""
     problems = []
     for spec, table, declared in _declaring(tables, specs, "covers"):
-        target_name, key, target = _target(tables, spec, declared["name"])
+        target_name, key, target = _target(tables, spec, declared.name)
         if target is None:
             continue
-        where = declared["covers"].get("where", {})
-        target_spec = next(s for s in specs if s["name"] == target_name)
+        where = declared.covers.where
+        target_spec = next(s for s in specs if s.name == target_name)
         frame = _with_paths(tables, specs, target_spec, target.frame, where)
         if frame is None:
             continue
-        named = set(table.frame[declared["name"]].tolist())
+        named = set(table.frame[declared.name].tolist())
         chosen = _matches(frame, where)
         for index, value in zip(frame.index[chosen], frame[key][chosen].tolist()):
             if value not in named:
-                problems.append(Problem(target.file, target.line(index), key, declared["covers"]["rule"], value))
+                problems.append(Problem(target.file, target.line(index), key, declared.covers.rule, value))
     return problems
 
 
-def sole_code_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+def sole_code_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     problems = []
     for _, table, declared in _declaring(tables, specs, "sole_code"):
-        frame, column = table.frame, declared["name"]
-        code, per = declared["sole_code"]["code"], declared["sole_code"]["per"]
+        frame, column = table.frame, declared.name
+        code, per = declared.sole_code.code, declared.sole_code.per
         alone = set(frame[per][frame[column] == code].tolist())
         for index in frame.index[frame[per].isin(alone) & (frame[column] != code)]:
             problems.append(Problem(table.file, table.line(index), column,
@@ -296,31 +288,32 @@ def sole_code_problems(tables: dict[str, Table], specs: list[dict]) -> list[Prob
     return problems
 
 
-def wording_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Paragraphs) -> list[Problem]:
+def wording_problems(tables: dict[str, Table], specs: list[Spec], paragraphs: Paragraphs) -> list[Problem]:
     """Codes given only where the paragraph, or the one that introduces it, has the words for them."""
     problems = []
     for spec, table, declared in _declaring(tables, specs, "code_needs_wording"):
-        rule, column = declared["code_needs_wording"], declared["name"]
+        rule, column = declared.code_needs_wording, declared.name
         frame = table.frame
-        chosen = frame[frame[column] == rule["code"]]
+        chosen = frame[frame[column] == rule.code]
         if chosen.empty:
             continue
-        anchors = _follow(tables, specs, spec, chosen, rule["paragraph"]) if "." in rule["paragraph"] \
-            else chosen[rule["paragraph"]]
+        anchors = _follow(tables, specs, spec, chosen, rule.paragraph) if "." in rule.paragraph \
+            else chosen[rule.paragraph]
         if anchors is None:
             continue
-        pattern = re.compile(rule["pattern"], re.IGNORECASE)
+        pattern = re.compile(rule.pattern, re.IGNORECASE)
         for index, anchor in zip(chosen.index, anchors.tolist()):
             texts = (paragraphs.text.get(anchor, ""), paragraphs.text.get(paragraphs.parent.get(anchor, ""), ""))
             if anchor in paragraphs.text and not any(pattern.search(text) for text in texts):
-                problems.append(Problem(table.file, table.line(index), column, rule["rule"], rule["code"]))
+                problems.append(Problem(table.file, table.line(index), column, rule.rule, rule.code))
     return problems
 
 
-def _spans(frame: pd.DataFrame, columns: dict, paragraphs: Paragraphs) -> dict[str, list[tuple]]:
+def _spans(frame: pd.DataFrame, columns: Substance, paragraphs: Paragraphs) -> dict[str, list[tuple]]:
     """unit → (paragraph, code, start, end) of each quote it has in a paragraph."""
     found: dict[str, list[tuple]] = {}
-    for unit, paragraph, quote, code in zip(*(frame[columns[key]].tolist() for key in ("unit", "paragraph", "quote", "code"))):
+    for unit, paragraph, quote, code in zip(*(frame[getattr(columns, key)].tolist()
+                                              for key in ("unit", "paragraph", "quote", "code"))):
         at = paragraphs.text.get(paragraph, "").find(quote) if paragraph and quote else -1
         if at >= 0:
             found.setdefault(unit, []).append((paragraph, code, at, at + len(quote)))
@@ -336,18 +329,18 @@ def _shared(first: list[tuple], second: list[tuple]) -> tuple | None:
     return None
 
 
-def substance_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Paragraphs) -> list[Problem]:
+def substance_problems(tables: dict[str, Table], specs: list[Spec], paragraphs: Paragraphs) -> list[Problem]:
     """Rows answering asks of the same substance from the same place hold the same code."""
     problems = []
     for _, table, declared in _declaring(tables, specs, "same_code_for_same_substance"):
-        rule, column = declared["same_code_for_same_substance"], declared["name"]
-        source = tables.get(rule["substance"]["table"])
+        rule, column = declared.same_code_for_same_substance, declared.name
+        source = tables.get(rule.substance.table)
         if source is None:
             continue
-        spans = _spans(source.frame, rule["substance"], paragraphs)
+        spans = _spans(source.frame, rule.substance, paragraphs)
         frame = table.frame
         seen: dict[str, list[tuple]] = {}
-        for index, place, unit, code in zip(frame.index, frame[rule["per"]].tolist(), frame[rule["unit"]].tolist(),
+        for index, place, unit, code in zip(frame.index, frame[rule.per].tolist(), frame[rule.unit].tolist(),
                                             frame[column].tolist()):
             if not place:
                 continue
@@ -355,48 +348,48 @@ def substance_problems(tables: dict[str, Table], specs: list[dict], paragraphs: 
                 shared = _shared(spans.get(unit, []), spans.get(other_unit, []))
                 if code != other_code and shared:
                     problems.append(Problem(table.file, table.line(index), column,
-                                            f"{rule['rule']} ({other_unit} is {other_code}; both {shared[1]} {shared[0]})", code))
+                                            f"{rule.rule} ({other_unit} is {other_code}; both {shared[1]} {shared[0]})", code))
                     break
             seen.setdefault(place, []).append((unit, code))
     return problems
 
 
-def written_as_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+def written_as_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     problems = []
     for _, table, declared in _declaring(tables, specs, "written_as"):
-        rule, column = declared["written_as"], declared["name"]
+        rule, column = declared.written_as, declared.name
         frame = table.frame
-        for index, value, written, unit in zip(frame.index, frame[column].tolist(), frame[rule["column"]].tolist(),
-                                               frame[rule["unit"]].tolist()):
+        for index, value, written, unit in zip(frame.index, frame[column].tolist(), frame[rule.column].tolist(),
+                                               frame[rule.unit].tolist()):
             stated, number = written_value(written), number_or_none(value)
             if stated is None or number is None:
                 continue
-            candidates = [stated] + ([stated * rule["fraction_scale"][unit]] if unit in rule["fraction_scale"] else [])
+            candidates = [stated] + ([stated * rule.fraction_scale[unit]] if unit in rule.fraction_scale else [])
             if not any(abs(number - candidate) <= 0.05 for candidate in candidates):
-                problems.append(Problem(table.file, table.line(index), column, rule["rule"], value))
+                problems.append(Problem(table.file, table.line(index), column, rule.rule, value))
     return problems
 
 
-def phrase_table_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+def phrase_table_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     problems = []
     for _, table, declared in _declaring(tables, specs, "phrase_table"):
-        rule, column = declared["phrase_table"], declared["name"]
-        patterns = [(re.compile(pattern, re.IGNORECASE), set(codes)) for pattern, codes in rule["rows"]]
+        rule, column = declared.phrase_table, declared.name
+        patterns = [(re.compile(pattern, re.IGNORECASE), set(codes)) for pattern, codes in rule.rows]
         frame = table.frame
-        for index, code, phrase in zip(frame.index, frame[column].tolist(), frame[rule["column"]].tolist()):
+        for index, code, phrase in zip(frame.index, frame[column].tolist(), frame[rule.column].tolist()):
             if not code or not phrase:
                 continue
             allowed = next((codes for pattern, codes in patterns if pattern.search(phrase)), None)
             if allowed is not None and code not in allowed:
-                problems.append(Problem(table.file, table.line(index), column, rule["rule"], code))
+                problems.append(Problem(table.file, table.line(index), column, rule.rule, code))
     return problems
 
 
-def not_before_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+def not_before_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     """ISO dates of any precision: compared on the precision both have ('2022-03' is not before '2022')."""
     problems = []
     for _, table, declared in _declaring(tables, specs, "not_before"):
-        column, other = declared["name"], declared["not_before"]
+        column, other = declared.name, declared.not_before
         frame = table.frame
         for index, late, early in zip(frame.index, frame[column].tolist(), frame[other].tolist()):
             shared = min(len(late), len(early))
@@ -405,15 +398,15 @@ def not_before_problems(tables: dict[str, Table], specs: list[dict]) -> list[Pro
     return problems
 
 
-def bounds_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+def bounds_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     """Numbers within the range their row's code allows: "CODE outside LOW-HIGH", or "negative CODE"
     where only the low end, zero, is bounded."""
     problems = []
     for _, table, declared in _declaring(tables, specs, "bounds_by"):
-        frame, column = table.frame, declared["name"]
+        frame, column = table.frame, declared.name
         values = pd.to_numeric(frame[column].where(frame[column] != ""), errors="coerce")
-        codes = frame[declared["bounds_by"]["column"]]
-        for code, (low, high) in declared["bounds_by"]["bounds"].items():
+        codes = frame[declared.bounds_by.column]
+        for code, (low, high) in declared.bounds_by.bounds.items():
             outside = (values < low) | ((values > high) if high is not None else False)
             rule = f"{code} outside {low}-{high}" if high is not None else f"negative {code}"
             for index in frame.index[(codes == code) & outside]:
@@ -421,18 +414,18 @@ def bounds_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem
     return problems
 
 
-def footnote_problems(tables: dict[str, Table], specs: list[dict], paragraphs: Paragraphs) -> list[Problem]:
+def footnote_problems(tables: dict[str, Table], specs: list[Spec], paragraphs: Paragraphs) -> list[Problem]:
     """Footnote numbers exist in the row's document; the row's footnote paragraph is that footnote's;
     the citing paragraph carries its marker and the citing text shows it."""
     problems = []
     for spec in specs:
-        table = tables.get(spec["name"])
-        numbered = [f for f in _fields(spec) if "footnote_of" in f]
+        table = tables.get(spec.name)
+        numbered = [f for f in spec.fields if f.footnote_of]
         if table is None or not numbered:
             continue
-        number_column, document_column = numbered[0]["name"], numbered[0]["footnote_of"]
-        own = [f["name"] for f in _fields(spec) if f.get("footnote_paragraph_of") == number_column]
-        carriers = [f for f in _fields(spec) if f.get("carries_marker_of") == number_column]
+        number_column, document_column = numbered[0].name, numbered[0].footnote_of
+        own = [f.name for f in spec.fields if f.footnote_paragraph_of == number_column]
+        carriers = [f for f in spec.fields if f.carries_marker_of == number_column]
         for index, row in _records(table.frame):
             line, number = table.line(index), row[number_column]
             expected = paragraphs.footnote.get((row[document_column], number))
@@ -449,13 +442,14 @@ def footnote_problems(tables: dict[str, Table], specs: list[dict], paragraphs: P
     return problems
 
 
-def _marker_problems(spec, table, line, row, carrier, number, paragraphs) -> list[Problem]:
-    column, value = carrier["name"], row[carrier["name"]]
-    if _references(spec, column) == (PARAGRAPHS, "paragraph_id"):
+def _marker_problems(spec: Spec, table: Table, line: int, row: dict, carrier: Field, number: str,
+                     paragraphs: Paragraphs) -> list[Problem]:
+    column, value = carrier.name, row[carrier.name]
+    if spec.references(column) == (PARAGRAPHS, "paragraph_id"):
         if number not in paragraphs.markers.get(value, []):
             return [Problem(table.file, line, column, f"paragraph carries no marker for footnote {number}", value)]
         return []
-    place = carrier.get("verbatim_in")
+    place = carrier.verbatim_in
     # A text not found where it should be is reported by the verbatim rule; only then is its marker read.
     if not value or (place and value not in paragraphs.text.get(row[place], "")):
         return []
@@ -464,24 +458,18 @@ def _marker_problems(spec, table, line, row, carrier, number, paragraphs) -> lis
     return []
 
 
-def _fields(spec: dict) -> list[dict]:
-    from mandate_notes.model import fields
-
-    return fields(spec)
-
-
-def _declaring(tables: dict[str, Table], specs: list[dict], *meanings: str):
+def _declaring(tables: dict[str, Table], specs: list[Spec], *meanings: str):
     """(spec, table, field) for every field declaring one of the meanings, in a table that was read."""
     for spec in specs:
-        table = tables.get(spec["name"])
+        table = tables.get(spec.name)
         if table is None:
             continue
-        for declared in _fields(spec):
-            if any(meaning in declared for meaning in meanings):
+        for declared in spec.fields:
+            if any(getattr(declared, meaning) for meaning in meanings):
                 yield spec, table, declared
 
 
-def semantic_problems(tables: dict[str, Table], specs: list[dict]) -> list[Problem]:
+def semantic_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     """Every rule the fields of specs declare, over the tables that could be read."""
     problems = conditional_problems(tables, specs) + referenced_row_problems(tables, specs)
     problems += bounds_problems(tables, specs) + coverage_problems(tables, specs) + sole_code_problems(tables, specs)

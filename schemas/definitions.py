@@ -1,6 +1,23 @@
-"""The one description of every table and column; datapackage.json and all else derive from it."""
+"""The one description of every table and column; datapackage.json and all else derive from it.
+
+A table is a dict in CONTENT_TABLES (or COUNCIL_TABLES, or a code_list(...) in CODE_LISTS):
+name, title, description, fields, primary_key, and optionally label_column, sort, facets, fts,
+min_rows, generated. A field is a dict, or the name of one of SHARED_FIELDS:
+
+    {"name": "theme", "type": "string", "description": "Primary theme.",
+     "constraints": {"required": True}, "references": "themes.code"}
+
+A foreign key is declared once, on its field, as "references": "TABLE.KEY" (KEY is TABLE's primary
+key): the field's pattern is the key's, and the published description ends "See TABLE.KEY.";
+write neither by hand. A field's cross-table rules ("meanings": verbatim_in, covers, ...) are
+listed in mandate_notes/rules.py. At the end of this module every dict becomes a checked object
+(schemas/classes.py): an unknown key, a misspelt meaning or a column that does not exist stops the
+import, naming the table and field.
+"""
 
 from __future__ import annotations
+
+from schemas.classes import Table, checked_tables
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
@@ -49,7 +66,7 @@ def of_kind(kinds: list[str]) -> dict:
 def note_resolution(name: str, description: str) -> dict:
     """A note's reference to one of the Council's resolutions on either side of its workshop."""
     return {"name": name, "type": "string", "description": description,
-            "constraints": {"pattern": ID_PATTERN}, "referenced_row": IS_RESOLUTION,
+            "references": "documents.document_id", "referenced_row": IS_RESOLUTION,
             "empty_when": NOTE_ONLY["empty_when"]}
 
 
@@ -97,13 +114,13 @@ PUBLISHED = {"site_url": "", "doi": ""}
 SHARED_FIELDS = {
     "document_id": {
         "type": "string",
-        "description": "Identifier of the source note (documents.document_id).",
-        "constraints": {"required": True, "pattern": ID_PATTERN},
+        "description": "Identifier of the source note.",
+        "constraints": {"required": True}, "references": "documents.document_id",
     },
     "paragraph_id": {
         "type": "string",
-        "description": "Paragraph of the source note the row is coded from (paragraphs.paragraph_id).",
-        "constraints": {"required": True, "pattern": ID_PATTERN},
+        "description": "Paragraph of the source note the row is coded from.",
+        "constraints": {"required": True}, "references": "paragraphs.paragraph_id",
         # Meanings read by mandate_notes/rules.py (its docstring lists them all).
         "in_document_of": "document_id",
     },
@@ -133,8 +150,8 @@ SHARED_FIELDS = {
     },
     "actor_id": {
         "type": "string",
-        "description": "Identifier of an actor (actors.actor_id).",
-        "constraints": {"required": True, "pattern": ID_PATTERN},
+        "description": "Identifier of an actor.",
+        "constraints": {"required": True}, "references": "actors.actor_id",
     },
     "notes": {
         "type": "string",
@@ -171,10 +188,6 @@ def code_list(name: str, title: str, description: str, ranked: bool = False, ext
     }
 
 
-def ref(field: str, table: str, key: str | None = None) -> dict:
-    return {"fields": [field], "reference": {"resource": table, "fields": [key or field]}}
-
-
 # A table's "min_rows" is the fewest data rows its CSV may hold; without it a table may be empty
 # (a header only), as content tables are until a note is coded.
 CONTENT_TABLES = [
@@ -189,10 +202,10 @@ CONTENT_TABLES = [
         # Made by a command, kept in data/generated/ and checked for drift by the gate.
         "generated": True,
         "fields": [
-            {**SHARED_FIELDS["document_id"], "name": "document_id",
+            {"name": "document_id", "type": "string", "description": "Stable id of the document, its folder under sources/: publishers, year and mission for a note (ipi-2023-minusma), the symbol for a resolution (s-res-2640-2022).",
              "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
-            {"name": "kind", "type": "string", "description": "Kind of document (document_kinds.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "kind", "type": "string", "description": "Kind of document.",
+             "constraints": {"required": True}, "references": "document_kinds.code"},
             {"name": "title", "type": "string",
              "description": "Title as printed on the note; for a resolution, its title in the UN's record.",
              "constraints": {"required": True}},
@@ -202,8 +215,8 @@ CONTENT_TABLES = [
              "description": "Publishers of the document, as printed on it, separated by '; '.",
              "constraints": {"required": True}},
             {"name": "mission_actor_id", "type": "string",
-             "description": "The peace operation the document is about: whose mandate the workshop discussed, or the resolution sets (actors.actor_id).",
-             "constraints": {"required": True, "pattern": ID_PATTERN}},
+             "description": "The peace operation the document is about: whose mandate the workshop discussed, or the resolution sets.",
+             "constraints": {"required": True}, "references": "actors.actor_id"},
             {"name": "host_country_iso3", "type": "string",
              "description": "ISO 3166-1 alpha-3 code of the mission's host country.",
              "constraints": {"required": True, "pattern": r"^[A-Z]{3}$"}},
@@ -230,22 +243,17 @@ CONTENT_TABLES = [
             {"name": "language", "type": "string", "description": "ISO 639-1 language of the document.",
              "constraints": {"required": True, "pattern": r"^[a-z]{2}$"}},
             {"name": "paragraph_id", "type": "string",
-             "description": "The paragraph stating the workshop, organisers and rule (paragraphs.paragraph_id).",
-             "constraints": {"pattern": ID_PATTERN}, "in_document_of": "document_id",
+             "description": "The paragraph stating the workshop, organisers and rule.",
+             "references": "paragraphs.paragraph_id", "in_document_of": "document_id",
              **NOTE_ONLY},
             note_resolution("mandate_in_force_id", (
-                "For a note, the resolution whose mandate was in force when the workshop met "
-                "(documents.document_id); empty until that resolution is a document of the dataset. "
+                "For a note, the resolution whose mandate was in force when the workshop met; empty until that resolution is a document of the dataset. "
                 "When filled, every recommendation of the note has mandate links and mandate tasks.")),
             note_resolution("decision_id", (
-                "For a note, the first resolution the Council adopted on the mandate after the workshop "
-                "(documents.document_id); empty until it is a document of the dataset. When filled, every "
+                "For a note, the first resolution the Council adopted on the mandate after the workshop; empty until it is a document of the dataset. When filled, every "
                 "recommendation of the note addressed to the Security Council has an outcome.")),
         ],
         "primary_key": ["document_id"],
-        "foreign_keys": [ref("kind", "document_kinds", "code"), ref("mission_actor_id", "actors", "actor_id"),
-                         ref("paragraph_id", "paragraphs"), ref("mandate_in_force_id", "documents", "document_id"),
-                         ref("decision_id", "documents", "document_id")],
         "label_column": "title",
         "sort": "document_id",
         # The package is about notes: a release without one is broken, not empty.
@@ -261,8 +269,8 @@ CONTENT_TABLES = [
         ),
         "generated": True,
         "fields": [
-            {**SHARED_FIELDS["document_id"], "name": "document_id",
-             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            {**SHARED_FIELDS["document_id"], "name": "document_id", "description": "The resolution.",
+             "constraints": {"required": True, "unique": True}},
             {"name": "symbol", "type": "string", "description": "The resolution's symbol, e.g. S/RES/2640 (2022).",
              "constraints": {"required": True, "unique": True}},
             {"name": "adoption_date", "type": "date", "description": "Date of adoption.",
@@ -296,7 +304,6 @@ CONTENT_TABLES = [
              "constraints": {"required": True, "pattern": r"^[0-9a-f]{64}$"}},
         ],
         "primary_key": ["document_id"],
-        "foreign_keys": [ref("document_id", "documents")],
         "label_column": "symbol",
         "sort": "document_id",
     },
@@ -309,14 +316,14 @@ CONTENT_TABLES = [
         ),
         "generated": True,
         "fields": [
-            "document_id",
+            {**SHARED_FIELDS["document_id"], "name": "document_id", "description": "The resolution.",
+             "references": "resolutions.document_id"},
             {"name": "member", "type": "string", "description": "The Council member, as the record names it.",
              "constraints": {"required": True}},
-            {"name": "vote", "type": "string", "description": "How it voted (votes.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "vote", "type": "string", "description": "How it voted.",
+             "constraints": {"required": True}, "references": "votes.code"},
         ],
         "primary_key": ["document_id", "member"],
-        "foreign_keys": [ref("document_id", "resolutions"), ref("vote", "votes", "code")],
         "sort": "document_id",
     },
     {
@@ -326,14 +333,12 @@ CONTENT_TABLES = [
         "fields": [
             "document_id",
             "actor_id",
-            {"name": "role", "type": "string", "description": "Role of the actor (document_roles.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "role", "type": "string", "description": "Role of the actor.",
+             "constraints": {"required": True}, "references": "document_roles.code"},
             {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id", "referenced_row": of_kind(NOTE_TEXT_OR_FOOTNOTE)},
             "quote",
         ],
         "primary_key": ["document_id", "actor_id", "role"],
-        "foreign_keys": [ref("document_id", "documents"), ref("actor_id", "actors"),
-                         ref("role", "document_roles", "code"), ref("paragraph_id", "paragraphs")],
         "sort": "document_id",
     },
     {
@@ -355,8 +360,8 @@ CONTENT_TABLES = [
              "constraints": {"required": True, "minimum": 1}},
             {"name": "section", "type": "string",
              "description": "Heading of the section the paragraph stands in; empty for the cover, opening paragraph and back matter, and for a resolution's preamble and headings."},
-            {"name": "kind", "type": "string", "description": "Kind of paragraph (paragraph_kinds.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "kind", "type": "string", "description": "Kind of paragraph.",
+             "constraints": {"required": True}, "references": "paragraph_kinds.code"},
             {"name": "number", "type": "string",
              "description": "A resolution paragraph's number as printed, with its parents' numbers before it, e.g. 26 (a) (iii); a point printed without a number carries its parent's. Empty for a note.",
              "empty_when": {"when": {"kind": ["body", "bullet", "footnote", "heading", "boilerplate"]},
@@ -379,7 +384,6 @@ CONTENT_TABLES = [
              "constraints": {"required": True}},
         ],
         "primary_key": ["paragraph_id"],
-        "foreign_keys": [ref("document_id", "documents"), ref("kind", "paragraph_kinds", "code")],
         "label_column": "paragraph_id",
         "sort": "paragraph_id",
         # Every note is split into paragraphs; every coded row points at one.
@@ -408,8 +412,8 @@ CONTENT_TABLES = [
              "description": "True for an item of the note's opening list of points for the negotiations.",
              "constraints": {"required": True}},
             {"name": "addressee_actor_id", "type": "string",
-             "description": "Who is asked to act (actors.actor_id); empty if neither said nor inferable.",
-             "constraints": {"pattern": ID_PATTERN}},
+             "description": "Who is asked to act; empty if neither said nor inferable.",
+             "references": "actors.actor_id"},
             {"name": "addressee_as_written", "type": "string",
              "description": "The words naming the addressee, verbatim from the paragraph; empty when inferred.",
              "verbatim_in": "paragraph_id",
@@ -421,19 +425,19 @@ CONTENT_TABLES = [
              "description": "True when the addressee is not named in the sentence but inferred from context (see codebook).",
              "constraints": {"required": True}},
             {"name": "theme", "type": "string",
-             "description": "Primary theme (themes.code); further themes in recommendation_themes.",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+             "description": "Primary theme; further themes in recommendation_themes.",
+             "constraints": {"required": True}, "references": "themes.code"},
             {"name": "support_level", "type": "string",
-             "description": "How widely participants backed it, on the ordered scale (support_levels.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN},
+             "description": "How widely participants backed it, on the ordered scale.",
+             "constraints": {"required": True}, "references": "support_levels.code",
              "phrase_table": {"column": "attribution_phrase", "rows": SUPPORT_PHRASES,
                               "rule": "not the support level the attribution phrase gives (phrase table)"}},
             {"name": "attribution_phrase", "type": "string",
              "description": "The words that attribute the view, verbatim from the paragraph (e.g. 'Some participants urged').",
              "constraints": {"required": True}, "verbatim_in": "paragraph_id", "or_lead_in": True},
             {"name": "priority_signal", "type": "string",
-             "description": "Priority or sequencing the note attaches to it (priority_signals.code); empty if none.",
-             "constraints": {"pattern": CODE_PATTERN},
+             "description": "Priority or sequencing the note attaches to it; empty if none.",
+             "references": "priority_signals.code",
              "phrase_table": {"column": "priority_phrase", "rows": PRIORITY_PHRASES,
                               "rule": "not the signal the priority phrase carries"}},
             {"name": "priority_phrase", "type": "string",
@@ -444,10 +448,6 @@ CONTENT_TABLES = [
             "notes",
         ],
         "primary_key": ["recommendation_id"],
-        "foreign_keys": [ref("document_id", "documents"), ref("paragraph_id", "paragraphs"),
-                         ref("addressee_actor_id", "actors", "actor_id"), ref("theme", "themes", "code"),
-                         ref("support_level", "support_levels", "code"),
-                         ref("priority_signal", "priority_signals", "code")],
         "label_column": "summary",
         "sort": "recommendation_id",
         "facets": ["theme", "support_level", "addressee_actor_id"],
@@ -458,13 +458,12 @@ CONTENT_TABLES = [
         "title": "Further themes of recommendations",
         "description": "Themes a recommendation touches besides its primary theme.",
         "fields": [
-            {"name": "recommendation_id", "type": "string", "description": "The recommendation (recommendations.recommendation_id).",
-             "constraints": {"required": True, "pattern": ID_PATTERN}},
-            {"name": "theme", "type": "string", "description": "A further theme (themes.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "recommendation_id", "type": "string", "description": "The recommendation.",
+             "constraints": {"required": True}, "references": "recommendations.recommendation_id"},
+            {"name": "theme", "type": "string", "description": "A further theme.",
+             "constraints": {"required": True}, "references": "themes.code"},
         ],
         "primary_key": ["recommendation_id", "theme"],
-        "foreign_keys": [ref("recommendation_id", "recommendations"), ref("theme", "themes", "code")],
         "sort": "recommendation_id",
     },
     {
@@ -473,18 +472,18 @@ CONTENT_TABLES = [
         "description": "Links each item of a note's opening list to the body recommendations it summarises.",
         "fields": [
             {"name": "bullet_recommendation_id", "type": "string",
-             "description": "The opening-list recommendation (recommendations.recommendation_id).",
-             "constraints": {"required": True, "pattern": ID_PATTERN},
-             "referenced_row": {"where": {"is_opening_bullet": "true"}, "rule": "not an opening bullet"}},
+             "description": "The opening-list recommendation.",
+             "constraints": {"required": True}, "references": "recommendations.recommendation_id",
+             "referenced_row": {"where": {"is_opening_bullet": "true"}, "rule": "not an opening bullet"},
+             "covers": {"where": {"is_opening_bullet": "true"},
+                        "rule": "opening bullet that links to no body recommendation (recommendation_links)"}},
             {"name": "body_recommendation_id", "type": "string",
-             "description": "A body recommendation it summarises (recommendations.recommendation_id).",
-             "constraints": {"required": True, "pattern": ID_PATTERN},
+             "description": "A body recommendation it summarises.",
+             "constraints": {"required": True}, "references": "recommendations.recommendation_id",
              "referenced_row": {"where": {"is_opening_bullet": "false"},
                                 "rule": "is an opening bullet, not a body recommendation"}},
         ],
         "primary_key": ["bullet_recommendation_id", "body_recommendation_id"],
-        "foreign_keys": [ref("bullet_recommendation_id", "recommendations", "recommendation_id"),
-                         ref("body_recommendation_id", "recommendations", "recommendation_id")],
         "sort": "bullet_recommendation_id",
     },
     {
@@ -512,28 +511,25 @@ CONTENT_TABLES = [
             {"name": "value_as_written", "type": "string",
              "description": "The figure exactly as the note writes it ('24 percent', 'sixty-four'); occurs in the quote.",
              "constraints": {"required": True}, "verbatim_in": "quote"},
-            {"name": "unit", "type": "string", "description": "Unit of the value (units.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "unit", "type": "string", "description": "Unit of the value.",
+             "constraints": {"required": True}, "references": "units.code"},
             {"name": "comparator", "type": "string",
-             "description": "Whether the value is exact or a bound (comparators.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+             "description": "Whether the value is exact or a bound.",
+             "constraints": {"required": True}, "references": "comparators.code"},
             {"name": "reference_period", "type": "string",
              "description": "Date or period the figure refers to (ISO 8601, as precise as the note; 'start/end' for a span); empty if the note gives none."},
             {"name": "geography", "type": "string",
              "description": "Place the figure refers to, in the note's words (verbatim from the paragraph, never resolved to a place the note does not name); empty if none.",
              "verbatim_in": "paragraph_id"},
             {"name": "producer_actor_id", "type": "string",
-             "description": "Who produced the figure, where the note says or cites it (actors.actor_id); empty otherwise.",
-             "constraints": {"pattern": ID_PATTERN}},
+             "description": "Who produced the figure, where the note says or cites it; empty otherwise.",
+             "references": "actors.actor_id"},
             {"name": "citation_id", "type": "string",
-             "description": "The footnote citation supporting the figure (citations.citation_id); empty if none.",
-             "constraints": {"pattern": ID_PATTERN}},
+             "description": "The footnote citation supporting the figure; empty if none.",
+             "references": "citations.citation_id"},
             "notes",
         ],
         "primary_key": ["statistic_id"],
-        "foreign_keys": [ref("document_id", "documents"), ref("paragraph_id", "paragraphs"),
-                         ref("unit", "units", "code"), ref("comparator", "comparators", "code"),
-                         ref("producer_actor_id", "actors", "actor_id"), ref("citation_id", "citations")],
         "label_column": "quantity",
         "sort": "statistic_id",
         "facets": ["unit", "producer_actor_id"],
@@ -548,11 +544,11 @@ CONTENT_TABLES = [
              "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
             {"name": "name", "type": "string", "description": "Full name in English.", "constraints": {"required": True}},
             {"name": "acronym", "type": "string", "description": "Acronym where the note uses one; empty otherwise."},
-            {"name": "actor_type", "type": "string", "description": "Kind of actor (actor_types.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "actor_type", "type": "string", "description": "Kind of actor.",
+             "constraints": {"required": True}, "references": "actor_types.code"},
             {"name": "parent_actor_id", "type": "string",
-             "description": "The organisation this one is part of (actors.actor_id), e.g. MINUSMA → United Nations; empty if none.",
-             "constraints": {"pattern": ID_PATTERN}},
+             "description": "The organisation this one is part of, e.g. MINUSMA → United Nations; empty if none.",
+             "references": "actors.actor_id"},
             {"name": "country_iso3", "type": "string",
              "description": "ISO 3166-1 alpha-3 code of the state, or of the country a national body belongs to; empty otherwise.",
              "constraints": {"pattern": r"^[A-Z]{3}$"},
@@ -563,7 +559,6 @@ CONTENT_TABLES = [
              "constraints": {"required": True}},
         ],
         "primary_key": ["actor_id"],
-        "foreign_keys": [ref("actor_type", "actor_types", "code"), ref("parent_actor_id", "actors", "actor_id")],
         "label_column": "name",
         "sort": "actor_id",
         "facets": ["actor_type"],
@@ -573,15 +568,15 @@ CONTENT_TABLES = [
         "title": "Names of actors as written",
         "description": "Every form in which a note names an actor, exactly as written, with its first paragraph.",
         "fields": [
-            "actor_id",
+            {**SHARED_FIELDS["actor_id"], "name": "actor_id",
+             "covers": {"rule": "actor with no alias as written in a note (actor_aliases)"}},
             {"name": "alias", "type": "string", "description": "The name exactly as written in the note.",
              "constraints": {"required": True}, "verbatim_in": "paragraph_id"},
             "document_id",
             {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id",
-             "description": "First paragraph of the note in which the alias occurs (paragraphs.paragraph_id)."},
+             "description": "First paragraph of the note in which the alias occurs."},
         ],
         "primary_key": ["actor_id", "alias", "document_id"],
-        "foreign_keys": [ref("actor_id", "actors"), ref("document_id", "documents"), ref("paragraph_id", "paragraphs")],
         "sort": "actor_id",
     },
     {
@@ -589,20 +584,17 @@ CONTENT_TABLES = [
         "title": "Relations between actors",
         "description": "Membership and similar relations that a note states between actors.",
         "fields": [
-            {"name": "subject_actor_id", "type": "string", "description": "The actor the relation starts from (actors.actor_id).",
-             "constraints": {"required": True, "pattern": ID_PATTERN}},
-            {"name": "relation", "type": "string", "description": "Kind of relation (relation_types.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
-            {"name": "object_actor_id", "type": "string", "description": "The actor it points to (actors.actor_id).",
-             "constraints": {"required": True, "pattern": ID_PATTERN}},
+            {"name": "subject_actor_id", "type": "string", "description": "The actor the relation starts from.",
+             "constraints": {"required": True}, "references": "actors.actor_id"},
+            {"name": "relation", "type": "string", "description": "Kind of relation.",
+             "constraints": {"required": True}, "references": "relation_types.code"},
+            {"name": "object_actor_id", "type": "string", "description": "The actor it points to.",
+             "constraints": {"required": True}, "references": "actors.actor_id"},
             "document_id",
             {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id", "referenced_row": of_kind(NOTE_TEXT_OR_FOOTNOTE)},
             "quote",
         ],
         "primary_key": ["subject_actor_id", "relation", "object_actor_id"],
-        "foreign_keys": [ref("subject_actor_id", "actors", "actor_id"), ref("object_actor_id", "actors", "actor_id"),
-                         ref("relation", "relation_types", "code"), ref("document_id", "documents"),
-                         ref("paragraph_id", "paragraphs")],
         "sort": "subject_actor_id",
     },
     {
@@ -613,13 +605,13 @@ CONTENT_TABLES = [
             {"name": "work_id", "type": "string",
              "description": "Stable slug id; for UN documents the normalised symbol in lower case (un-s-2023-36).",
              "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
-            {"name": "work_type", "type": "string", "description": "Kind of work (work_types.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "work_type", "type": "string", "description": "Kind of work.",
+             "constraints": {"required": True}, "references": "work_types.code"},
             {"name": "title", "type": "string", "description": "Title as the note gives it, markup removed; empty if the note gives none."},
             {"name": "author", "type": "string", "description": "Personal author(s) as written; empty if none named."},
             {"name": "issuing_actor_id", "type": "string",
-             "description": "Organisation that issued or published the work (actors.actor_id); empty if none named.",
-             "constraints": {"pattern": ID_PATTERN}},
+             "description": "Organisation that issued or published the work; empty if none named.",
+             "references": "actors.actor_id"},
             {"name": "container_title", "type": "string",
              "description": "Outlet, journal or website the work appeared in, as written; empty if none."},
             {"name": "date_published", "type": "string",
@@ -634,7 +626,6 @@ CONTENT_TABLES = [
              "constraints": {"required": True, "pattern": r"^[a-z]{2}$"}},
         ],
         "primary_key": ["work_id"],
-        "foreign_keys": [ref("work_type", "work_types", "code"), ref("issuing_actor_id", "actors", "actor_id")],
         "label_column": "title",
         "sort": "work_id",
         "facets": ["work_type"],
@@ -656,20 +647,20 @@ CONTENT_TABLES = [
              "constraints": {"required": True, "minimum": 1}, "footnote_of": "document_id"},
             {"name": "position", "type": "integer", "description": "Order of this citation within its footnote, from 1.",
              "constraints": {"required": True, "minimum": 1}},
-            {"name": "citation_role", "type": "string", "description": "What the footnote does (citation_roles.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
-            {"name": "work_id", "type": "string", "description": "The work cited (works.work_id); empty for an explanatory note.",
-             "constraints": {"pattern": ID_PATTERN}},
+            {"name": "citation_role", "type": "string", "description": "What the footnote does.",
+             "constraints": {"required": True}, "references": "citation_roles.code"},
+            {"name": "work_id", "type": "string", "description": "The work cited; empty for an explanatory note.",
+             "references": "works.work_id"},
             {"name": "pinpoint", "type": "string",
              "description": "Part of the work cited, as written ('para. 6', 'paras. 65–81'); empty if none."},
             {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id",
-             "description": "The footnote's own paragraph (paragraphs.paragraph_id).",
+             "description": "The footnote's own paragraph.",
              "footnote_paragraph_of": "footnote_number", "referenced_row": of_kind(["footnote"])},
             {**SHARED_FIELDS["quote"], "name": "quote",
              "description": "The part of the footnote for this citation, verbatim (for an explanatory note, its text)."},
             {"name": "citing_paragraph_id", "type": "string",
-             "description": "The body paragraph carrying the footnote marker (paragraphs.paragraph_id).",
-             "constraints": {"required": True, "pattern": ID_PATTERN}, "carries_marker_of": "footnote_number",
+             "description": "The body paragraph carrying the footnote marker.",
+             "constraints": {"required": True}, "references": "paragraphs.paragraph_id", "carries_marker_of": "footnote_number",
              "referenced_row": of_kind(NOTE_TEXT)},
             {"name": "citing_sentence", "type": "string",
              "description": "The sentence carrying the marker, verbatim from the citing paragraph, marker included.",
@@ -677,9 +668,6 @@ CONTENT_TABLES = [
              "carries_marker_of": "footnote_number"},
         ],
         "primary_key": ["citation_id"],
-        "foreign_keys": [ref("document_id", "documents"), ref("work_id", "works"),
-                         ref("citation_role", "citation_roles", "code"), ref("paragraph_id", "paragraphs"),
-                         ref("citing_paragraph_id", "paragraphs", "paragraph_id")],
         "label_column": "citation_id",
         "sort": "citation_id",
         "facets": ["citation_role"],
@@ -695,8 +683,8 @@ CONTENT_TABLES = [
             "document_id",
             {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id", "referenced_row": of_kind(NOTE_TEXT_OR_FOOTNOTE)},
             "quote",
-            {"name": "event_type", "type": "string", "description": "Kind of event (event_types.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}},
+            {"name": "event_type", "type": "string", "description": "Kind of event.",
+             "constraints": {"required": True}, "references": "event_types.code"},
             {"name": "description", "type": "string", "description": "What happened, in our own words.",
              "constraints": {"required": True}},
             {"name": "date", "type": "string",
@@ -711,13 +699,11 @@ CONTENT_TABLES = [
              "description": "True when the note speaks of the event as expected or planned, not as having happened.",
              "constraints": {"required": True}},
             {"name": "location", "type": "string", "description": "Place of the event as the note gives it; empty if none."},
-            {"name": "actor_id", "type": "string", "description": "Main actor of the event (actors.actor_id); empty if none.",
-             "constraints": {"pattern": ID_PATTERN}},
+            {"name": "actor_id", "type": "string", "description": "Main actor of the event; empty if none.",
+             "references": "actors.actor_id"},
             "notes",
         ],
         "primary_key": ["event_id"],
-        "foreign_keys": [ref("document_id", "documents"), ref("paragraph_id", "paragraphs"),
-                         ref("event_type", "event_types", "code"), ref("actor_id", "actors")],
         "label_column": "description",
         "sort": "date",
         "facets": ["event_type"],
@@ -748,8 +734,10 @@ CONTENT_TABLES = [
              "description": "'coded' when the note is a document of the dataset, 'not_coded' otherwise.",
              "constraints": {"required": True, "enum": ["coded", "not_coded"]}},
             {"name": "document_id", "type": "string",
-             "description": "The note as a document of the dataset (documents.document_id); empty until coded.",
-             "constraints": {"pattern": ID_PATTERN},
+             "description": "The note as a document of the dataset; empty until coded.",
+             "references": "documents.document_id",
+             "covers": {"where": {"kind": "meeting_note"},
+                        "rule": "note not listed in series_notes (its row there: coding_status coded, this document_id)"},
              "required_when": {"when": {"coding_status": "coded"}, "rule": "required when coding_status is coded"},
              "empty_when": {"when": {"coding_status": "not_coded"},
                             "rule": "must be empty when coding_status is not_coded"}},
@@ -759,7 +747,6 @@ CONTENT_TABLES = [
             "notes",
         ],
         "primary_key": ["note_id"],
-        "foreign_keys": [ref("document_id", "documents")],
         "label_column": "note_id",
         "sort": "workshop_date",
         "facets": ["mission", "coding_status"],
@@ -798,13 +785,13 @@ def resolution_anchor(table_title: str, note_column: str, required: dict, empty:
     resolution is the one the recommendation's note names in documents.NOTE_COLUMN."""
     return [
         {"name": "document_id", "type": "string",
-         "description": f"The resolution (documents.document_id): {table_title}, as the note's documents.{note_column} names it.",
-         "constraints": {"required": True, "pattern": ID_PATTERN},
+         "description": f"The resolution: {table_title}, as the note's documents.{note_column} names it.",
+         "constraints": {"required": True}, "references": "documents.document_id",
          "equals_via": {"path": f"recommendation_id.document_id.{note_column}",
                         "rule": f"not the resolution the recommendation's note names as {note_column}"}},
         {"name": "paragraph_id", "type": "string",
-         "description": "The resolution's paragraph (paragraphs.paragraph_id).",
-         "constraints": {"pattern": ID_PATTERN}, "in_document_of": "document_id",
+         "description": "The resolution's paragraph.",
+         "references": "paragraphs.paragraph_id", "in_document_of": "document_id",
          "referenced_row": of_kind(RESOLUTION_TEXT), "required_when": required, "empty_when": empty},
         {"name": "quote", "type": "string",
          "description": "The words of the resolution's paragraph that bear on the matter, verbatim.",
@@ -816,8 +803,8 @@ def resolution_anchor(table_title: str, note_column: str, required: dict, empty:
 
 def recommendation_field(covers: dict, **meanings) -> dict:
     return {"name": "recommendation_id", "type": "string",
-            "description": "The recommendation (recommendations.recommendation_id).",
-            "constraints": {"required": True, "pattern": ID_PATTERN}, "covers": covers, **meanings}
+            "description": "The recommendation.",
+            "constraints": {"required": True}, "references": "recommendations.recommendation_id", "covers": covers, **meanings}
 
 
 def answering_table(name: str, title: str, description: str, *, key: str, id_infix: str, note_column: str,
@@ -839,16 +826,14 @@ def answering_table(name: str, title: str, description: str, *, key: str, id_inf
                 resolution, note_column,
                 {"when": {code: linked}, "rule": f"required unless {code} is {without_paragraph}"},
                 {"when": {code: without_paragraph}, "rule": f"must be empty when {code} is {without_paragraph}"}),
-            {"name": code, "type": "string", "description": f"{code_description} ({codes}.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN}, **code_meanings},
+            {"name": code, "type": "string", "description": f"{code_description}.",
+             "constraints": {"required": True}, "references": f"{codes}.code", **code_meanings},
             {"name": "reason", "type": "string", "description": reason,
              "required_when": {"when": {code: without_paragraph},
                                "rule": f"required when {code} is {without_paragraph}"}},
             "notes",
         ],
         "primary_key": [key],
-        "foreign_keys": [ref("recommendation_id", "recommendations"), ref("document_id", "documents"),
-                         ref("paragraph_id", "paragraphs"), ref(code, codes, "code")],
         "label_column": "recommendation_id",
         "sort": key,
         "facets": [code],
@@ -893,13 +878,12 @@ COUNCIL_TABLES = [
         "fields": [
             recommendation_field({"where": {"document_id.mandate_in_force_id": ANY},
                                   "rule": "recommendation without a mandate task"}),
-            {"name": "task", "type": "string", "description": "A task category (mandate_tasks.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN},
+            {"name": "task", "type": "string", "description": "A task category.",
+             "constraints": {"required": True}, "references": "mandate_tasks.code",
              "sole_code": {"code": "no_pema_task", "per": "recommendation_id"},
              "code_needs_wording": {**ARMS_EMBARGO_WORDING, "paragraph": "recommendation_id.paragraph_id"}},
         ],
         "primary_key": ["recommendation_id", "task"],
-        "foreign_keys": [ref("recommendation_id", "recommendations"), ref("task", "mandate_tasks", "code")],
         "sort": "recommendation_id",
         "facets": ["task"],
     },
@@ -909,18 +893,17 @@ COUNCIL_TABLES = [
         "description": "The PEMA task categories each operative paragraph of a resolution falls under.",
         "fields": [
             {"name": "paragraph_id", "type": "string",
-             "description": "An operative paragraph of a resolution (paragraphs.paragraph_id).",
-             "constraints": {"required": True, "pattern": ID_PATTERN},
+             "description": "An operative paragraph of a resolution.",
+             "constraints": {"required": True}, "references": "paragraphs.paragraph_id",
              "referenced_row": {"where": {"kind": "operative"}, "rule": "not an operative paragraph"},
              "covers": {"where": {"kind": "operative"}, "rule": "operative paragraph without a mandate task"}},
-            {"name": "task", "type": "string", "description": "A task category (mandate_tasks.code).",
-             "constraints": {"required": True, "pattern": CODE_PATTERN},
+            {"name": "task", "type": "string", "description": "A task category.",
+             "constraints": {"required": True}, "references": "mandate_tasks.code",
              "sole_code": {"code": "no_pema_task", "per": "paragraph_id"},
              "code_needs_wording": {**ARMS_EMBARGO_WORDING, "paragraph": "paragraph_id"}},
             "notes",
         ],
         "primary_key": ["paragraph_id", "task"],
-        "foreign_keys": [ref("paragraph_id", "paragraphs"), ref("task", "mandate_tasks", "code")],
         "sort": "paragraph_id",
         "facets": ["task"],
     },
@@ -959,19 +942,18 @@ CODE_LISTS = [
                       "constraints": {"unique": True, "pattern": r"^[A-Za-z]+$"}}]),
 ]
 
-TABLES = CONTENT_TABLES + CODE_LISTS
-CODE_LIST_NAMES = {spec["name"] for spec in CODE_LISTS}
+# The checked model (schemas/classes.py): from here on every table is a Table object, made from
+# the dicts above when this module is imported; a key the model does not know, or a column or table
+# that does not exist, stops the import with the table and field named. Every other module reads
+# these objects, never the dicts.
+TABLES = checked_tables(CONTENT_TABLES + CODE_LISTS, SHARED_FIELDS)
+_BY_NAME = {spec.name: spec for spec in TABLES}
+CONTENT_TABLES = [_BY_NAME[spec["name"]] for spec in CONTENT_TABLES]
+COUNCIL_TABLES = [_BY_NAME[spec["name"]] for spec in COUNCIL_TABLES]
+CODE_LISTS = [_BY_NAME[spec["name"]] for spec in CODE_LISTS]
+CODE_LIST_NAMES = {spec.name for spec in CODE_LISTS}
 
 
-def resolve_field(spec: str | dict) -> dict:
-    """A field's full descriptor: shared fields are named by string, others given in full."""
-    if isinstance(spec, str):
-        return {"name": spec, **SHARED_FIELDS[spec]}
-    return spec
-
-
-def table(name: str) -> dict:
-    for spec in TABLES:
-        if spec["name"] == name:
-            return spec
-    raise KeyError(name)
+def table(name: str) -> Table:
+    """The table of that name."""
+    return _BY_NAME[name]

@@ -86,7 +86,7 @@ def _append(data: Path, name: str, rows: list[dict]) -> None:
 
     from schemas.definitions import table
 
-    key = table(name)["primary_key"]
+    key = table(name).primary_key
     taken = {tuple(row[k] for k in key) for row in _rows(data, name)}
     from mandate_notes.model import csv_path
 

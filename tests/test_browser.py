@@ -18,7 +18,6 @@ import pytest
 
 from mandate_notes.citation import citation_text, row_citation
 from schemas.definitions import PACKAGE, TABLES, table
-from mandate_notes.model import field_names
 from mandate_notes.queries import coded_tables, searchable_tables
 from mandate_notes.model import csv_path
 
@@ -100,9 +99,9 @@ def test_the_home_page_shows_what_the_dataset_is_how_to_cite_it_and_its_tables(s
     assert ld["@type"] == "Dataset" and ld["name"] == PACKAGE["title"]
     assert by_css(browser, "#citation-text").get_attribute("value") == citation_text()
     listed = [cell.text for cell in all_by_css(browser, "table.tables tbody td:first-child code")]
-    assert listed == [spec["name"] for spec in TABLES]
+    assert listed == [spec.name for spec in TABLES]
     counts = [cell.text for cell in all_by_css(browser, "table.tables td.count")]
-    assert counts == [f"{len(csv_rows(spec['name'])):,}" for spec in TABLES]
+    assert counts == [f"{len(csv_rows(spec.name)):,}" for spec in TABLES]
     screenshot(browser, "01-home.png", max_height=4000)
     assert_only_local_requests(browser, server)
 
@@ -111,10 +110,10 @@ def expected_hits(words: str) -> set[tuple[str, str]]:
     """Rows whose searchable text holds every word, as full-text search tokenises them."""
     hits = set()
     for spec in searchable_tables():
-        for row in csv_rows(spec["name"]):
-            text = " ".join(row[column] for column in spec["fts"])
+        for row in csv_rows(spec.name):
+            text = " ".join(row[column] for column in spec.fts)
             if all(re.search(rf"\b{re.escape(word)}\b", text, flags=re.I) for word in words.split()):
-                hits.add((spec["name"], row[spec["primary_key"][0]]))
+                hits.add((spec.name, row[spec.primary_key[0]]))
     return hits
 
 
@@ -146,8 +145,8 @@ def test_a_search_from_the_home_page_leads_to_the_paragraphs_holding_the_words(s
 def test_a_row_leads_to_its_paragraph_and_the_paragraph_back_to_the_row(server, browser):
     from selenium.webdriver.support.ui import WebDriverWait
 
-    quoted = [spec["name"] for spec in coded_tables() if "quote" in field_names(spec)]
-    names = [spec["name"] for spec in coded_tables()]
+    quoted = [spec.name for spec in coded_tables() if "quote" in spec.field_names]
+    names = [spec.name for spec in coded_tables()]
     order = [name for name in PREFERRED + quoted + names if name in names]
     name = next(name for name in order if csv_rows(name))
     spec = table(name)
@@ -170,13 +169,13 @@ def test_a_row_leads_to_its_paragraph_and_the_paragraph_back_to_the_row(server, 
     from datasette.utils import urlsafe_components
 
     key = urlsafe_components(row_href.rsplit("/", 1)[1])
-    row = next(r for r in csv_rows(name) if [r[k] for k in spec["primary_key"]] == key)
+    row = next(r for r in csv_rows(name) if [r[k] for k in spec.primary_key] == key)
     if "quote" in row:
         assert by_css(browser, "section.in-context mark").text == row["quote"]
     else:
         assert by_css(browser, "section.in-context blockquote").text
     citation = by_css(browser, "#row-citation").get_attribute("value")
-    assert citation.startswith(row_citation(name, ",".join(row[k] for k in spec["primary_key"]))[:-1])
+    assert citation.startswith(row_citation(name, ",".join(row[k] for k in spec.primary_key))[:-1])
     assert "127.0.0.1" not in citation and "localhost" not in citation
     box = by_css(browser, "#row-citation")
     assert browser.execute_script("return arguments[0].scrollHeight <= arguments[0].clientHeight + 1", box), \

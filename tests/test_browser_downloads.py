@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from mandate_notes.downloads import BOM, EXCEL_SUFFIX
-from mandate_notes.model import csv_path, fields, version
+from mandate_notes.model import csv_path, version
 from mandate_notes.queries import queries
 from mandate_notes.release import ARCHIVE_PARTS, archive_part, members
 from mandate_notes.versions import CHANGELOG
@@ -82,8 +82,8 @@ def parsed(text: str) -> list[list[str]]:
 
 
 def kinds(name: str) -> dict[str, str]:
-    [spec] = [spec for spec in TABLES if spec["name"] == name]
-    return {field["name"]: field["type"] for field in fields(spec)}
+    [spec] = [spec for spec in TABLES if spec.name == name]
+    return {field.name: field.type for field in spec.fields}
 
 
 def home_link(browser, name: str, text: str):  # noqa: F811
@@ -102,17 +102,17 @@ def test_each_tables_csv_link_downloads_its_published_file_named_after_the_table
     screenshot(browser, f"home-tables-{window}.png", max_height=6000)
     # A few tables' files, saved as a reader saves them.
     for spec in SAVED_TABLES:
-        saved = download(browser, home_link(browser, spec["name"], "CSV"), downloads)
-        assert saved.name == f"{spec['name']}.csv"
-        assert saved.read_bytes() == published_bytes(spec["name"]), spec["name"]
+        saved = download(browser, home_link(browser, spec.name, "CSV"), downloads)
+        assert saved.name == f"{spec.name}.csv"
+        assert saved.read_bytes() == published_bytes(spec.name), spec.name
     for spec in SAVED_TABLES:
-        if not csv_rows(spec["name"]):
+        if not csv_rows(spec.name):
             continue  # a table page without rows offers no download
-        browser.get(f"{server}/{DB}/{spec['name']}")
+        browser.get(f"{server}/{DB}/{spec.name}")
         link = by_css(browser, "p.export-links").find_element("link text", "CSV")
         saved = download(browser, link, downloads)
-        assert saved.name == f"{spec['name']}.csv"
-        assert saved.read_bytes() == published_bytes(spec["name"]), spec["name"]
+        assert saved.name == f"{spec.name}.csv"
+        assert saved.read_bytes() == published_bytes(spec.name), spec.name
     browser.get(f"{server}/{DB}/statistics")
     fits(browser)
     screenshot(browser, f"downloads-table-page-{window}.png")
@@ -120,14 +120,14 @@ def test_each_tables_csv_link_downloads_its_published_file_named_after_the_table
 
 def filtered_out(name: str) -> tuple[str, str]:
     """The filter that leaves out the rows of the last one's first key value: (column, value)."""
-    [spec] = [spec for spec in TABLES if spec["name"] == name]
-    column = spec["primary_key"][0]
+    [spec] = [spec for spec in TABLES if spec.name == name]
+    column = spec.primary_key[0]
     return column, csv_rows(name)[-1][column]
 
 
-TYPED_TABLES = [spec["name"] for spec in TABLES
-                if len(csv_rows(spec["name"])) > 1
-                and {"boolean", "number", "integer"} & set(kinds(spec["name"]).values())]
+TYPED_TABLES = [spec.name for spec in TABLES
+                if len(csv_rows(spec.name)) > 1
+                and {"boolean", "number", "integer"} & set(kinds(spec.name).values())]
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
@@ -157,9 +157,9 @@ def query_columns_of_type() -> dict[str, str]:
     """Column name -> type, for the model's boolean and number columns (each name has one type)."""
     found = {}
     for spec in TABLES:
-        for field in fields(spec):
-            if field["type"] in ("boolean", "number"):
-                found[field["name"]] = field["type"]
+        for field in spec.fields:
+            if field.type in ("boolean", "number"):
+                found[field.name] = field.type
     return found
 
 
@@ -193,7 +193,7 @@ def test_a_querys_csv_is_named_after_it_and_writes_values_as_the_published_table
     screenshot(browser, f"downloads-query-{window}.png")
 
 
-NON_ASCII = [spec["name"] for spec in TABLES if re.search(r"[^\x00-\x7f]", published_bytes(spec["name"]).decode("utf-8"))]
+NON_ASCII = [spec.name for spec in TABLES if re.search(r"[^\x00-\x7f]", published_bytes(spec.name).decode("utf-8"))]
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
@@ -201,14 +201,14 @@ def test_the_excel_download_opens_with_every_row_and_its_text_intact(server, bro
     assert NON_ASCII, "no table with text beyond ASCII to check"
     browser.get(f"{server}/")
     for spec in SAVED_TABLES:
-        saved = download(browser, home_link(browser, spec["name"], "Excel"), downloads)
-        assert saved.name == f"{spec['name']}{EXCEL_SUFFIX}.csv"
+        saved = download(browser, home_link(browser, spec.name, "Excel"), downloads)
+        assert saved.name == f"{spec.name}{EXCEL_SUFFIX}.csv"
         raw = saved.read_bytes()
         # What Excel needs to read UTF-8: the byte-order mark; and its own line ends.
-        assert raw.startswith(BOM.encode("utf-8")), spec["name"]
+        assert raw.startswith(BOM.encode("utf-8")), spec.name
         text = raw.decode("utf-8-sig")
-        assert text.count("\r\n") >= len(csv_rows(spec["name"])) + 1, spec["name"]
-        assert parsed(text) == parsed(published_bytes(spec["name"]).decode("utf-8")), spec["name"]
+        assert text.count("\r\n") >= len(csv_rows(spec.name)) + 1, spec.name
+        assert parsed(text) == parsed(published_bytes(spec.name).decode("utf-8")), spec.name
     name = NON_ASCII[0]
     browser.get(f"{server}/{DB}/{name}")
     saved = download(browser, by_css(browser, "p.export-links").find_element("link text", "excel"), downloads)
@@ -310,21 +310,21 @@ def test_data_source_names_the_documents_and_leads_to_each_publishers_page(serve
     # in the footer; a table of one document links that document's publisher.
     by_id = {row["document_id"]: row for row in documents}
     for spec in TABLES:
-        rows = csv_rows(spec["name"])
+        rows = csv_rows(spec.name)
         if "document_id" not in (rows[0] if rows else {}):
             continue
         coded_from = [by_id[i] for i in sorted({row["document_id"] for row in rows} - {""})]
-        browser.get(f"{server}/{DB}/{spec['name']}")
+        browser.get(f"{server}/{DB}/{spec.name}")
         for where in (FOOTER, UNDER_THE_TITLE):
             words, href = data_source(browser, where)
             for said in in_words(coded_from):
-                assert said in words.lower() if said[0].isdigit() else said == words, (spec["name"], words)
+                assert said in words.lower() if said[0].isdigit() else said == words, (spec.name, words)
             expected = coded_from[0]["url"] if len(coded_from) == 1 else "/#sources"
-            assert href == expected or (urlsplit(href).path, urlsplit(href).fragment) == ("/", "sources"), spec["name"]
-        if spec["name"] == "recommendations":
+            assert href == expected or (urlsplit(href).path, urlsplit(href).fragment) == ("/", "sources"), spec.name
+        if spec.name == "recommendations":
             screenshot(browser, f"downloads-source-table-{window}.png")
-            key = ",".join(rows[0][column] for column in spec["primary_key"])
-            browser.get(f"{server}/{DB}/{spec['name']}/{key}")
+            key = ",".join(rows[0][column] for column in spec.primary_key)
+            browser.get(f"{server}/{DB}/{spec.name}/{key}")
             assert data_source(browser)[1] == expected
             fits(browser)
             browser.execute_script("window.scrollTo(0, document.body.scrollHeight)")

@@ -22,7 +22,7 @@ from tests.test_browser import (all_by_css, by_css, csv_rows, none_by_css, scree
 from tests.test_browser_records import DB, WIDTHS, assert_no_sideways_scroll, row_url, window  # noqa: F401
 from tests.test_search import CASES
 
-ROOT_TEXT = {spec["name"]: spec for spec in searchable_tables()}
+ROOT_TEXT = {spec.name: spec for spec in searchable_tables()}
 
 
 def fetch_json(base: str, path: str):
@@ -77,9 +77,9 @@ def shown_hits(browser) -> set[tuple[str, str]]:  # noqa: F811
 def expected_hits(pattern: str) -> set[tuple[str, str]]:
     hits = set()
     for name, spec in ROOT_TEXT.items():
-        key = spec["primary_key"][0]
+        key = spec.primary_key[0]
         for row in csv_rows(name):
-            if re.search(pattern, " ".join(row[c] for c in spec["fts"]), flags=re.I):
+            if re.search(pattern, " ".join(row[c] for c in spec.fts), flags=re.I):
                 hits.add((name, row[key]))
     return hits
 
@@ -98,7 +98,7 @@ def test_the_home_search_box_finds_every_form_of_a_word_phrases_prefixes_and_or(
         assert expected, typed
         assert shown_hits(browser) == expected, typed
         # Each result says in words where it was found, its section, and the passage that matched.
-        titles = {spec["title"] for spec in ROOT_TEXT.values()}
+        titles = {spec.title for spec in ROOT_TEXT.values()}
         assert {cell.text for cell in all_by_css(browser, "td.col-found_in")} <= titles
         assert all_by_css(browser, "td.col-snippet mark"), typed
         assert_no_sideways_scroll(browser, f"the results for {typed}")

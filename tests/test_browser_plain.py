@@ -19,7 +19,6 @@ import pytest
 
 from mandate_notes.doc_pages import CODEBOOK_MENTION
 from mandate_notes.markup import marked_up
-from mandate_notes.model import fields
 from mandate_notes.paths import AGREEMENT, SUPERSCRIPT_DIGITS
 from mandate_notes.queries import queries
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, TABLES, table
@@ -54,7 +53,7 @@ def assert_no_sideways_scroll(browser, what: str) -> None:  # noqa: F811
 
 
 def row_path(name: str, row: dict) -> str:
-    return f"/{DB}/{name}/" + ",".join(quote(row[key], safe="") for key in table(name)["primary_key"])
+    return f"/{DB}/{name}/" + ",".join(quote(row[key], safe="") for key in table(name).primary_key)
 
 
 def in_words(count: int, noun: list[str]) -> str:
@@ -112,16 +111,16 @@ def test_one_row_is_counted_in_the_singular(server, browser, window):  # noqa: F
 # A. Markdown emphasis ----------------------------------------------------------------------------
 
 
-def prose_columns(spec: dict) -> list[str]:
-    return [f["name"] for f in fields(spec) if f["type"] == "string" and "pattern" not in f.get("constraints", {})]
+def prose_columns(spec) -> list[str]:
+    return [f.name for f in spec.fields if f.type == "string" and f.constraints.pattern is None]
 
 
 def emphasised_cells() -> list[tuple[str, dict, str]]:
     """(table, row, column) of every cell of the CSVs whose text holds Markdown emphasis."""
     found = []
     for spec in TABLES:
-        for row in csv_rows(spec["name"]):
-            found += [(spec["name"], row, column) for column in prose_columns(spec) if EMPHASIS.search(row[column])]
+        for row in csv_rows(spec.name):
+            found += [(spec.name, row, column) for column in prose_columns(spec) if EMPHASIS.search(row[column])]
     return found
 
 
@@ -152,7 +151,7 @@ def test_markdown_emphasis_reads_as_emphasis_on_row_table_and_paragraph_pages(se
         assert "*" not in shown.text, (name, row[column])
         if name not in shot:
             screenshot(browser, f"plain-markdown-{name}-row-{window}.png")
-        key = table(name)["primary_key"][0]
+        key = table(name).primary_key[0]
         browser.get(f"{server}/{DB}/{name}?{urlencode({key: row[key]})}")
         cell = by_css(browser, f"table.rows-and-columns td.col-{column}")
         assert emphasis_shown(cell) == wanted and "*" not in cell.get_attribute("textContent"), (name, row[column])
@@ -164,7 +163,7 @@ def test_markdown_emphasis_reads_as_emphasis_on_row_table_and_paragraph_pages(se
 
 def test_downloads_keep_the_emphasis_as_published(server):  # noqa: F811
     for name, row, column in emphasised_cells():
-        key = table(name)["primary_key"][0]
+        key = table(name).primary_key[0]
         query = urlencode({key: row[key]})
         downloaded = list(csv.DictReader(io.StringIO(fetch(server, f"/{DB}/{name}.csv?{query}").decode("utf-8"))))
         assert [r[column] for r in downloaded] == [row[column]]
@@ -228,8 +227,8 @@ def test_footnote_markers_read_as_linked_superscript_numbers_on_every_page_type(
     assert_no_sideways_scroll(browser, "paragraph page")
 
     # A row coded from it: the paragraph in context, markers to the footnotes' pages.
-    name, row = next((spec["name"], r) for spec in CONTENT_TABLES for r in csv_rows(spec["name"])
-                     if spec["name"] != "paragraphs" and r.get("paragraph_id") == paragraph["paragraph_id"])
+    name, row = next((spec.name, r) for spec in CONTENT_TABLES for r in csv_rows(spec.name)
+                     if spec.name != "paragraphs" and r.get("paragraph_id") == paragraph["paragraph_id"])
     browser.get(f"{server}{row_path(name, row)}")
     found = assert_markers_in_one_form(browser, f"{name} row page")
     assert [(n, to_footnote(n)) for n in numbers] == [
@@ -271,8 +270,8 @@ def test_footnote_markers_read_as_linked_superscript_numbers_on_every_page_type(
 
 
 def codebook_mentions() -> list[tuple[str, str]]:
-    return [(spec["name"], f["name"]) for spec in CONTENT_TABLES + CODE_LISTS for f in fields(spec)
-            if CODEBOOK_MENTION.search(f["description"])]
+    return [(spec.name, f.name) for spec in CONTENT_TABLES + CODE_LISTS for f in spec.fields
+            if CODEBOOK_MENTION.search(f.description)]
 
 
 def test_some_column_description_sends_the_reader_to_the_codebook():
@@ -286,9 +285,9 @@ def test_the_codebook_is_a_page_with_an_anchor_for_every_table_column_and_code(s
     wait_for_path(browser, r"/codebook$")
     assert browser.title == "Codebook" and by_css(browser, "h1").text == "Codebook"
     ids = set(browser.execute_script("return [...document.querySelectorAll('[id]')].map(e => e.id)"))
-    wanted = {f"table-{spec['name']}" for spec in CONTENT_TABLES + CODE_LISTS}
-    wanted |= {f"column-{spec['name']}-{f['name']}" for spec in CONTENT_TABLES for f in fields(spec)}
-    wanted |= {f"code-{spec['name']}-{row['code']}" for spec in CODE_LISTS for row in csv_rows(spec["name"])}
+    wanted = {f"table-{spec.name}" for spec in CONTENT_TABLES + CODE_LISTS}
+    wanted |= {f"column-{spec.name}-{f.name}" for spec in CONTENT_TABLES for f in spec.fields}
+    wanted |= {f"code-{spec.name}-{row['code']}" for spec in CODE_LISTS for row in csv_rows(spec.name)}
     assert wanted - ids == set()
     assert by_css(browser, "link[href*='static/mandate.css?v=']")
     assert_no_sideways_scroll(browser, "the codebook")

@@ -16,7 +16,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from mandate_notes.model import field_title, fields
+from mandate_notes.model import field_title
+from schemas.classes import Field
 from mandate_notes.paths import SUPERSCRIPT_DIGITS
 from schemas.definitions import CODE_LIST_NAMES, CONTENT_TABLES, table
 from tests.test_browser import (SCREENSHOTS, all_by_css, by_css, csv_rows, none_by_css, screenshot,  # noqa: F401
@@ -42,12 +43,11 @@ def labels(name: str) -> dict[str, str]:
 
 def references(name: str) -> dict[str, tuple[str, str]]:
     """column -> (referenced table, its column), from the table model."""
-    return {key["fields"][0]: (key["reference"]["resource"], key["reference"]["fields"][0])
-            for key in table(name).get("foreign_keys", []) if len(key["fields"]) == 1}
+    return {key.column: (key.table, key.key) for key in table(name).foreign_keys}
 
 
 def row_url(name: str, row: dict) -> str:
-    return f"/{DB}/{name}/" + ",".join(row[key] for key in table(name)["primary_key"])
+    return f"/{DB}/{name}/" + ",".join(row[key] for key in table(name).primary_key)
 
 
 def shown(browser, column: str) -> str:  # noqa: F811
@@ -89,13 +89,13 @@ def assert_no_sideways_scroll(browser, what: str) -> None:  # noqa: F811
 # 3. Row pages as records ------------------------------------------------------------------------
 
 
-def expected_value(name: str, field: dict, value: str) -> str | None:
+def expected_value(name: str, field: Field, value: str) -> str | None:
     """What the record must show for a cell, or None where the text alone cannot tell."""
     if value == "":
         return "none"
-    if field["type"] == "boolean":
+    if field.type == "boolean":
         return {"true": "yes", "false": "no"}[value]
-    target = references(name).get(field["name"])
+    target = references(name).get(field.name)
     if target and target[0] in CODE_LIST_NAMES:
         return labels(target[0])[value]
     return None
@@ -111,17 +111,17 @@ def test_a_row_page_shows_each_column_title_with_labels_for_codes_and_yes_or_no(
         row = max(rows, key=lambda r: sum(bool(v) for v in r.values()))
         browser.get(f"{server}{row_url(name, row)}")
         titles = [cell.text.split("\n")[0] for cell in all_by_css(browser, "dl.record dt")]
-        model = [field for field in fields(spec) if not (name == "paragraphs" and field["name"] == "text")]
+        model = [field for field in spec.fields if not (name == "paragraphs" and field.name == "text")]
         assert titles == [field_title(spec, field) for field in model], name
         for field in model:
-            expected = expected_value(name, field, row[field["name"]])
+            expected = expected_value(name, field, row[field.name])
             if expected is not None:
-                assert shown(browser, field["name"]) == expected, (name, field["name"])
+                assert shown(browser, field.name) == expected, (name, field.name)
                 checked += 1
-            target = references(name).get(field["name"])
-            if target and row[field["name"]]:
-                link = by_css(browser, f"dl.record .field-{field['name']} dd a")
-                assert link.get_attribute("href").endswith(f"/{DB}/{target[0]}/{row[field['name']]}"), name
+            target = references(name).get(field.name)
+            if target and row[field.name]:
+                link = by_css(browser, f"dl.record .field-{field.name} dd a")
+                assert link.get_attribute("href").endswith(f"/{DB}/{target[0]}/{row[field.name]}"), name
         assert none_by_css(browser, "table.rows-and-columns"), "no spreadsheet row beside the record"
         assert not re.search(r"(?<![\d,])0 rows", by_css(browser, "section.content").text), "no list of 0 rows"
         assert_no_sideways_scroll(browser, name)
@@ -331,8 +331,8 @@ def test_every_bar_opens_exactly_the_rows_behind_it(server, browser, window):  #
 
 def record_pages() -> list[tuple[str, str]]:
     """(what, path) for a row of every content table with rows, a code, both error pages, the charts."""
-    pages = [(spec["name"], row_url(spec["name"], csv_rows(spec["name"])[0]))
-             for spec in CONTENT_TABLES if csv_rows(spec["name"])]
+    pages = [(spec.name, row_url(spec.name, csv_rows(spec.name)[0]))
+             for spec in CONTENT_TABLES if csv_rows(spec.name)]
     pages.append(("themes", f"/{DB}/themes/{csv_rows('themes')[0]['code']}"))
     pages += [("error-404", f"/{DB}/actors/no-such-actor"), ("error-400", f"/{DB}/recommendations?_sort=nope"),
               ("at-a-glance", "/at-a-glance")]

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from mandate_notes.model import csv_path, field_title, fields
+from mandate_notes.model import csv_path, field_title
 from schemas.definitions import table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,9 +73,9 @@ def test_a_table_page_shows_its_rows_first_with_titles_labels_and_yes_or_no(serv
     first_row = css(browser, "table.rows-and-columns tbody tr")
     assert top_of(browser, first_row) < WINDOW_HEIGHT, "the first row is on the first screen"
     assert css(browser, "h2.row-count").text == f"{len(rows_of('recommendations')):,} rows"
-    assert css(browser, "p.table-lead").text.startswith(spec["description"].split(". ")[0])
+    assert css(browser, "p.table-lead").text.startswith(spec.description.split(". ")[0])
     # Key columns first, each headed by its title from the table model.
-    titles = {field["name"]: field_title(spec, field) for field in fields(spec)}
+    titles = {field.name: field_title(spec, field) for field in spec.fields}
     headers = [th.get_attribute("data-column") for th in all_css(browser, "table.rows-and-columns thead th")]
     assert headers[:4] == ["recommendation_id", "summary", "theme", "support_level"]
     assert [th.get_attribute("textContent").strip().rstrip("▼▲").strip()

@@ -27,7 +27,7 @@ from schemas.definitions import TABLES
 from tests.test_browser import SEARCH, screenshot  # noqa: F401
 
 DB = "mandate_notes"
-TABLE_NAMES = [spec["name"] for spec in TABLES]
+TABLE_NAMES = [spec.name for spec in TABLES]
 # Enough pages that every type is reached from the home page; the crawl stops there.
 MAX_PAGES = 250
 # Reached by typing (into a search box, or an address), not by a link.

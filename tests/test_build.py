@@ -25,11 +25,11 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(root, tmp_path):
 def test_every_table_has_its_primary_key_and_foreign_keys(built_database):
     connection = sqlite3.connect(built_database)
     for spec in TABLES:
-        columns = connection.execute(f'PRAGMA table_info("{spec["name"]}")').fetchall()
+        columns = connection.execute(f'PRAGMA table_info("{spec.name}")').fetchall()
         key = [row[1] for row in sorted(columns, key=lambda r: r[5]) if row[5]]
-        assert key == spec["primary_key"], spec["name"]
-        references = {row[2] for row in connection.execute(f'PRAGMA foreign_key_list("{spec["name"]}")')}
-        assert references == {k["reference"]["resource"] for k in spec.get("foreign_keys", [])}
+        assert key == spec.primary_key, spec.name
+        references = {row[2] for row in connection.execute(f'PRAGMA foreign_key_list("{spec.name}")')}
+        assert references == {key.table for key in spec.foreign_keys}
     assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
@@ -45,11 +45,11 @@ def test_full_text_search_finds_paragraph_text(built_database):
 def test_row_counts_equal_the_csvs(root, built_database):
     connection = sqlite3.connect(built_database)
     for spec in TABLES:
-        with open(csv_path(root / "data", spec['name']), encoding="utf-8") as handle:
+        with open(csv_path(root / "data", spec.name), encoding="utf-8") as handle:
             import csv
 
             expected = sum(1 for _ in csv.reader(handle)) - 1
-        assert connection.execute(f'SELECT count(*) FROM "{spec["name"]}"').fetchone()[0] == expected
+        assert connection.execute(f'SELECT count(*) FROM "{spec.name}"').fetchone()[0] == expected
 
 
 def test_a_failed_build_leaves_the_last_good_database_untouched(root, tmp_path):
@@ -70,10 +70,8 @@ def cell_by_cell(table, spec):
     """The conversion as a reader of the codebook would do it: each row, each cell, then sorted by key."""
     from mandate_notes.build import Problem
     from mandate_notes.cast import CastError, cast
-    from mandate_notes.model import fields
-
-    kinds = [f["type"] for f in fields(spec)]
-    names = [f["name"] for f in fields(spec)]
+    kinds = [f.type for f in spec.fields]
+    names = [f.name for f in spec.fields]
     rows = []
     for index, record in enumerate(table.frame.itertuples(index=False, name=None)):
         converted = []
@@ -83,7 +81,7 @@ def cell_by_cell(table, spec):
             except CastError as error:
                 raise BuildError(str(Problem(table.file, table.line(index), name, error.rule, value))) from None
         rows.append(tuple(converted))
-    at = [names.index(k) for k in spec["primary_key"]]
+    at = [names.index(k) for k in spec.primary_key]
     return sorted(rows, key=lambda row: tuple("" if row[i] is None else str(row[i]) for i in at))
 
 
@@ -96,10 +94,10 @@ def test_the_column_by_column_conversion_stores_what_a_cell_by_cell_one_would(ro
     problems, tables = check_package(root)
     assert problems == []
     for spec in TABLES:
-        assert typed_rows(tables[spec["name"]], spec) == cell_by_cell(tables[spec["name"]], spec), spec["name"]
+        assert typed_rows(tables[spec.name], spec) == cell_by_cell(tables[spec.name], spec), spec.name
     # Bad cells in two columns: the one on the earlier row is named, as row by row.
     paragraphs = tables["paragraphs"]
-    spec = next(s for s in TABLES if s["name"] == "paragraphs")
+    spec = next(s for s in TABLES if s.name == "paragraphs")
     frame = paragraphs.frame.copy()
     frame.loc[len(frame) - 1, "sequence"] = "1e999"
     frame.loc[len(frame) - 3, "last_line"] = "12x"

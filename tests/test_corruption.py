@@ -627,7 +627,7 @@ def test_the_rows_the_corruptions_start_from_are_valid(package_copy):
 
 
 def test_a_header_only_table_without_min_rows_is_valid(package_copy):
-    allowed_empty = [spec["name"] for spec in TABLES if not spec.get("min_rows")]
+    allowed_empty = [spec.name for spec in TABLES if not spec.min_rows]
     assert "retired_ids" in allowed_empty
     header, _ = read(package_copy, "retired_ids")
     write(package_copy, "retired_ids", header, [])
@@ -635,7 +635,7 @@ def test_a_header_only_table_without_min_rows_is_valid(package_copy):
 
 
 def test_every_table_that_must_have_rows_says_so_when_header_only(package_copy):
-    must_have_rows = [spec["name"] for spec in TABLES if spec.get("min_rows")]
+    must_have_rows = [spec.name for spec in TABLES if spec.min_rows]
     assert {"documents", "paragraphs", "themes"} <= set(must_have_rows)
     for name in must_have_rows:
         header, _ = read(package_copy, name)

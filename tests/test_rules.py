@@ -1,8 +1,8 @@
 """Unit tests of the declared cross-table rules (mandate_notes/rules.py), on a tiny invented model.
 
 Nothing here reads the real tables: each rule is shown to fire on a bad row of a small table made
-in memory, and to stay silent on the good rows beside it. A last test checks that every meaning
-declared in the real model names columns its table has.
+in memory, and to stay silent on the good rows beside it. That the real model's meanings name
+columns that exist is checked when it is made (tests/test_table_model.py).
 """
 
 from __future__ import annotations
@@ -11,27 +11,25 @@ import pandas as pd
 import pytest
 
 from mandate_notes.csvio import Table
-from mandate_notes.model import fields
 from mandate_notes.rules import ANY, semantic_problems
-from schemas.definitions import TABLES
+from schemas.classes import checked_tables
 
 
-def ref(column, table, key):
-    return {"fields": [column], "reference": {"resource": table, "fields": [key]}}
-
-
-def spec(name, columns, foreign_keys=()):
-    return {"name": name, "fields": [c if isinstance(c, dict) else {"name": c, "type": "string"} for c in columns],
-            "primary_key": [], "foreign_keys": list(foreign_keys)}
+def spec(name, columns, key=None):
+    return {"name": name, "title": name, "description": "", "primary_key": [key] if key else [],
+            "fields": [c if isinstance(c, dict) else text(c) for c in columns]}
 
 
 def text(name, **meaning):
-    return {"name": name, "type": "string", **meaning}
+    return {"name": name, "type": "string", "description": "", **meaning}
 
 
-MODEL = [
-    spec("paragraphs", ["paragraph_id", "document_id", "kind", "footnote_number", "footnote_markers", "text"]),
-    spec("rows", ["row_id", "document_id", text("paragraph_id", in_document_of="document_id"),
+PARAGRAPHS_SPEC = spec("paragraphs", ["paragraph_id", "document_id", "kind", "footnote_number", "footnote_markers",
+                                      "text"], key="paragraph_id")
+MODEL = checked_tables([
+    PARAGRAPHS_SPEC,
+    spec("rows", ["row_id", "document_id",
+                  text("paragraph_id", in_document_of="document_id", references="paragraphs.paragraph_id"),
                   text("quote", verbatim_in="paragraph_id"),
                   text("phrase", verbatim_in="paragraph_id", or_lead_in=True),
                   text("written", verbatim_in="quote"), "flag", "who",
@@ -39,17 +37,14 @@ MODEL = [
                        empty_when={"when": {"flag": "true"}, "rule": "must be empty when flag is true"},
                        required_when={"when": {"flag": "false", "who": ANY}, "rule": "required when who is given"}),
                   text("value", bounds_by={"column": "unit", "bounds": {"percent": [0, 100], "count": [0, None]}}),
-                  "unit"],
-         [ref("paragraph_id", "paragraphs", "paragraph_id")]),
-    spec("links", [text("row_id", referenced_row={"where": {"flag": "true"}, "rule": "not a flagged row"})],
-         [ref("row_id", "rows", "row_id")]),
+                  "unit"], key="row_id"),
+    spec("links", [text("row_id", referenced_row={"where": {"flag": "true"}, "rule": "not a flagged row"},
+                        references="rows.row_id")]),
     spec("cites", ["document_id", text("number", footnote_of="document_id"),
-                   text("paragraph_id", footnote_paragraph_of="number"),
-                   text("citing_paragraph_id", carries_marker_of="number"),
-                   text("sentence", verbatim_in="citing_paragraph_id", carries_marker_of="number")],
-         [ref("paragraph_id", "paragraphs", "paragraph_id"),
-          ref("citing_paragraph_id", "paragraphs", "paragraph_id")]),
-]
+                   text("paragraph_id", footnote_paragraph_of="number", references="paragraphs.paragraph_id"),
+                   text("citing_paragraph_id", carries_marker_of="number", references="paragraphs.paragraph_id"),
+                   text("sentence", verbatim_in="citing_paragraph_id", carries_marker_of="number")]),
+])
 
 PARAGRAPHS = [
     ["d-p1", "d", "body", "", "1", "The lead-in says participants agreed:¹"],
@@ -62,10 +57,9 @@ PARAGRAPHS = [
 def tables(rows=(), links=(), cites=()) -> dict[str, Table]:
     made = {}
     for table_spec, data in zip(MODEL, (PARAGRAPHS, rows, links, cites)):
-        columns = [f["name"] for f in table_spec["fields"]]
-        frame = pd.DataFrame([list(r) for r in data], columns=columns, dtype=object)
-        made[table_spec["name"]] = Table(table_spec["name"], f"data/{table_spec['name']}.csv", frame,
-                                         list(range(2, len(data) + 2)))
+        frame = pd.DataFrame([list(r) for r in data], columns=table_spec.field_names, dtype=object)
+        made[table_spec.name] = Table(table_spec.name, f"data/{table_spec.name}.csv", frame,
+                                      list(range(2, len(data) + 2)))
     return made
 
 
@@ -78,7 +72,7 @@ def problems(**given) -> list[str]:
 
 
 def with_cell(column: str, value: str) -> list[str]:
-    names = [f["name"] for f in MODEL[1]["fields"]]
+    names = MODEL[1].field_names
     row = list(GOOD_ROW)
     row[names.index(column)] = value
     return row
@@ -133,46 +127,10 @@ def test_footnote_rules(cite, expected):
     assert problems(rows=[GOOD_ROW], cites=[cite]) == expected.split("\n")
 
 
-MEANINGS_NAMING_A_COLUMN = ("verbatim_in", "in_document_of", "footnote_of", "footnote_paragraph_of",
-                            "carries_marker_of")
-
-
-@pytest.mark.parametrize("table_spec", TABLES, ids=lambda s: s["name"])
-def test_every_meaning_declared_in_the_real_model_names_columns_of_its_table(table_spec):
-    names = {f["name"] for f in fields(table_spec)}
-    for field in fields(table_spec):
-        for meaning in MEANINGS_NAMING_A_COLUMN:
-            if meaning in field:
-                assert field[meaning] in names, (field["name"], meaning)
-        for meaning in ("empty_when", "required_when"):
-            if meaning in field:
-                assert set(field[meaning]["when"]) <= names, (field["name"], meaning)
-        if "bounds_by" in field:
-            assert field["bounds_by"]["column"] in names
-        if "sole_code" in field:
-            assert field["sole_code"]["per"] in names
-        if "code_needs_wording" in field:
-            assert field["code_needs_wording"]["paragraph"].split(".")[0] in names
-        if "same_code_for_same_substance" in field:
-            rule = field["same_code_for_same_substance"]
-            assert {rule["per"], rule["unit"]} <= names
-            source = next(s for s in TABLES if s["name"] == rule["substance"]["table"])
-            assert {v for k, v in rule["substance"].items() if k != "table"} <= {f["name"] for f in fields(source)}
-        if "equals_via" in field:
-            assert field["equals_via"]["path"].split(".")[0] in names
-        if "referenced_row" in field or "covers" in field:
-            [key] = [k for k in table_spec.get("foreign_keys", []) if k["fields"] == [field["name"]]]
-            target = next(s for s in TABLES if s["name"] == key["reference"]["resource"])
-            for meaning in ("referenced_row", "covers"):
-                where = field.get(meaning, {}).get("where", {})
-                assert {column.split(".")[0] for column in where} <= {f["name"] for f in fields(target)}
-
-
-
 def test_a_condition_may_name_several_values():
-    model = [MODEL[0],
-             spec("things", ["kind", text("country", empty_when={"when": {"kind": ["un", "igo"]},
-                                                                  "rule": "empty for un or igo"})])]
+    model = checked_tables([PARAGRAPHS_SPEC,
+                            spec("things", ["kind", text("country", empty_when={"when": {"kind": ["un", "igo"]},
+                                                                                 "rule": "empty for un or igo"})])])
     rows = [["un", "MLI"], ["igo", ""], ["state", "MLI"], ["igo", "FRA"]]
     made = {"paragraphs": tables()["paragraphs"],
             "things": Table("things", "data/things.csv", pd.DataFrame(rows, columns=["kind", "country"], dtype=object),
@@ -186,31 +144,31 @@ def test_a_condition_may_name_several_values():
 def _made(model, **rows_of):
     made = {"paragraphs": tables()["paragraphs"]}
     for table_spec in model[1:]:
-        columns = [f["name"] for f in table_spec["fields"]]
-        rows = rows_of[table_spec["name"]]
-        made[table_spec["name"]] = Table(table_spec["name"], f"data/{table_spec['name']}.csv",
-                                         pd.DataFrame(rows, columns=columns, dtype=object), list(range(2, len(rows) + 2)))
+        rows = rows_of[table_spec.name]
+        made[table_spec.name] = Table(table_spec.name, f"data/{table_spec.name}.csv",
+                                      pd.DataFrame(rows, columns=table_spec.field_names, dtype=object),
+                                      list(range(2, len(rows) + 2)))
     return [str(p) for p in semantic_problems(made, model)]
 
 
 def test_covers_reports_each_uncovered_row_where_it_stands():
-    model = [MODEL[0], spec("asks", ["ask_id", "to"]),
-             spec("answers", [text("ask_id", covers={"where": {"to": "council"}, "rule": "ask without an answer"})],
-                  [ref("ask_id", "asks", "ask_id")])]
+    model = checked_tables([PARAGRAPHS_SPEC, spec("asks", ["ask_id", "to"], key="ask_id"),
+                            spec("answers", [text("ask_id", covers={"where": {"to": "council"}, "rule": "ask without an answer"},
+                                                  references="asks.ask_id")])])
     asks = [["a1", "council"], ["a2", "mission"], ["a3", "council"], ["a4", "council"]]
     assert _made(model, asks=asks, answers=[["a1"], ["a4"]]) == ["data/asks.csv:4: ask_id: ask without an answer: 'a3'"]
     assert _made(model, asks=asks, answers=[["a1"], ["a3"], ["a4"]]) == []
 
 
 def test_a_sole_code_never_stands_beside_another_code():
-    model = [MODEL[0], spec("tags", ["item", text("tag", sole_code={"code": "none", "per": "item"})])]
+    model = checked_tables([PARAGRAPHS_SPEC, spec("tags", ["item", text("tag", sole_code={"code": "none", "per": "item"})])])
     rows = [["i1", "none"], ["i2", "x"], ["i2", "y"], ["i3", "none"], ["i3", "x"]]
     assert _made(model, tags=rows) == ["data/tags.csv:6: tag: none is coded for this item, so no other code may be: 'x'"]
 
 
 def test_a_code_that_needs_wording_is_refused_where_neither_its_paragraph_nor_the_introducing_one_has_it():
     paragraphs = spec("paragraphs", ["paragraph_id", "document_id", "kind", "footnote_number", "footnote_markers",
-                                     "eid", "text"])
+                                     "eid", "text"], key="paragraph_id")
     rows = [["r-p1", "r", "operative", "", "", "para_1", "Decides that the mission shall monitor the arms embargo:"],
             ["r-p2", "r", "operative", "", "", "para_1_list_point_a", "To inspect cargo;"],
             ["r-p3", "r", "operative", "", "", "para_2", "Requests the mission to assist the Sanctions Committee;"],
@@ -218,12 +176,12 @@ def test_a_code_that_needs_wording_is_refused_where_neither_its_paragraph_nor_th
             ["n-p1", "n", "body", "", "", "", "Participants raised:"],
             ["n-p2", "n", "bullet", "", "", "", "Enforcing the embargo;"]]
     wording = {"code": "embargo_task", "pattern": r"\bembargo", "paragraph": "paragraph_id", "rule": "no embargo here"}
-    model = [paragraphs, spec("tasks", [text("paragraph_id"), text("task", code_needs_wording=wording)],
-                              [ref("paragraph_id", "paragraphs", "paragraph_id")])]
+    model = checked_tables([paragraphs, spec("tasks", [text("paragraph_id", references="paragraphs.paragraph_id"),
+                                                       text("task", code_needs_wording=wording)])])
     tasks = [["r-p1", "embargo_task"], ["r-p2", "embargo_task"], ["r-p3", "embargo_task"], ["r-p4", "embargo_task"],
              ["r-p4", "other"], ["n-p2", "embargo_task"]]
     made = {"paragraphs": Table("paragraphs", "data/paragraphs.csv",
-                                pd.DataFrame(rows, columns=[f["name"] for f in paragraphs["fields"]], dtype=object),
+                                pd.DataFrame(rows, columns=model[0].field_names, dtype=object),
                                 list(range(2, len(rows) + 2))),
             "tasks": Table("tasks", "data/tasks.csv", pd.DataFrame(tasks, columns=["paragraph_id", "task"], dtype=object),
                            list(range(2, len(tasks) + 2)))}
@@ -235,11 +193,11 @@ def test_a_code_that_needs_wording_is_refused_where_neither_its_paragraph_nor_th
 
 def test_asks_of_the_same_substance_get_one_code_from_one_paragraph():
     substance = {"table": "asks", "unit": "ask_id", "paragraph": "paragraph_id", "quote": "quote", "code": "relation"}
-    model = [MODEL[0], spec("asks", ["ask_id", "paragraph_id", "quote", "relation"]),
-             spec("answers", ["ask_id", "answer_paragraph",
-                              text("outcome", same_code_for_same_substance={
-                                  "per": "answer_paragraph", "unit": "ask_id", "substance": substance,
-                                  "rule": "another outcome for the same substance"})])]
+    model = checked_tables([PARAGRAPHS_SPEC, spec("asks", ["ask_id", "paragraph_id", "quote", "relation"]),
+                            spec("answers", ["ask_id", "answer_paragraph",
+                                             text("outcome", same_code_for_same_substance={
+                                                 "per": "answer_paragraph", "unit": "ask_id", "substance": substance,
+                                                 "rule": "another outcome for the same substance"})])])
     # a1 and a2 ask to keep overlapping words of d-p1; a3 asks to change them; a4 keeps other words.
     asks = [["a1", "d-p1", "The lead-in says", "keep"], ["a2", "d-p1", "says participants", "keep"],
             ["a3", "d-p1", "The lead-in says", "change"], ["a4", "d-p1", "agreed", "keep"]]
@@ -252,13 +210,13 @@ def test_asks_of_the_same_substance_get_one_code_from_one_paragraph():
 
 
 def test_a_path_through_foreign_keys_gives_the_value_a_row_must_hold_and_a_condition():
-    model = [MODEL[0], spec("notes", ["note_id", "decision"]),
-             spec("asks", ["ask_id", "note_id", "to"], [ref("note_id", "notes", "note_id")]),
-             spec("answers", [text("ask_id", covers={"where": {"to": "council", "note_id.decision": ANY},
-                                                     "rule": "ask without an answer"}),
-                              text("resolution", equals_via={"path": "ask_id.note_id.decision",
-                                                             "rule": "not the note's decision"})],
-                  [ref("ask_id", "asks", "ask_id")])]
+    model = checked_tables([
+        PARAGRAPHS_SPEC, spec("notes", ["note_id", "decision"], key="note_id"),
+        spec("asks", ["ask_id", text("note_id", references="notes.note_id"), "to"], key="ask_id"),
+        spec("answers", [text("ask_id", covers={"where": {"to": "council", "note_id.decision": ANY},
+                                                "rule": "ask without an answer"}, references="asks.ask_id"),
+                         text("resolution", equals_via={"path": "ask_id.note_id.decision",
+                                                        "rule": "not the note's decision"})])])
     notes = [["n1", "res-1"], ["n2", ""]]
     asks = [["a1", "n1", "council"], ["a2", "n1", "council"], ["a3", "n2", "council"]]
     assert _made(model, notes=notes, asks=asks, answers=[["a1", "res-1"], ["a2", "res-2"]]) == [

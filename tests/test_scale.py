@@ -18,7 +18,7 @@ def rows(path):
 @pytest.fixture(scope="module")
 def scaled(root, tmp_path_factory):
     """The real package grown to three copies of its notes."""
-    largest = max(len(rows(csv_path(root / "data", spec['name']))) for spec in CONTENT_TABLES)
+    largest = max(len(rows(csv_path(root / "data", spec.name))) for spec in CONTENT_TABLES)
     output = tmp_path_factory.mktemp("scaled") / "package"
     scale_package(root, output, 3 * largest)
     return output
@@ -36,17 +36,17 @@ def test_frictionless_agrees_that_a_scaled_package_is_valid(scaled):
 
 def test_every_content_table_grows_by_the_number_of_copies_and_code_lists_stay(root, scaled):
     for spec in CONTENT_TABLES:
-        real = rows(csv_path(root / "data", spec['name']))
-        assert len(rows(csv_path(scaled / "data", spec['name']))) == 3 * len(real), spec["name"]
+        real = rows(csv_path(root / "data", spec.name))
+        assert len(rows(csv_path(scaled / "data", spec.name))) == 3 * len(real), spec.name
     for spec in CODE_LISTS:
-        name = spec["name"]
+        name = spec.name
         assert csv_path(scaled / "data", name).read_bytes() == csv_path(root / "data", name).read_bytes(), name
 
 
 def test_the_first_copy_is_the_real_data(root, scaled):
     for spec in CONTENT_TABLES:
-        real = rows(csv_path(root / "data", spec['name']))
-        assert rows(csv_path(scaled / "data", spec['name']))[: len(real)] == real, spec["name"]
+        real = rows(csv_path(root / "data", spec.name))
+        assert rows(csv_path(scaled / "data", spec.name))[: len(real)] == real, spec.name
 
 
 def test_the_number_of_copies_brings_the_largest_table_nearest_the_target():

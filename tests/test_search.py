@@ -15,13 +15,13 @@ from tests.test_site import csv_rows, get, html_of
 
 
 def texts(root, spec) -> dict[str, str]:
-    key = spec["primary_key"][0]
-    return {row[key]: " ".join(row[c] for c in spec["fts"]) for row in csv_rows(root / "data", spec["name"])}
+    key = spec.primary_key[0]
+    return {row[key]: " ".join(row[c] for c in spec.fts) for row in csv_rows(root / "data", spec.name)}
 
 
 def found(app, spec, query) -> set[str]:
-    rows = get(app, f"/{DB}/{spec['name']}.json?" + urlencode({"_search": query, "_shape": "array", "_size": "max"})).json()
-    return {row[spec["primary_key"][0]] for row in rows}
+    rows = get(app, f"/{DB}/{spec.name}.json?" + urlencode({"_search": query, "_shape": "array", "_size": "max"})).json()
+    return {row[spec.primary_key[0]] for row in rows}
 
 
 def searched(app, query) -> set[tuple[str, str]]:
@@ -46,13 +46,13 @@ def test_every_box_finds_exactly_the_rows_the_query_means(root, datasette_app, q
     everywhere = set()
     for spec in searchable_tables():
         expected = {key for key, text in texts(root, spec).items() if re.search(pattern, text, flags=re.I)}
-        assert found(datasette_app, spec, query) == expected, (spec["name"], query)
-        everywhere |= {(spec["name"], key) for key in expected}
+        assert found(datasette_app, spec, query) == expected, (spec.name, query)
+        everywhere |= {(spec.name, key) for key in expected}
     assert everywhere and searched(datasette_app, query) == everywhere
 
 
 def test_a_paragraph_is_not_found_by_the_heading_it_stands_under(root, datasette_app):
-    spec = next(s for s in searchable_tables() if s["name"] == "paragraphs")
+    spec = next(s for s in searchable_tables() if s.name == "paragraphs")
     paragraphs = csv_rows(root / "data", "paragraphs")
     word = "Reconfiguration"
     under = [p["paragraph_id"] for p in paragraphs if word in p["section"] and "reconfigur" not in p["text"].lower()]
@@ -63,15 +63,15 @@ def test_a_paragraph_is_not_found_by_the_heading_it_stands_under(root, datasette
 @pytest.mark.parametrize("typed", ['"', 'OR', '*', '""', '"unbalanced', 'NEAR(', 'a AND', '-', '^'])
 def test_no_input_ends_in_a_syntax_error(datasette_app, typed):
     for spec in searchable_tables():
-        response = get(datasette_app, f"/{DB}/{spec['name']}?" + urlencode({"_search": typed}))
-        assert response.status_code == 200 and "Invalid SQL" not in response.text, (spec["name"], typed)
+        response = get(datasette_app, f"/{DB}/{spec.name}?" + urlencode({"_search": typed}))
+        assert response.status_code == 200 and "Invalid SQL" not in response.text, (spec.name, typed)
     response = get(datasette_app, f"/{DB}/search?" + urlencode({"q": typed}))
     assert response.status_code == 200 and "Invalid SQL" not in response.text, typed
 
 
 def test_search_results_say_where_the_row_was_found_and_in_which_section(datasette_app):
     hits = get(datasette_app, f"/{DB}/search.json?q=Wagner&_shape=array").json()
-    titles = {spec["name"]: spec["title"] for spec in searchable_tables()}
+    titles = {spec.name: spec.title for spec in searchable_tables()}
     assert hits and all(hit["found_in"] == titles[hit["table_name"]] for hit in hits)
     assert all(hit["section"] for hit in hits)
     page = html_of(datasette_app, f"/{DB}/search?q=elect%2A")

@@ -29,9 +29,9 @@ def post(app, path, **kwargs):
 
 def test_every_table_answers_with_the_csv_row_count(root, datasette_app):
     for spec in TABLES:
-        response = get(datasette_app, f"/{DB}/{spec['name']}.json?_size=0&_shape=objects")
-        assert response.status_code == 200, spec["name"]
-        assert response.json()["filtered_table_rows_count"] == csv_count(root, spec["name"]), spec["name"]
+        response = get(datasette_app, f"/{DB}/{spec.name}.json?_size=0&_shape=objects")
+        assert response.status_code == 200, spec.name
+        assert response.json()["filtered_table_rows_count"] == csv_count(root, spec.name), spec.name
 
 
 def test_the_database_is_immutable(datasette_app):

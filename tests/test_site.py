@@ -80,7 +80,7 @@ def csv_rows(data, name):
 def row_path(spec, row):
     from datasette.utils import tilde_encode
 
-    return f"/{DB}/{spec['name']}/" + ",".join(tilde_encode(str(row[k])) for k in spec["primary_key"])
+    return f"/{DB}/{spec.name}/" + ",".join(tilde_encode(str(row[k])) for k in spec.primary_key)
 
 
 def query_path(name, format=""):
@@ -113,23 +113,23 @@ def test_home_page_says_what_the_dataset_is_its_version_licence_sources_and_cita
 def test_home_page_lists_every_table_with_its_row_count_and_description(root, home):
     rows = re.findall(r"<tr>(.*?)</tr>", home, flags=re.S)
     for spec in TABLES:
-        row = next((r for r in rows if f"<code>{spec['name']}</code>" in r), None)
-        assert row is not None, f"{spec['name']} is not listed on the home page"
-        count = len(csv_rows(root / "data", spec["name"]))
-        assert f'<td class="count">{count:,}</td>' in row, spec["name"]
-        assert str(escape(spec["description"])) in row, spec["name"]
-        assert f'href="/{DB}/{spec["name"]}.csv"' in row, spec["name"]
-        assert f'href="/{DB}/{spec["name"]}.excel"' in row, spec["name"]
-        assert f'href="/{DB}/{spec["name"]}.json?_shape=array"' in row, spec["name"]
+        row = next((r for r in rows if f"<code>{spec.name}</code>" in r), None)
+        assert row is not None, f"{spec.name} is not listed on the home page"
+        count = len(csv_rows(root / "data", spec.name))
+        assert f'<td class="count">{count:,}</td>' in row, spec.name
+        assert str(escape(spec.description)) in row, spec.name
+        assert f'href="/{DB}/{spec.name}.csv"' in row, spec.name
+        assert f'href="/{DB}/{spec.name}.excel"' in row, spec.name
+        assert f'href="/{DB}/{spec.name}.json?_shape=array"' in row, spec.name
 
 
 def test_home_page_download_links_deliver_every_row(root, datasette_app, home):
     links = parse(home).links
     for spec in TABLES:
-        response = get(datasette_app, f"/{DB}/{spec['name']}.csv?_stream=on")
-        assert response.status_code == 200, spec["name"]
+        response = get(datasette_app, f"/{DB}/{spec.name}.csv?_stream=on")
+        assert response.status_code == 200, spec.name
         exported = list(csv.DictReader(io.StringIO(response.text)))
-        assert len(exported) == len(csv_rows(root / "data", spec["name"])), spec["name"]
+        assert len(exported) == len(csv_rows(root / "data", spec.name)), spec.name
     assert f"/{DB}.db" in links
     database = get(datasette_app, f"/{DB}.db")
     assert database.status_code == 200 and database.content.startswith(b"SQLite format 3\x00")
@@ -143,7 +143,7 @@ def test_every_tables_csv_and_excel_links_give_its_published_file_named_after_it
     from mandate_notes.downloads import BOM, EXCEL_SUFFIX
 
     for spec in TABLES:
-        name = spec["name"]
+        name = spec.name
         published = csv_path(root / "data", name).read_bytes()
         csv_file = get(datasette_app, f"/{DB}/{name}.csv")
         assert csv_file.status_code == 200 and csv_file.content == published, name
@@ -188,12 +188,12 @@ def test_every_item_of_the_browser_is_within_two_clicks_of_the_home_page(root, d
             page = parse(response.text)
             second |= {href for href in page.links if href.startswith("/")}
     reachable = {urlsplit(link).path for link in first | second}
-    needed = {f"/{DB}/{spec['name']}" for spec in TABLES}  # 2: tables, facets, search boxes
+    needed = {f"/{DB}/{spec.name}" for spec in TABLES}  # 2: tables, facets, search boxes
     needed |= {f"/{DB}/{name}" for name in queries()}  # 5: canned queries, search
     needed |= {"/at-a-glance"}  # 6: charts
-    needed |= {f"/{DB}/{spec['name']}.csv" for spec in TABLES} | {f"/{DB}/{spec['name']}.json" for spec in TABLES}
+    needed |= {f"/{DB}/{spec.name}.csv" for spec in TABLES} | {f"/{DB}/{spec.name}.json" for spec in TABLES}
     for spec in CONTENT_TABLES:  # 3, 4: a row of every content table with rows, paragraphs included
-        rows = csv_rows(root / "data", spec["name"])
+        rows = csv_rows(root / "data", spec.name)
         if rows:
             needed.add(row_path(spec, rows[0]))
     missing = sorted(needed - reachable)
@@ -206,14 +206,12 @@ def test_every_item_of_the_browser_is_within_two_clicks_of_the_home_page(root, d
 
 
 def test_table_pages_carry_titles_descriptions_and_column_descriptions(datasette_app):
-    from mandate_notes.model import fields
-
     for spec in TABLES:
-        page = html_of(datasette_app, f"/{DB}/{spec['name']}")
-        assert str(escape(spec["title"])) in page, spec["name"]
-        assert str(escape(spec["description"])) in page, spec["name"]
-        for field in fields(spec):
-            assert str(escape(field["description"])) in page, f"{spec['name']}.{field['name']}"
+        page = html_of(datasette_app, f"/{DB}/{spec.name}")
+        assert str(escape(spec.title)) in page, spec.name
+        assert str(escape(spec.description)) in page, spec.name
+        for field in spec.fields:
+            assert str(escape(field.published_description())) in page, f"{spec.name}.{field.name}"
 
 
 def cells_by_row(html: str) -> list[dict[str, str]]:
@@ -307,11 +305,11 @@ def test_question_rows_are_written_as_datasettes_own_template_writes_them(datase
 
 def test_default_sort_and_facets_follow_the_definitions(coded):
     for spec in TABLES:
-        data = get(coded["app"], f"/{DB}/{spec['name']}.json").json()
-        assert re.search(rf"order by \"?{spec['sort']}\b", data["query"]["sql"]), spec["name"]
-        assert sorted(data["facet_results"]) == sorted(spec.get("facets", [])), spec["name"]
-    assert {"theme", "support_level", "addressee_actor_id"} <= set(table("recommendations")["facets"])
-    assert {"unit", "producer_actor_id"} <= set(table("statistics")["facets"])
+        data = get(coded["app"], f"/{DB}/{spec.name}.json").json()
+        assert re.search(rf"order by \"?{spec.sort}\b", data["query"]["sql"]), spec.name
+        assert sorted(data["facet_results"]) == sorted(spec.facets), spec.name
+    assert {"theme", "support_level", "addressee_actor_id"} <= set(table("recommendations").facets)
+    assert {"unit", "producer_actor_id"} <= set(table("statistics").facets)
 
 
 def test_foreign_keys_show_the_label_of_the_row_they_point_at(coded):
@@ -323,14 +321,14 @@ def test_foreign_keys_show_the_label_of_the_row_they_point_at(coded):
 
 
 def test_every_searchable_table_has_a_search_box_that_finds_its_rows(coded):
-    assert {spec["name"] for spec in searchable_tables()} == {"recommendations", "statistics", "events", "paragraphs"}
+    assert {spec.name for spec in searchable_tables()} == {"recommendations", "statistics", "events", "paragraphs"}
     for spec in searchable_tables():
-        assert 'name="_search"' in html_of(coded["app"], f"/{DB}/{spec['name']}"), spec["name"]
-        rows = csv_rows(coded["data"], spec["name"])
-        word = re.findall(r"[A-Za-z]{5,}", rows[-1][spec["fts"][0]])[0]
-        found = get(coded["app"], f"/{DB}/{spec['name']}.json?_search={word}&_shape=array&_size=max").json()
-        key = spec["primary_key"][0]
-        assert rows[-1][key] in {row[key] for row in found}, (spec["name"], word)
+        assert 'name="_search"' in html_of(coded["app"], f"/{DB}/{spec.name}"), spec.name
+        rows = csv_rows(coded["data"], spec.name)
+        word = re.findall(r"[A-Za-z]{5,}", rows[-1][spec.fts[0]])[0]
+        found = get(coded["app"], f"/{DB}/{spec.name}.json?_search={word}&_shape=array&_size=max").json()
+        key = spec.primary_key[0]
+        assert rows[-1][key] in {row[key] for row in found}, (spec.name, word)
 
 
 # 3. In context --------------------------------------------------------------------------------
@@ -339,30 +337,30 @@ def test_every_searchable_table_has_a_search_box_that_finds_its_rows(coded):
 def test_every_coded_row_links_to_its_paragraph_and_the_paragraph_lists_it(coded):
     paragraph_pages = {}
     for spec in coded_tables():
-        rows = csv_rows(coded["data"], spec["name"])
-        listing = html_of(coded["app"], f"/{DB}/{spec['name']}?_size=max")
+        rows = csv_rows(coded["data"], spec.name)
+        listing = html_of(coded["app"], f"/{DB}/{spec.name}?_size=max")
         for row in rows:
             if not row["paragraph_id"]:
                 # Only where validation allows it: a document that is a resolution states no workshop.
-                assert spec["name"] == "documents" and row["kind"] == "resolution", (spec["name"], row)
+                assert spec.name == "documents" and row["kind"] == "resolution", (spec.name, row)
                 continue
             target = f'/{DB}/paragraphs/{row["paragraph_id"]}'
-            assert f'href="{target}"' in listing, (spec["name"], row)
+            assert f'href="{target}"' in listing, (spec.name, row)
             if target not in paragraph_pages:
                 paragraph_pages[target] = html_of(coded["app"], target)
-            assert f'href="{row_path(spec, row)}"' in paragraph_pages[target], (spec["name"], row)
-    assert {spec["name"] for spec in coded_tables()} >= {"recommendations", "statistics", "events", "document_actors"}
+            assert f'href="{row_path(spec, row)}"' in paragraph_pages[target], (spec.name, row)
+    assert {spec.name for spec in coded_tables()} >= {"recommendations", "statistics", "events", "document_actors"}
 
 
 def test_a_coded_row_page_shows_its_quote_highlighted_in_its_paragraph(coded):
     for spec in coded_tables():
-        row = csv_rows(coded["data"], spec["name"])[0]
+        row = csv_rows(coded["data"], spec.name)[0]
         page = html_of(coded["app"], row_path(spec, row))
         context = page.split('id="in-context"')[1].split("</section>")[0]
-        assert f'href="/{DB}/paragraphs/{row["paragraph_id"]}"' in context, spec["name"]
+        assert f'href="/{DB}/paragraphs/{row["paragraph_id"]}"' in context, spec.name
         if "quote" in row:
             # The quote as the page shows all source text: its Markdown emphasis rendered.
-            assert f"<mark>{emphasised(row['quote'])}</mark>" in context, spec["name"]
+            assert f"<mark>{emphasised(row['quote'])}</mark>" in context, spec.name
 
 
 def test_a_paragraph_page_shows_its_section_and_links_each_footnote_marker(root, datasette_app):
@@ -399,43 +397,43 @@ def test_a_footnote_marker_leads_to_its_citations_and_their_works(coded):
 
 def test_every_content_row_page_offers_a_citation_with_version_row_and_link(coded):
     for spec in CONTENT_TABLES:
-        rows = csv_rows(coded["data"], spec["name"])
-        assert rows, f"the fixture leaves {spec['name']} empty"
+        rows = csv_rows(coded["data"], spec.name)
+        assert rows, f"the fixture leaves {spec.name} empty"
         path = row_path(spec, rows[0])
         page = html_of(coded["app"], path)
-        key = ",".join(rows[0][k] for k in spec["primary_key"])
+        key = ",".join(rows[0][k] for k in spec.primary_key)
         [citation] = re.findall(r'<textarea id="row-citation" readonly rows="\d+">([^<]*)</textarea>', page)
-        assert citation.startswith(str(escape(row_citation(spec["name"], key)))[:-1]), spec["name"]
+        assert citation.startswith(str(escape(row_citation(spec.name, key)))[:-1]), spec.name
         assert f"Version {version()}" in citation
         # Never the address the server happens to listen on.
-        assert "localhost" not in citation and "127.0.0.1" not in citation, spec["name"]
+        assert "localhost" not in citation and "127.0.0.1" not in citation, spec.name
         paragraph_id = rows[0].get("paragraph_id") or (rows[0].get("citing_paragraph_id"))
-        if spec["name"] in ("paragraphs", "documents") or "paragraph_id" in rows[0]:
+        if spec.name in ("paragraphs", "documents") or "paragraph_id" in rows[0]:
             document_id = rows[0].get("document_id") or next(
                 p["document_id"] for p in csv_rows(coded["data"], "paragraphs") if p["paragraph_id"] == paragraph_id)
             document = next(d for d in csv_rows(coded["data"], "documents") if d["document_id"] == document_id)
-            assert f"Source: {escape(document['title'])}" in citation, spec["name"]
+            assert f"Source: {escape(document['title'])}" in citation, spec.name
         assert 'data-copy="row-citation"' in page
     for spec in CODE_LISTS:
-        row = csv_rows(coded["data"], spec["name"])[0]
-        assert 'id="row-citation"' not in html_of(coded["app"], row_path(spec, row)), spec["name"]
+        row = csv_rows(coded["data"], spec.name)[0]
+        assert 'id="row-citation"' not in html_of(coded["app"], row_path(spec, row)), spec.name
 
 
 def test_a_row_page_is_headed_by_the_rows_label_and_names_its_table_and_id(coded):
     """The heading a reader sees is the row's label (cut at a word when long), not its key."""
     for spec in TABLES:
-        label = spec.get("label_column")
-        rows = [row for row in csv_rows(coded["data"], spec["name"]) if label and row.get(label)]
-        if not rows or label in spec["primary_key"]:
+        label = spec.label_column
+        rows = [row for row in csv_rows(coded["data"], spec.name) if label and row.get(label)]
+        if not rows or label in spec.primary_key:
             continue
         row = max(rows, key=lambda r: len(r[label]))
         page = html_of(coded["app"], row_path(spec, row))
         [heading] = [html.unescape(h) for h in re.findall(r"<h1[^>]*>([^<]*)</h1>", page)]
         shown = heading.removesuffix("\N{HORIZONTAL ELLIPSIS}")
-        assert shown and row[label].startswith(shown), (spec["name"], heading)
-        assert len(shown) <= HEADING_LENGTH, (spec["name"], heading)
-        key = ",".join(row[k] for k in spec["primary_key"])
-        assert f'<p class="row-of">{escape(spec["title"])} · <code>{escape(key)}</code></p>' in page, spec["name"]
+        assert shown and row[label].startswith(shown), (spec.name, heading)
+        assert len(shown) <= HEADING_LENGTH, (spec.name, heading)
+        key = ",".join(row[k] for k in spec.primary_key)
+        assert f'<p class="row-of">{escape(spec.title)} · <code>{escape(key)}</code></p>' in page, spec.name
 
 
 # 5. Canned queries ----------------------------------------------------------------------------
@@ -555,8 +553,8 @@ def test_no_page_loads_anything_from_another_host(coded):
 def test_every_table_exports_its_rows_as_json_within_the_row_limit(coded):
     settings = get(coded["app"], "/-/settings.json").json()
     for spec in TABLES:
-        data = get(coded["app"], f"/{DB}/{spec['name']}.json?_size=max&_shape=array").json()
-        assert len(data) == min(len(csv_rows(coded["data"], spec["name"])), settings["max_returned_rows"])
+        data = get(coded["app"], f"/{DB}/{spec.name}.json?_size=max&_shape=array").json()
+        assert len(data) == min(len(csv_rows(coded["data"], spec.name)), settings["max_returned_rows"])
 
 
 def test_the_sitemap_lists_every_page_of_the_site_and_robots_txt_points_at_it(root, datasette_app):
@@ -567,7 +565,7 @@ def test_the_sitemap_lists_every_page_of_the_site_and_robots_txt_points_at_it(ro
     paths = [urlsplit(location).path for location in re.findall(r"<loc>([^<]+)</loc>", response.text)]
     assert len(paths) == len(set(paths)), "a page is listed twice"
     pages = {"/", f"/{DB}", "/at-a-glance", "/codebook", "/agreement"}
-    pages |= {f"/{DB}/{spec['name']}" for spec in TABLES} | {f"/{DB}/{name}" for name in queries()}
+    pages |= {f"/{DB}/{spec.name}" for spec in TABLES} | {f"/{DB}/{name}" for name in queries()}
     rows = {f"/{DB}/{name}/{row[key]}" for name, key in sitemap_tables() for row in csv_rows(root / "data", name)}
     assert {"documents", "recommendations", "paragraphs", "actors", "themes"} <= {name for name, _ in sitemap_tables()}
     assert set(paths) == pages | rows

@@ -11,11 +11,11 @@ def rows_sql(name: str) -> str:
     """A recommendation's rows of a Council-side table, with code label, resolution and paragraph;
     the table's key and its code column (the one referring to a code list) come from the model."""
     spec = table(name)
-    key = spec["primary_key"][0]
-    [code] = [k for k in spec["foreign_keys"] if k["reference"]["resource"] in CODE_LIST_NAMES]
+    key = spec.primary_key[0]
+    [code] = [k for k in spec.foreign_keys if k.table in CODE_LIST_NAMES]
     return (f"select t.{key} as row_id, t.paragraph_id, t.quote, t.reason, t.notes, c.label as code, "
             f"s.symbol, p.number, p.text from {name} t "
-            f"join {code['reference']['resource']} c on c.code = t.{code['fields'][0]} "
+            f"join {code.table} c on c.code = t.{code.column} "
             "join resolutions s on s.document_id = t.document_id "
             "left join paragraphs p on p.paragraph_id = t.paragraph_id "
             f"where t.recommendation_id = ? order by t.{key}")

@@ -37,7 +37,7 @@ def csv_headers(name: str) -> list:
 
 
 def downloads(datasette):
-    tables = {spec["name"] for spec in TABLES}
+    tables = {spec.name for spec in TABLES}
 
     def wrap(app):
         async def wrapped(scope, receive, send):

@@ -6,15 +6,14 @@ from datasette import hookimpl
 from markupsafe import escape
 
 from mandate_notes.markup import MARKER, document_of, emphasised, footnote_pages, marked_up, markers
-from mandate_notes.model import fields
 from schemas.definitions import TABLES
 
 # Columns, by table, that are prose: strings without a pattern (ids, codes and dates have one).
-PROSE = {spec["name"]: {f["name"] for f in fields(spec) if f["type"] == "string"
-                        and "pattern" not in f.get("constraints", {}) and "footnote_markers" != f["name"]}
+PROSE = {spec.name: {f.name for f in spec.fields if f.type == "string"
+                     and f.constraints.pattern is None and "footnote_markers" != f.name}
          for spec in TABLES}
 # Columns of footnote numbers a row marks or cites; by this name in the questions' results too.
-MARKERS = {spec["name"]: {f["name"] for f in fields(spec) if "footnote_of" in f or f["name"] == "footnote_markers"}
+MARKERS = {spec.name: {f.name for f in spec.fields if f.footnote_of or f.name == "footnote_markers"}
            for spec in TABLES}
 QUESTION_MARKERS = set().union(*MARKERS.values())
 

@@ -7,12 +7,12 @@ from datasette.utils import path_from_row_pks, tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
 from mandate_notes.markup import footnote_pages, marked_up, markers
-from mandate_notes.model import column_words, field_title, fields
+from mandate_notes.model import column_words, field_title
 from mandate_notes.queries import ROW_QUESTIONS
 from schemas.definitions import CODE_LIST_NAMES, TABLES
 from schemas.definitions import table as table_spec
 
-TABLE_NAMES = {spec["name"] for spec in TABLES}
+TABLE_NAMES = {spec.name for spec in TABLES}
 RELATED_SHOWN = 50
 # Where every coded row comes from: named on the page already, not what tells related rows apart.
 PROVENANCE_TABLES = {"documents", "paragraphs", "resolutions"}
@@ -43,14 +43,14 @@ class Labels:
 
 def holds_markers(field):
     """A column of footnote numbers a row marks or cites (not a footnote's own number)."""
-    return "footnote_of" in field or field["name"] == "footnote_markers"
+    return bool(field.footnote_of) or field.name == "footnote_markers"
 
 
 async def shown_value(field, value, key, labels, footnote_url):
     """One cell as the record shows it."""
     if value is None or value == "":
         return Markup('<span class="empty">none</span>')
-    if field["type"] == "boolean":
+    if field.type == "boolean":
         return "yes" if value else "no"
     if holds_markers(field):
         return markers(value, footnote_url)
@@ -75,10 +75,10 @@ async def record_fields(datasette, db, name, row):
     labels = Labels(datasette, db)
     footnote_url = await footnote_pages(datasette, db, row["document_id"] if "document_id" in row.keys() else None)
     return [{
-        "name": field["name"], "title": field_title(spec, field), "description": field["description"],
-        "long": field["type"] == "string" and len(str(row[field["name"]] or "")) > 80,
-        "value": await shown_value(field, row[field["name"]], outgoing.get(field["name"]), labels, footnote_url),
-    } for field in fields(spec)]
+        "name": field.name, "title": field_title(spec, field), "description": field.published_description(),
+        "long": field.type == "string" and len(str(row[field.name] or "")) > 80,
+        "value": await shown_value(field, row[field.name], outgoing.get(field.name), labels, footnote_url),
+    } for field in spec.fields]
 
 
 async def describe(db, labels, other, referring, row):

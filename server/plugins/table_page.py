@@ -11,10 +11,10 @@ from datasette.utils import path_with_removed_args
 from markupsafe import Markup, escape
 
 from mandate_notes.conditions import condition_in_words
-from mandate_notes.model import field_title, fields
+from mandate_notes.model import field_title
 from schemas.definitions import CODE_LIST_NAMES, TABLES
 
-SPECS = {spec["name"]: spec for spec in TABLES}
+SPECS = {spec.name: spec for spec in TABLES}
 # A filter's operator in words, by Datasette's name for it; the value follows unless it takes none.
 OPERATOR_WORDS = {
     "exact": "is", "not": "is not", "contains": "contains", "endswith": "ends with", "startswith": "starts with",
@@ -29,7 +29,7 @@ SENTENCE_END = re.compile(r"(?<=[a-z)\]])\.(\s|$)")
 def titles(table: str) -> dict[str, str]:
     """Each column's title, from the table model (its name where the model does not know the table)."""
     spec = SPECS.get(table)
-    return {field["name"]: field_title(spec, field) for field in fields(spec)} if spec else {}
+    return {field.name: field_title(spec, field) for field in spec.fields} if spec else {}
 
 
 def lead(description: str | None) -> str:
@@ -46,7 +46,7 @@ def lead(description: str | None) -> str:
 
 def booleans(table: str) -> set[str]:
     spec = SPECS.get(table)
-    return {field["name"] for field in fields(spec) if field["type"] == "boolean"} if spec else set()
+    return {field.name for field in spec.fields if field.type == "boolean"} if spec else set()
 
 
 async def value_in_words(db, table: str, column: str, value: str) -> str:

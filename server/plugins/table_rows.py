@@ -16,20 +16,20 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode, to_css_class
 from markupsafe import Markup, escape
 
-from mandate_notes.model import fields
+from schemas.classes import Field
 from schemas.definitions import CODE_LIST_NAMES, TABLES
 
-SPECS = {spec["name"]: spec for spec in TABLES}
+SPECS = {spec.name: spec for spec in TABLES}
 # Where a row comes from: named on its own page, and shown last in a table.
 PROVENANCE = {"documents", "paragraphs"}
-BOOLEAN_COLUMNS = {field["name"] for spec in TABLES for field in fields(spec) if field["type"] == "boolean"}
+BOOLEAN_COLUMNS = {field.name for spec in TABLES for field in spec.fields if field.type == "boolean"}
 YES_NO = {0: "no", 1: "yes"}
 # A cell of another column whose markup is longer than this (a long label) is clipped too.
 CLIP_FROM = 100
 
 
-def is_prose(field: dict) -> bool:
-    return field["type"] == "string" and "pattern" not in field.get("constraints", {})
+def is_prose(field: Field) -> bool:
+    return field.type == "string" and field.constraints.pattern is None
 
 
 @lru_cache(maxsize=None)
@@ -40,32 +40,31 @@ def column_order(table: str) -> dict[str, int]:
     ['recommendation_id', 'summary', 'theme', 'support_level', 'priority_signal', 'addressee_actor_id']
     """
     spec = SPECS[table]
-    references = {key["fields"][0]: key["reference"]["resource"] for key in spec.get("foreign_keys", [])
-                  if len(key["fields"]) == 1}
+    references = {key.column: key.table for key in spec.foreign_keys}
 
-    def group(field: dict) -> int:
-        name, other = field["name"], references.get(field["name"])
-        if name in spec["primary_key"]:
+    def group(field: Field) -> int:
+        name, other = field.name, references.get(field.name)
+        if name in spec.primary_key:
             return 0
-        if name == spec.get("label_column"):
+        if name == spec.label_column:
             return 1
         if other in CODE_LIST_NAMES:
             return 2
-        if field["type"] in ("number", "integer", "date") and not other:
+        if field.type in ("number", "integer", "date") and not other:
             return 3
         if other and other not in PROVENANCE:
             return 4
-        if is_prose(field) and field["name"] != "notes":
+        if is_prose(field) and field.name != "notes":
             return 5
         return 6
 
-    ordered = sorted(fields(spec), key=group)  # sorted() keeps the model's order within a group
-    return {field["name"]: place for place, field in enumerate(ordered)}
+    ordered = sorted(spec.fields, key=group)  # sorted() keeps the model's order within a group
+    return {field.name: place for place, field in enumerate(ordered)}
 
 
 @lru_cache(maxsize=None)
 def prose_columns(table: str) -> frozenset[str]:
-    return frozenset(field["name"] for field in fields(SPECS[table]) if is_prose(field)) if table in SPECS else frozenset()
+    return frozenset(field.name for field in SPECS[table].fields if is_prose(field)) if table in SPECS else frozenset()
 
 
 def display_order(table: str | None, display_columns) -> list[int]:
@@ -126,9 +125,9 @@ def render_cell(value, column, table, database, datasette):
     # A code of a code list (a foreign key Datasette has labelled) as its label alone.
     if not isinstance(value, dict) or table not in SPECS:
         return None
-    for key in SPECS[table].get("foreign_keys", []):
-        if key["fields"] == [column] and key["reference"]["resource"] in CODE_LIST_NAMES:
-            url = datasette.urls.row(database, key["reference"]["resource"], tilde_encode(str(value["value"])))
+    for key in SPECS[table].foreign_keys:
+        if key.column == column and key.table in CODE_LIST_NAMES:
+            url = datasette.urls.row(database, key.table, tilde_encode(str(value["value"])))
             return Markup(f'<a href="{escape(url)}" title="code {escape(value["value"])}">'
                           f'{escape(value["label"] or value["value"])}</a>')
     return None
