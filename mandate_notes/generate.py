@@ -27,7 +27,7 @@ from mandate_notes.doc_pages import CODEBOOK_MENTION, codebook_anchors, rendered
 from mandate_notes.paths import (AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAME, PAGE_FRAGMENTS, SERVER_METADATA,
                                  SITE_PAGES)
 from mandate_notes.versions import ChangelogError, release_date
-from mandate_notes.queries import MARK_CLOSE, MARK_OPEN, queries, row_link_columns
+from mandate_notes.queries import LINKED_LINES, MARK_CLOSE, MARK_OPEN, queries, row_link_columns
 from mandate_notes.release import ARCHIVE_PARTS
 
 README = ROOT / "README.md"
@@ -148,6 +148,7 @@ def server_config() -> dict:
         # Filled with the table and the row's key by the row page.
         "row_citation": row_citation("{table}", "{row_id}"),
         "row_link_columns": row_link_columns(),
+        "linked_line_columns": LINKED_LINES,
         "snippet_marks": [MARK_OPEN, MARK_CLOSE],
         "json_ld": dataset_json_ld(),
         # Where each "see codebook" of a column's description leads on the codebook page.

@@ -35,26 +35,39 @@ def coded_tables() -> list[Table]:
 
 def search_sql() -> str:
     # fts_query (mandate_notes/search.py, registered by the server) turns what was typed into an
-    # FTS5 query that is always valid: words in any form, "phrases", prefix*, OR.
-    parts = []
+    # FTS5 query that is always valid: words in any form, "phrases", prefix*, OR. resolution_number
+    # reads a resolution's symbol or number ("S/RES/2640 (2022)", "2640"): that resolution comes first.
+    # Every hit names its document: a resolution by its symbol, a note by its title.
+    parts = [
+        "  select 'Resolutions' as found_in, r.document_id as row_id, null as section,\n"
+        "    'resolutions' as table_name, r.symbol || ': ' || d.title as snippet,\n"
+        "    null as paragraph_id, r.document_id, -1e9 as score\n"
+        "  from resolutions r join documents d on d.document_id = r.document_id\n"
+        "  where resolution_number(r.symbol) = (select number from query)"
+    ]
     for spec in searchable_tables():
         name, fts, key = spec.name, f"{spec.name}_fts", _key(spec)
         section = "t.section" if name == "paragraphs" else "p.section"
+        document = "t.document_id" if name == "paragraphs" else "p.document_id"
         join = "" if name == "paragraphs" else "\n  join paragraphs p on p.paragraph_id = t.paragraph_id"
         parts.append(
             f"  select '{spec.title}' as found_in, t.{key} as row_id, {section} as section,\n"
             f"    '{name}' as table_name,\n"
             f"    snippet({fts}, -1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 16) as snippet,\n"
-            f"    t.paragraph_id, bm25({fts}) as score\n"
+            f"    t.paragraph_id, {document} as document_id, bm25({fts}) as score\n"
             f"  from {fts} join {name} t on t.rowid = {fts}.rowid{join}\n"
             f"  where {fts} match (select terms from query)"
         )
     return (
-        "with query(terms) as (select fts_query(:q)),\n"
+        "with query(terms, number) as (select fts_query(:q), resolution_number(:q)),\n"
         "hits as (\n" + "\n  union all\n".join(parts) + "\n)\n"
-        "select found_in, row_id, section, snippet, paragraph_id, table_name from hits\n"
+        "select h.found_in, coalesce(r.symbol, d.title) as document, h.row_id, h.section, h.snippet,\n"
+        "  h.paragraph_id, h.table_name\n"
+        "from hits h\n"
+        "left join documents d on d.document_id = h.document_id\n"
+        "left join resolutions r on r.document_id = h.document_id\n"
         "where trim(:q) != ''\n"
-        "order by score, found_in, row_id"
+        "order by h.score, h.found_in, h.row_id"
     )
 
 
@@ -131,7 +144,10 @@ def queries() -> dict[str, dict]:
     """Datasette canned queries, by URL name, in the order the home page lists them.
 
     Beyond Datasette's keys, each names what one row of its result is ("noun": singular and plural,
-    for the heading that counts them) and titles each parameter in words ("parameter_titles").
+    for the heading that counts them), titles each parameter in words ("parameter_titles") and
+    offers a parameter's values as choices where a table holds them ("parameter_choices": the
+    table, the column whose value is passed, the column shown, their order, and whether a value
+    outside the list may be typed).
     """
     return {
         "search": {
@@ -145,8 +161,9 @@ def queries() -> dict[str, dict]:
             ),
             "description": (
                 f"Rows of {_titles(searchable_tables())} whose text holds every word searched for, "
-                "best match first, with where it was found, the section, the matching passage "
-                "(matches between ⟦ and ⟧) and the paragraph each row comes from. Words match in "
+                "best match first, with where it was found, its document, the section, the matching passage "
+                "(matches between ⟦ and ⟧) and the paragraph each row comes from; a resolution's "
+                "symbol or number (S/RES/2640 (2022), 2640) finds the resolution first. Words match in "
                 "any form (election, elections); \"quote a phrase\"; elect* for every word "
                 "beginning so; OR between two words for either. Nothing found? Try fewer words, "
                 "a shorter stem with *, or OR."
@@ -157,12 +174,14 @@ def queries() -> dict[str, dict]:
         "security_council_asks": {
             "title": "What was asked of the Security Council, and how widely backed",
             "noun": ["recommendation", "recommendations"],
-            "parameter_titles": {"narrowest_support": "Narrowest support level to include (a code)"},
+            "parameter_titles": {"narrowest_support": "Narrowest support level to include"},
+            "parameter_choices": {"narrowest_support": {
+                "table": "support_levels", "value": "code", "label": "label", "order": "rank is null, rank"}},
             "description": (
                 "Recommendations addressed to the UN Security Council or to a body the note says is "
                 "a member of it, widest support first, with theme, priority signal and paragraph. "
-                "To keep only broadly backed asks, give the narrowest support level to include "
-                "(e.g. participants: agreement and participants unqualified); empty lists all."
+                "To keep only broadly backed asks, choose the narrowest support level to include "
+                "(e.g. Participants (unqualified): agreement and participants unqualified); none lists all."
             ),
             "sql": (
                 "select r.recommendation_id, sl.label as support, sl.rank as support_rank,\n"
@@ -178,7 +197,8 @@ def queries() -> dict[str, dict]:
                 "     select subject_actor_id from actor_relations\n"
                 "     where relation = 'member_of' and object_actor_id = 'un-security-council'))\n"
                 "  and (trim(:narrowest_support) = ''\n"
-                "    or sl.rank <= (select rank from support_levels where code = trim(:narrowest_support)))\n"
+                "    or sl.rank <= (select rank from support_levels where code = trim(:narrowest_support)\n"
+                "      or lower(label) = lower(trim(:narrowest_support))))\n"
                 "order by sl.rank is null, sl.rank, r.recommendation_id"
             ),
         },
@@ -233,19 +253,28 @@ def queries() -> dict[str, dict]:
         "resolution_text": {
             "title": "A resolution as a document",
             "noun": ["paragraph", "paragraphs"],
-            "parameter_titles": {"resolution": "Resolution (symbol or part of one)"},
+            "parameter_titles": {"resolution": "Resolution"},
+            "parameter_choices": {"resolution": {
+                "table": "resolutions", "value": "symbol", "label": "symbol", "order": "adoption_date"}},
             "description": (
                 "The paragraphs of a resolution in reading order, numbered as printed, with the "
-                "recommendations whose mandate links or outcomes point at each and its mandate tasks. "
-                "Type a symbol or part of one, e.g. 2640 or 2690; empty shows both."
+                "recommendations whose mandate links or outcomes point at each (one a line: the "
+                "recommendation's id, what it asked of the paragraph or what became of it, and its "
+                "summary) and its mandate tasks. "
+                "Choose a resolution (or give its symbol, or part of one, e.g. 2640); none shows every resolution."
             ),
             "sql": (
                 "select s.symbol, p.number, pk.label as kind, p.text,\n"
-                "  (select group_concat(l.recommendation_id || ' (' || l.relation || ')', '; ')\n"
-                "     from mandate_links l where l.paragraph_id = p.paragraph_id) as mandate_links,\n"
-                "  (select group_concat(o.recommendation_id || ' (' || o.outcome || ')', '; ')\n"
-                "     from recommendation_outcomes o where o.paragraph_id = p.paragraph_id) as outcomes,\n"
-                "  (select group_concat(pt.task, '; ') from paragraph_tasks pt\n"
+                "  (select group_concat(l.recommendation_id || ' ' || mr.label || ': ' || r.summary, char(10))\n"
+                "     from mandate_links l join mandate_relations mr on mr.code = l.relation\n"
+                "     join recommendations r on r.recommendation_id = l.recommendation_id\n"
+                "     where l.paragraph_id = p.paragraph_id) as mandate_links,\n"
+                "  (select group_concat(o.recommendation_id || ' ' || ot.label || ': ' || r.summary, char(10))\n"
+                "     from recommendation_outcomes o join outcome_types ot on ot.code = o.outcome\n"
+                "     join recommendations r on r.recommendation_id = o.recommendation_id\n"
+                "     where o.paragraph_id = p.paragraph_id) as outcomes,\n"
+                "  (select group_concat(mt.label, '; ') from paragraph_tasks pt\n"
+                "     join mandate_tasks mt on mt.code = pt.task\n"
                 "     where pt.paragraph_id = p.paragraph_id) as tasks,\n"
                 "  p.paragraph_id\n"
                 "from paragraphs p\n"
@@ -279,7 +308,9 @@ def queries() -> dict[str, dict]:
         "recommendations_about_actor": {
             "title": "Recommendations about an actor",
             "noun": ["recommendation about the actor", "recommendations about the actor"],
-            "parameter_titles": {"actor": "Actor (part of a name, an acronym or an id)"},
+            "parameter_titles": {"actor": "Actor (a name or part of one, an acronym or an id)"},
+            "parameter_choices": {"actor": {
+                "table": "actors", "value": "name", "label": "name", "order": "name", "typed": True}},
             "description": (
                 "Recommendations that ask an actor to act or name it in their quote (by its name "
                 "or any form the note writes it in). Type part of a name, an acronym or an actor id, "
@@ -373,6 +404,11 @@ def queries() -> dict[str, dict]:
             "hide_sql": True,
         },
     }
+
+
+# Question columns that list rows one a line, each line "<id> <label>: <words>": the table the ids
+# name. A page shows each line as a link to its row, its label and words; CSV keeps the lines.
+LINKED_LINES = {"mandate_links": "recommendations", "outcomes": "recommendations"}
 
 
 def row_link_columns() -> dict[str, str]:

@@ -152,8 +152,10 @@ def test_the_security_council_question_narrows_to_broadly_backed_asks(server, br
     broad = [row for row in every if row["support_rank"] is not None and row["support_rank"] <= 2]
     assert broad and len(broad) < len(every)
     browser.get(f"{server}/{DB}/security_council_asks")
+    from selenium.webdriver.support.ui import Select
+
     field = by_css(browser, "[name=narrowest_support]")
-    field.send_keys(narrowest["code"])
+    Select(field).select_by_visible_text(narrowest["label"])
     field.submit()
     wait_for_path(browser, rf"/{DB}/security_council_asks\?.*narrowest_support=\w")
     shown = {cell.text for cell in all_by_css(browser, "td.col-recommendation_id")}

@@ -80,7 +80,7 @@ def test_a_question_page_is_titled_counted_in_words_labelled_and_folds_its_sql(s
     assert by_css(browser, "h1").text == question["title"]
     assert by_css(browser, "h2.row-count").text == in_words(len(rows), question["noun"])
     for parameter, title in question.get("parameter_titles", {}).items():
-        field = by_css(browser, f"form.question input[name='{parameter}']")
+        field = by_css(browser, f"form.question [name='{parameter}']")
         label = by_css(browser, f"label[for='{field.get_attribute('id')}']")
         assert label.text == title and label.is_displayed()
     sql = by_css(browser, "details.question-sql")

@@ -118,3 +118,77 @@ def test_a_filtered_table_says_its_conditions_in_words_and_each_can_be_removed(s
     remove.find_element("css selector", "a.remove").click()
     bullets = [row for row in rows if row["is_opening_bullet"] == "true"]
     assert css(browser, "h2.row-count").text == f"{len(bullets):,} of {len(rows):,} rows"
+
+
+# 2. Question inputs as choices with labels -----------------------------------------------------
+
+
+def test_a_question_offers_its_inputs_as_labelled_choices_and_says_which_input_excluded_everything(
+        server, browser, width):
+    from selenium.webdriver.support.ui import Select
+
+    levels = sorted(rows_of("support_levels"), key=lambda row: (row["rank"] == "", int(row["rank"] or 0)))
+    browser.get(f"{server}/{DB}/security_council_asks")
+    choice = Select(css(browser, "form.question select[name=narrowest_support]"))
+    assert [option.text for option in choice.options][1:] == [level["label"] for level in levels]
+    choice.select_by_visible_text(levels[0]["label"])
+    css(browser, "form.question input[type=submit]").click()
+    asked = css(browser, "h2.row-count").text
+    # The label as typed on the page answers as its code does.
+    browser.get(f"{server}/{DB}/security_council_asks?" + urlencode({"narrowest_support": levels[0]["label"]}))
+    assert css(browser, "h2.row-count").text == asked
+    # An actor is typed, with the names offered; one that nothing names says so.
+    browser.get(f"{server}/{DB}/recommendations_about_actor?" + urlencode({"actor": "Nobody at all"}))
+    box = css(browser, "form.question input[name=actor]")
+    offered = [option.get_attribute("value") for option in all_css(browser, f"datalist#{box.get_attribute('list')} option")]
+    assert offered == sorted(row["name"] for row in rows_of("actors"))
+    said = css(browser, "p.excluded-by").text
+    assert "“Nobody at all”" in said and "none of the choices" in said
+    shot(browser, "question-choices", width, max_height=1200)
+
+
+# 4. A resolution read as a document ------------------------------------------------------------
+
+
+def test_a_resolution_as_a_document_links_each_recommendation_with_its_outcome_in_words(server, browser, width):
+    outcomes = [row for row in rows_of("recommendation_outcomes") if row["paragraph_id"]]
+    outcome = outcomes[0]
+    resolution = next(row for row in rows_of("resolutions") if row["document_id"] == outcome["document_id"])
+    summary = next(row["summary"] for row in rows_of("recommendations")
+                   if row["recommendation_id"] == outcome["recommendation_id"])
+    browser.get(f"{server}/{DB}/resolution_text?" + urlencode({"resolution": resolution["symbol"]}))
+    row = next(tr for tr in all_css(browser, "table.rows-and-columns tbody tr")
+               if tr.find_element("css selector", "td.col-paragraph_id").text == outcome["paragraph_id"])
+    items = row.find_elements("css selector", "td.col-outcomes ul.linked-lines li")
+    link = next(item for item in items if item.find_element("css selector", "a").get_attribute("href").endswith(
+        f"/{DB}/recommendations/{outcome['recommendation_id']}"))
+    assert link.find_element("css selector", ".line-label").text == labels("outcome_types")[outcome["outcome"]]
+    assert link.find_element("css selector", "a").text == summary
+    assert not {"overtaken", "no_pema_task", "not_taken_up"} & set(row.text.split())
+    browser.execute_script("arguments[0].scrollIntoView()", row)
+    shot(browser, "resolution-document", width, max_height=1600)
+
+
+# 6. Search: resolutions by symbol or number, "did you mean", documents --------------------------
+
+
+@pytest.mark.parametrize("typed", ["S/RES/2640 (2022)", "S/RES/2690", "2640"])
+def test_search_finds_a_resolution_by_its_symbol_or_number(server, browser, typed):
+    number = "2640" if "2640" in typed else "2690"
+    browser.get(f"{server}/{DB}/search?" + urlencode({"q": typed}))
+    first = css(browser, "table.rows-and-columns tbody tr")
+    assert first.find_element("css selector", "td.col-document").text.startswith(f"S/RES/{number} (")
+    link = first.find_element("css selector", "td.col-row_id a")
+    assert link.get_attribute("href").endswith(f"/{DB}/resolutions/s-res-{number}-" + link.text[-4:])
+
+
+def test_a_search_that_finds_nothing_suggests_the_indexes_nearest_word(server, browser, width):
+    browser.get(f"{server}/{DB}/search?" + urlencode({"q": "peacekeping"}))
+    assert css(browser, "h2.row-count").text == "0 matches"
+    suggestion = css(browser, "p.did-you-mean a")
+    assert suggestion.text == "peacekeeping"
+    shot(browser, "search-did-you-mean", width, max_height=1200)
+    suggestion.click()
+    rows = all_css(browser, "table.rows-and-columns tbody tr")
+    assert rows and all(row.find_element("css selector", "td.col-document").text for row in rows)
+    shot(browser, "search-results", width, max_height=1600)

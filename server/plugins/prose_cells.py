@@ -28,7 +28,8 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     config = datasette.plugin_config("mandate-notes")
     number_column = column in (MARKERS.get(table, ()) if table else QUESTION_MARKERS)
-    if table is None and (column in config["row_link_columns"] or column == "snippet"):
+    if table is None and (column in config["row_link_columns"] or column in config["linked_line_columns"]
+                          or column == "snippet"):
         return None  # ids and search snippets: server/plugins/query_cells.py
     prose = isinstance(value, str) and (column in PROSE.get(table, ()) if table else True)
     if not number_column and not (prose and not value.startswith(("https://", "http://")) and is_prose(value)):

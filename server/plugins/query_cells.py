@@ -1,5 +1,7 @@
 """Ids link to their rows wherever Datasette shows them bare; search snippets show the matched words
-(with their emphasis and footnote markers as every page shows them).
+(with their emphasis and footnote markers as every page shows them); a question's column that lists
+rows one a line ("<id> <label>: <words>", mandate_notes/queries.py LINKED_LINES) shows each as a link
+to its row, with its label in words.
 
 Table pages already turn foreign keys into labelled links (their values reach this hook as
 dicts); row pages and query results show bare ids, which this hook links.
@@ -23,6 +25,9 @@ def render_cell(row, value, column, table, database, datasette):
     if target:
         url = datasette.urls.row(database, target, tilde_encode(value))
         return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
+    lines_of = config["linked_line_columns"].get(column) if table is None else None
+    if lines_of:
+        return linked_lines(datasette, database, lines_of, value)
     if table is None and column == "snippet":
         opening, closing = config["snippet_marks"]
 
@@ -33,3 +38,15 @@ def render_cell(row, value, column, table, database, datasette):
 
         return snippet
     return None
+
+
+def linked_lines(datasette, database: str, table: str, value: str) -> Markup:
+    """Each line "<id> <label>: <words>" as a list item: the label, and the words linked to the row."""
+    items = []
+    for line in value.splitlines():
+        row_id, _, rest = line.partition(" ")
+        label, _, words = rest.partition(": ")
+        url = datasette.urls.row(database, table, tilde_encode(row_id))
+        items.append(f'<li><span class="line-label">{escape(label)}</span>: '
+                     f'<a href="{escape(url)}" title="{escape(row_id)}">{escape(words or row_id)}</a></li>')
+    return Markup(f'<ul class="linked-lines">{"".join(items)}</ul>')

@@ -4,14 +4,26 @@ The canned search calls fts_query() in SQL. A table's box goes through the SQL f
 escape_fts, which Datasette 0.65 defines so that it keeps quotes but turns `elect*` and `OR` into
 plain words and a lone `"` into an FTS5 syntax error; here escape_fts is fts_query too (defined
 after Datasette's own, so it wins), and no search ends on an "Invalid SQL" page.
+
+resolution_number() reads a resolution's symbol or number in what was typed, for the search question.
+Each connection to the dataset also holds FTS5's vocabulary table of each full-text index
+(temp.NAME_fts_vocab), the index's own words, which server/plugins/did_you_mean.py reads.
 """
 
 from datasette import hookimpl
 
-from mandate_notes.search import fts_query
+from mandate_notes.search import fts_query, resolution_number
 
 
 @hookimpl(trylast=True)
-def prepare_connection(conn):
+def prepare_connection(conn, database):
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
+    conn.create_function("resolution_number", 1, resolution_number, deterministic=True)
+    if database == "_internal":
+        return
+    indexes = [row[0] for row in conn.execute(
+        "select name from sqlite_master where type = 'table' and name like '%\\_fts' escape '\\' "
+        "and sql like '%using fts5%'")]
+    for index in indexes:
+        conn.execute(f'create virtual table if not exists temp."{index}_vocab" using fts5vocab(main, "{index}", row)')

@@ -16,6 +16,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode, to_css_class
 from markupsafe import Markup, escape
 
+from mandate_notes.model import column_words
 from schemas.classes import Field
 from schemas.definitions import CODE_LIST_NAMES, TABLES
 
@@ -133,8 +134,19 @@ def render_cell(value, column, table, database, datasette):
     return None
 
 
+@lru_cache(maxsize=1024)
+def column_heading(column: str) -> str:
+    """A question's column in words: its name as the table model writes a column's title.
+
+    >>> column_heading("support_rank"), column_heading("paragraph_id")
+    ('Support rank', 'Paragraph ID')
+    """
+    return column_words(column, reference=False)
+
+
 @hookimpl
 def prepare_jinja2_environment(env):
+    env.globals["column_heading"] = column_heading
     env.globals["table_rows"] = table_rows
     env.globals["table_columns"] = table_columns
     env.globals["query_rows"] = query_rows
