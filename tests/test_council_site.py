@@ -50,7 +50,8 @@ def test_a_resolution_reads_as_a_document_with_the_recommendations_that_point_at
         assert [row["paragraph_id"] for row in rows] == [p["paragraph_id"] for p in own]
         for row in rows:
             expected = sorted(link["recommendation_id"] for link in links if link["paragraph_id"] == row["paragraph_id"])
-            found = sorted(item.split(" (")[0] for item in (row["mandate_links"] or "").split("; ") if item)
+            # One line per recommendation: "<id> <relation>: <summary>".
+            found = sorted(line.split(" ")[0] for line in (row["mandate_links"] or "").splitlines())
             assert found == expected, row["paragraph_id"]
 
 

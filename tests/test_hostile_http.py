@@ -498,4 +498,6 @@ def test_the_database_listing_keeps_everything_but_the_path(server):
     assert {"route", "is_mutable", "hash", "size"} <= set(listing[0])
     rows = server.client.get(f"/{DB}.json", params={"sql": "select * from pragma_database_list",
                                                      "_shape": "array"}).json()
-    assert rows == [{"seq": 0, "name": "main", "file": None}]
+    # The dataset, and the connection's temporary schema (the search's vocabulary tables): no path.
+    assert rows[0] == {"seq": 0, "name": "main", "file": None}
+    assert all(row["file"] is None for row in rows) and {row["name"] for row in rows} <= {"main", "temp"}
