@@ -25,14 +25,14 @@ async def vocabulary(db) -> list[str]:
     if not known:
         terms = set()
         for spec in searchable_tables():
-            terms.update(row[0] for row in await db.execute(f'select term from temp."{spec["name"]}_fts_vocab"'))
+            terms.update(row[0] for row in await db.execute(f'select term from temp."{spec.name}_fts_vocab"'))
         known.extend(sorted(terms))
     return known
 
 
 async def found_anywhere(db, word: str) -> bool:
     for spec in searchable_tables():
-        fts = f'{spec["name"]}_fts'
+        fts = f'{spec.name}_fts'
         if (await db.execute(f'select 1 from "{fts}" where "{fts}" match ? limit 1', [fts_query(word)])).first():
             return True
     return False
@@ -42,7 +42,7 @@ async def forms_of(db, term: str) -> list[str]:
     """The words of the text that a vocabulary term (a stem) stands for."""
     forms = []
     for spec in searchable_tables():
-        fts = f'{spec["name"]}_fts'
+        fts = f'{spec.name}_fts'
         rows = await db.execute(
             f"select snippet(\"{fts}\", -1, '{OPEN}', '{CLOSE}', '', 4) from \"{fts}\" where \"{fts}\" match ? "
             f"limit {FORMS_READ}", [f'"{term}"'])
