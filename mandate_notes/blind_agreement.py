@@ -17,7 +17,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from mandate_notes.agreement import cohen_kappa, match_recommendations, match_statistics, percent, undo_rows
+from mandate_notes.agreement_measures import cohen_kappa, match_recommendations, match_statistics, percent, undo_rows
 from mandate_notes.csvio import read_dicts
 from mandate_notes.model import csv_path
 from mandate_notes.paths import DATA_DIR

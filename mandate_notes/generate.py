@@ -28,7 +28,7 @@ from mandate_notes.paths import (AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAM
                                  SITE_PAGES)
 from mandate_notes.versions import ChangelogError, release_date
 from mandate_notes.queries import LINKED_LINES, MARK_CLOSE, MARK_OPEN, queries, row_link_columns
-from mandate_notes.release import ARCHIVE_PARTS
+from mandate_notes.archive import ARCHIVE_PARTS
 
 README = ROOT / "README.md"
 # generate.py rewrites only the text between these two lines of README.md.

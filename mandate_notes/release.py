@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import fnmatch
 import hashlib
 import io
 import json
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from mandate_notes.paths import ROOT
 
+from mandate_notes.archive import archive_part
 from mandate_notes.build import BuildError, build_database
 from mandate_notes.cast import cast
 from mandate_notes.csvio import Problem, parse_table, read_bounded
@@ -37,21 +37,6 @@ from mandate_notes.versions import ChangelogError, released
 NAME = "mandate-notes"
 # What a version number stands for: a change to any of these needs a new version.
 RELEASED_PATHS = ["data", "datapackage.json", "docs/generated/codebook.md", "CITATION.cff", "LICENSE"]
-# What the archive holds, part by part: (path pattern of its files, what they are), in the order a reader
-# looks for them. members() refuses a file no part describes, so the home page, which describes the
-# archive from this list, never says less than the archive holds.
-ARCHIVE_PARTS = [
-    ("data/*.csv", "every table as CSV, exactly as published"),
-    ("datapackage.json", "datapackage.json (each table's schema, with its file's size and hash)"),
-    ("codebook.md", "the codebook"),
-    (DATABASE_FILE, "the SQLite database"),
-    ("json/*.json", "each table as JSON"),
-    ("parquet/*.parquet", "each table as typed Parquet"),
-    ("stata/*.dta", "each table as a Stata .dta file"),
-    ("CITATION.cff", "CITATION.cff"),
-    ("LICENSE", "LICENSE, the terms of the tables, the code and the source text"),
-    ("SHA256SUMS", "SHA256SUMS, the checksum of every file"),
-]
 STATA_STRING_LIMIT = 2045  # bytes; longer text goes into a strL
 STATA_LABEL_LIMIT = 80  # characters of a variable or data label
 
@@ -238,13 +223,8 @@ def members(root: Path, released_on: str) -> dict[str, bytes]:
     files["SHA256SUMS"] = sums.encode("ascii")
     undescribed = [path for path in sorted(files) if archive_part(path) is None]
     if undescribed:
-        raise ValueError(f"release.py: ARCHIVE_PARTS: no part describes {', '.join(undescribed)}: add one")
+        raise ValueError(f"archive.py: ARCHIVE_PARTS: no part describes {', '.join(undescribed)}: add one")
     return files
-
-
-def archive_part(path: str) -> str | None:
-    """The description of the part of the archive a member belongs to (None if no part has it)."""
-    return next((what for pattern, what in ARCHIVE_PARTS if fnmatch.fnmatchcase(path, pattern)), None)
 
 
 def write_zip(files: dict[str, bytes], target: Path, folder: str, released_on: str) -> None:

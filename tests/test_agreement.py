@@ -2,7 +2,7 @@
 
 import shutil
 
-from mandate_notes import agreement
+from mandate_notes import agreement, agreement_measures
 from mandate_notes.paths import AGREEMENT
 
 
@@ -24,8 +24,8 @@ def test_an_unadjudicated_disagreement_is_reported(root, tmp_path):
 
 
 def test_cohen_kappa_is_one_for_identical_codes_and_zero_at_chance():
-    assert agreement.cohen_kappa(list("aabb"), list("aabb")) == 1
-    assert agreement.cohen_kappa(list("abab"), list("aabb")) == 0
+    assert agreement_measures.cohen_kappa(list("aabb"), list("aabb")) == 1
+    assert agreement_measures.cohen_kappa(list("abab"), list("aabb")) == 0
 
 
 def test_sets_of_links_are_measured_whole_by_paragraph_and_by_relation_on_shared_paragraphs():
@@ -45,7 +45,7 @@ def test_task_sets_get_kappa_over_every_unit_and_task_decision():
     agree, total, kappa = agreement.set_measures("tasks", first, second)["tasks"]
     # Decisions over tasks a, b, c for two units: one of six differs.
     assert (agree, total) == (1, 2)
-    assert round(kappa, 3) == round(agreement.cohen_kappa(list("110001"), list("100001")), 3)
+    assert round(kappa, 3) == round(agreement_measures.cohen_kappa(list("110001"), list("100001")), 3)
 
 
 def test_a_changed_set_coding_of_the_second_coder_must_be_adjudicated(root, tmp_path):

@@ -18,7 +18,8 @@ import pytest
 from mandate_notes.downloads import BOM, EXCEL_SUFFIX
 from mandate_notes.model import csv_path, version
 from mandate_notes.queries import queries
-from mandate_notes.release import ARCHIVE_PARTS, archive_part, members
+from mandate_notes.archive import ARCHIVE_PARTS, archive_part
+from mandate_notes.release import members
 from mandate_notes.versions import CHANGELOG
 from schemas.definitions import CODE_LICENSE, DATA_LICENSE, PACKAGE, TABLES
 from tests.test_browser import ROOT, all_by_css, by_css, csv_rows, screenshot  # noqa: F401

@@ -1,0 +1,109 @@
+"""The layers import in one direction: no module imports, at its top or inside a function, one
+that imports it back (directly or through others), and the table model imports no layer above it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Where the project's own modules live, as importable packages (server/plugins are loaded by path).
+PACKAGES = ("mandate_notes", "schemas", "benchmarks", "scripts", "server/plugins")
+
+
+def modules() -> dict[str, Path]:
+    """Every module of the project by its dotted name."""
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).glob("*.py")):
+            found[".".join(path.relative_to(ROOT).with_suffix("").parts)] = path
+    return found
+
+
+def imported(path: Path, known: set[str]) -> set[str]:
+    """The project's modules a module imports anywhere in it: at the top, in a function, under a condition."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return names & known
+
+
+def import_graph() -> dict[str, set[str]]:
+    found = modules()
+    return {name: imported(path, set(found)) for name, path in found.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each cycle of the graph once, as the path that closes it (Tarjan's strongly connected components).
+
+    >>> cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}})
+    [['a', 'b', 'a']]
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(_closing_path(graph, sorted(component)))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def _closing_path(graph: dict[str, set[str]], component: list[str]) -> list[str]:
+    """A shortest path from the component's first module back to itself, inside the component."""
+    start, members = component[0], set(component)
+    paths = {start: [start]}
+    queue = [start]
+    while queue:
+        node = queue.pop(0)
+        for other in sorted(graph[node] & members):
+            if other == start:
+                return paths[node] + [start]
+            if other not in paths:
+                paths[other] = paths[node] + [other]
+                queue.append(other)
+    return component
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    assert cycles(import_graph()) == []
+
+
+def test_the_cycle_finder_counts_imports_inside_functions(tmp_path):
+    first = tmp_path / "first.py"
+    first.write_text("def later():\n    from second import thing\n", encoding="utf-8")
+    assert imported(first, {"second"}) == {"second"}
+
+
+def test_the_table_model_and_the_library_import_nothing_above_them():
+    graph = import_graph()
+    above_the_library = ("scripts.", "server.", "benchmarks.", "tests.")
+    for name, imports in graph.items():
+        if name.startswith("schemas."):
+            assert {other for other in imports if not other.startswith("schemas.")} == set(), name
+        if name.startswith("mandate_notes."):
+            assert not [other for other in imports if other.startswith(above_the_library)], name
