@@ -27,6 +27,9 @@ SQLITE_INTEGER_MIN, SQLITE_INTEGER_MAX = -(2**63), 2**63 - 1
 INTEGER_RANGE_RULE = f"integer outside SQLite's range ({SQLITE_INTEGER_MIN} to {SQLITE_INTEGER_MAX})"
 FINITE_RULE = "number too large (not finite)"
 CALENDAR_RULE = "impossible date (not in the calendar)"
+# A cell not of its type's form, as problems name it: the form in words where a pattern will not do.
+TYPE_RULES = {"integer": "type integer", "number": "type number", "boolean": "type boolean",
+              "date": "type date (YYYY-MM-DD, e.g. 2024-12-22)"}
 BOOLEANS = {"true": True, "false": False}
 
 
@@ -43,7 +46,7 @@ def cast(value: str, kind: str):
     if value == "" or kind == "string":
         return value or None
     if not TYPE_PATTERNS[kind].fullmatch(value):
-        raise CastError(f"type {kind}")
+        raise CastError(TYPE_RULES[kind])
     if kind == "integer":
         number = int(value)
         if not SQLITE_INTEGER_MIN <= number <= SQLITE_INTEGER_MAX:

@@ -20,11 +20,11 @@ with without_modules("hypothesis"):
     import pandera.backends.pandas.builtin_checks  # noqa: F401  (imports pandera's strategies)
 from pandera.errors import SchemaErrors
 
-from mandate_notes.cast import (CALENDAR_RULE, FINITE_RULE, INTEGER_RANGE_RULE, TYPE_PATTERNS, CastError, cast,
-                                failure, is_calendar_date)
+from mandate_notes.cast import (CALENDAR_RULE, FINITE_RULE, INTEGER_RANGE_RULE, TYPE_PATTERNS, TYPE_RULES, CastError,
+                                cast, failure, is_calendar_date)
 from mandate_notes.csvio import Problem, Table, read_table
 from mandate_notes.rules import semantic_problems
-from schemas.definitions import CODE_LIST_NAMES, TABLES
+from schemas.definitions import CODE_LIST_NAMES, PATTERN_WORDS, TABLES
 
 from mandate_notes.paths import ROOT
 FORMULA_START = ("=", "+", "-", "@")
@@ -143,20 +143,23 @@ def column_schema(field: dict) -> pa.Column:
         # The lexical form at C speed, then what mandate_notes/cast.py refuses beyond it.
         pattern = TYPE_PATTERNS[kind]
         checks.append(
-            pa.Check(lambda s, p=pattern: (s == "") | _fullmatch(s, p), name=f"type {kind}")
+            pa.Check(lambda s, p=pattern: (s == "") | _fullmatch(s, p), name=TYPE_RULES[kind])
         )
         beyond = {"integer": INTEGER_RANGE_RULE, "number": FINITE_RULE, "date": CALENDAR_RULE}.get(kind)
         if beyond:
             checks.append(pa.Check(lambda s, k=kind, r=beyond: _keeps_rule(s, k, r), name=beyond))
     if "pattern" in constraints:
         pattern = re.compile(constraints["pattern"], re.ASCII)
+        words = PATTERN_WORDS.get(constraints["pattern"])
         checks.append(
             pa.Check(lambda s, p=pattern: (s == "") | _fullmatch(s, p),
-                     name=f"pattern {constraints['pattern']}")
+                     name=f"pattern {constraints['pattern']}" + (f" ({words})" if words else ""))
         )
         if "(0[1-9]|1[0-2])" in constraints["pattern"]:
+            # Judged only where the pattern holds: 22/12/2024 breaks the pattern, not the calendar.
             checks.append(
-                pa.Check(lambda s: (s == "") | s.map(is_calendar_date), name=CALENDAR_RULE)
+                pa.Check(lambda s, p=pattern: (s == "") | ~_fullmatch(s, p) | s.map(is_calendar_date),
+                         name=CALENDAR_RULE)
             )
     if "enum" in constraints:
         allowed = set(constraints["enum"])

@@ -128,13 +128,47 @@ def _matches(frame: pd.DataFrame, when: dict) -> pd.Series:
 
 
 def _contains(table: Table, column: str, haystacks: pd.Series, rule: str) -> list[Problem]:
-    """Rows whose non-empty `column` value is not a substring of the row's haystack."""
+    """Rows whose non-empty `column` value is not a substring of the row's haystack; a row without a
+    haystack (NaN: its paragraph does not exist, which the foreign key reports) is not judged."""
     needles = table.frame[column]
     # Plain lists: a label lookup per row would cost more than the test itself.
     found = haystacks.reindex(needles.index).tolist()
-    return [Problem(table.file, table.line(index), column, rule, needle)
+    return [Problem(table.file, table.line(index), column, _with_difference(rule, needle, haystack), needle)
             for index, needle, haystack in zip(needles.index, needles.tolist(), found)
-            if needle and (not isinstance(haystack, str) or needle not in haystack)]
+            if needle and isinstance(haystack, str) and needle not in haystack]
+
+
+# Characters a copy from a PDF or a word processor often changes: each typographic form and the
+# plain one it is typed as.
+TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+# A quote that matches this much of a text before it differs is shown where it differs.
+SHOWN_FROM = 20
+
+
+def _with_difference(rule: str, needle: str, haystack: str) -> str:
+    """The rule, and where the value parts from the text it should be found in, when that is clear:
+    only typographic characters differ, or the value's first SHOWN_FROM characters are found.
+
+    >>> print(_with_difference("quote not found", "the mission's role", "Support the mission’s role."))
+    quote not found (differs at character 12: the text has '’' where the value has "'")
+    >>> _with_difference("quote not found", "Protect everyone", "Protect civilians.")
+    'quote not found'
+    """
+    plain = haystack.translate(TYPOGRAPHIC)
+    at = plain.find(needle.translate(TYPOGRAPHIC))
+    if at >= 0:
+        offset = next(i for i, (ours, theirs) in enumerate(zip(needle, haystack[at:])) if ours != theirs)
+    else:
+        low, high = 0, len(needle)
+        while low < high:  # the longest start of the value found in the text
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if needle[:middle] in haystack else (low, middle - 1)
+        if low < SHOWN_FROM:
+            return rule
+        offset, at = low, haystack.find(needle[:low])
+    theirs = haystack[at + offset] if at + offset < len(haystack) else "the end of the text"
+    shown = repr(theirs) if len(theirs) == 1 else theirs
+    return f"{rule} (differs at character {offset + 1}: the text has {shown} where the value has {needle[offset]!r})"
 
 
 def _place(spec: Spec, column: str) -> str:
@@ -155,9 +189,9 @@ def verbatim_problems(tables: dict[str, Table], specs: list[Spec], paragraphs: P
             continue
         texts = _lookup(frame[place], paragraphs.text)
         if declared.or_lead_in:
-            own = frame[place].map(lambda pid: paragraphs.text.get(pid, ""))
-            lead = frame[place].map(lambda pid: paragraphs.text.get(paragraphs.lead_in.get(pid, ""), ""))
-            problems += _contains(table, declared.name, own + "\n" + lead,
+            with_lead_in = [paragraphs.text[pid] + "\n" + paragraphs.text.get(paragraphs.lead_in.get(pid, ""), "")
+                            if pid in paragraphs.text else np.nan for pid in frame[place].tolist()]
+            problems += _contains(table, declared.name, pd.Series(with_lead_in, index=frame.index, dtype=object),
                                   f"{declared.name} not found in the paragraph (or, for a bullet, its list's lead-in)")
         else:
             problems += _contains(table, declared.name, texts,
@@ -446,7 +480,8 @@ def _marker_problems(spec: Spec, table: Table, line: int, row: dict, carrier: Fi
                      paragraphs: Paragraphs) -> list[Problem]:
     column, value = carrier.name, row[carrier.name]
     if spec.references(column) == (PARAGRAPHS, "paragraph_id"):
-        if number not in paragraphs.markers.get(value, []):
+        # A paragraph that does not exist is the foreign key's problem, not a missing marker.
+        if value in paragraphs.markers and number not in paragraphs.markers[value]:
             return [Problem(table.file, line, column, f"paragraph carries no marker for footnote {number}", value)]
         return []
     place = carrier.verbatim_in

@@ -22,6 +22,12 @@ from schemas.classes import Table, checked_tables
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+# What a value of each pattern looks like, in words: a problem gives these beside the pattern.
+PATTERN_WORDS = {
+    ID_PATTERN: "lower-case letters and digits, in parts joined by '-', e.g. ipi-2024-unmiss-rec-001",
+    ISO_PARTIAL_DATE: "a date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-12-22",
+    CODE_PATTERN: "a code: lower-case letters, digits and '_', starting with a letter, e.g. protection_of_civilians",
+}
 # Who the dataset is by, and its licences: stated here once, used by every file that names them.
 AUTHOR = "mandate-notes contributors"
 DATA_LICENSE = {"id": "CC-BY-4.0", "name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}

@@ -32,7 +32,7 @@ CASES = [
     ("True", "boolean", Refused("type boolean")),
     ("2023-05-18", "date", "2023-05-18"),
     ("2023-02-30", "date", Refused("impossible date (not in the calendar)")),
-    ("٢٠٢٣-05-18", "date", Refused("type date")),
+    ("٢٠٢٣-05-18", "date", Refused("type date (YYYY-MM-DD, e.g. 2024-12-22)")),
     ("", "integer", None),
     ("text", "string", "text"),
 ]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from mandate_notes.checks import Problem, validate_package
-from schemas.definitions import TABLES
+from schemas.definitions import ISO_PARTIAL_DATE, PATTERN_WORDS, TABLES
 from mandate_notes import build, validate
 from mandate_notes.cast import FINITE_RULE, INTEGER_RANGE_RULE
 from mandate_notes.csvio import MAX_CELL_CHARS
@@ -355,7 +355,7 @@ def non_ascii_percent(root):
 def non_ascii_date(root):
     value = "2023".translate(ARABIC_INDIC) + "-05-18"
     line = set_cell(root, "events", "date", value)
-    return message("events", line, "date", "pattern ^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$", value)
+    return message("events", line, "date", f"pattern {ISO_PARTIAL_DATE} ({PATTERN_WORDS[ISO_PARTIAL_DATE]})", value)
 
 
 def non_ascii_position(root):
@@ -418,9 +418,15 @@ def two_outcomes_for_asks_of_the_same_substance(root):
 
 
 def resolution_quote_not_verbatim(root):
-    quote = records(root, "recommendation_outcomes")[0]["quote"]
-    line = set_cell_where(root, "recommendation_outcomes", {}, "quote", quote + " and more")
-    return message("recommendation_outcomes", line, "quote", "quote not found verbatim in its paragraph", quote + " and more")
+    """A quote that runs on past its paragraph's words: the problem says where the two part."""
+    row = records(root, "recommendation_outcomes")[0]
+    text = next(p["text"] for p in records(root, "paragraphs") if p["paragraph_id"] == row["paragraph_id"])
+    after = text.find(row["quote"]) + len(row["quote"])
+    line = set_cell_where(root, "recommendation_outcomes", {}, "quote", row["quote"] + " and more")
+    parted = (f"differs at character {len(row['quote']) + 1}: the text has "
+              + (f"{text[after]!r} where" if after < len(text) else "the end of the text where") + " the value has ' '")
+    return message("recommendation_outcomes", line, "quote", f"quote not found verbatim in its paragraph ({parted})",
+                   row["quote"] + " and more")
 
 
 def no_pema_task_beside_another(root):
