@@ -13,7 +13,8 @@ A field may declare:
 - "covers": {"where": {COLUMN: VALUE, ...}, "rule": TEXT}, a foreign key that every row of the table it
   points at (those matching "where", if given) is named by: at least one row here per row there;
 - "equals_via": {"path": "COLUMN.COLUMN...", "rule": TEXT}, the value is the one reached by following
-  foreign keys from the row along the path (a path's first column is the row's own);
+  foreign keys from the row along the path (a path's first column is the row's own; a row where it
+  is empty is not judged); given a list of paths, the value is the one reached along one of them;
 - "sole_code": {"code": CODE, "per": COLUMN}, a code that stands alone: a row holding CODE has no
   sibling row (same COLUMN value) holding another code;
 - "same_code_for_same_substance": {"per": COLUMN, "unit": COLUMN, "substance": {"table": TABLE,
@@ -29,7 +30,10 @@ A field may declare:
   a number equal to the one COLUMN's words or digits state (a fraction times FACTOR in that unit);
 - "phrase_table": {"column": COLUMN, "rows": [[REGEX, [CODE, ...]], ...], "rule": TEXT}, a code
   the first row whose pattern COLUMN's text matches allows (case-insensitive; no match, no check);
-- "not_before": COLUMN, an ISO date (as precise as known) not earlier than COLUMN's;
+- "not_before" / "not_after": COLUMN, an ISO date (as precise as known) not earlier / not later than
+  COLUMN's (COLUMN may be a path, e.g. "decision_id.adoption_date");
+- "first_paragraph_with": {"column": COLUMN, "kinds": [KIND, ...]}, a paragraph reference that is the
+  first paragraph of its document (of those kinds, in reading order) whose text holds COLUMN's value;
 - "bounds_by": {"column": COLUMN, "bounds": {CODE: [LOW, HIGH]}}, a number's range by the row's code;
 - "footnote_of": COLUMN (a footnote number of the row's document COLUMN), "footnote_paragraph_of":
   COLUMN (the paragraph of footnote COLUMN), "carries_marker_of": COLUMN (a paragraph that carries, or
@@ -73,6 +77,9 @@ class Paragraphs:
     # sub-paragraph's enclosing paragraph (its XML eId with the last list point taken off).
     parent: dict[str, str] = field(default_factory=dict)
     footnote: dict[tuple[str, str], str] = field(default_factory=dict)
+    kind: dict[str, str] = field(default_factory=dict)
+    # Each document's paragraph ids in reading order.
+    in_order: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, table: Table | None) -> "Paragraphs | None":
@@ -84,6 +91,11 @@ class Paragraphs:
         found.text = dict(zip(ids, frame["text"].tolist()))
         found.document = dict(zip(ids, frame["document_id"].tolist()))
         found.markers = {pid: markers.split(";") for pid, markers in zip(ids, frame["footnote_markers"].tolist())}
+        found.kind = dict(zip(ids, frame["kind"].tolist()))
+        sequences = ([int(number) if number.isdigit() else 0 for number in frame["sequence"].tolist()]
+                     if "sequence" in frame else list(range(len(ids))))
+        for _, document, pid in sorted(zip(sequences, frame["document_id"].tolist(), ids)):
+            found.in_order.setdefault(document, []).append(pid)
         # The paragraph that introduces a bullet list: the nearest non-bullet paragraph before it.
         last_non_bullet = ""
         for pid, kind in zip(ids, frame["kind"].tolist()):
@@ -278,15 +290,42 @@ def _with_paths(tables, specs, spec, frame: pd.DataFrame, when: dict) -> pd.Data
 
 
 def equals_via_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
+    """The value is the one reached along the path (or along one of the paths); a row whose path
+    starts at an empty cell has nothing to follow and is not judged."""
     problems = []
     for spec, table, declared in _declaring(tables, specs, "equals_via"):
         column, rule = declared.name, declared.equals_via
-        expected = _follow(tables, specs, spec, table.frame, rule.path)
-        if expected is None:
+        paths = rule.paths
+        reached = [_follow(tables, specs, spec, table.frame, path) for path in paths]
+        if any(expected is None for expected in reached):
             continue
         values = table.frame[column]
-        for index in values.index[(values != "") & (values != expected)]:
+        wrong = (values != "") & (table.frame[paths[0].split(".")[0]] != "")
+        for expected in reached:
+            wrong &= values != expected
+        for index in values.index[wrong]:
             problems.append(Problem(table.file, table.line(index), column, rule.rule, values[index]))
+    return problems
+
+
+def first_paragraph_problems(tables: dict[str, Table], specs: list[Spec], paragraphs: Paragraphs) -> list[Problem]:
+    """A paragraph reference that must be the first paragraph (of the kinds given, in reading order)
+    of its document whose text holds the row's value of a column, e.g. where an alias first occurs."""
+    problems = []
+    for _, table, declared in _declaring(tables, specs, "first_paragraph_with"):
+        rule, column = declared.first_paragraph_with, declared.name
+        kinds = set(rule.kinds)
+        for index, pid, value in zip(table.frame.index, table.frame[column].tolist(), table.frame[rule.column].tolist()):
+            document = paragraphs.document.get(pid)
+            if document is None or not value:
+                continue  # an unknown paragraph is the foreign key's problem
+            # As a word of its own: "US" does not occur in "MINUSMA".
+            alone = re.compile(rf"(?<!\w){re.escape(value)}(?!\w)")
+            first = next((other for other in paragraphs.in_order[document]
+                          if paragraphs.kind[other] in kinds and alone.search(paragraphs.text[other])), None)
+            if first is not None and first != pid:
+                problems.append(Problem(table.file, table.line(index), column,
+                                        f"not the first paragraph where {rule.column} occurs ({first})", pid))
     return problems
 
 
@@ -420,15 +459,22 @@ def phrase_table_problems(tables: dict[str, Table], specs: list[Spec]) -> list[P
 
 
 def not_before_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
-    """ISO dates of any precision: compared on the precision both have ('2022-03' is not before '2022')."""
+    """ISO dates of any precision: compared on the precision both have ('2022-03' is not before '2022').
+    The other date is a column of the row, or the end of a path through foreign keys."""
     problems = []
-    for _, table, declared in _declaring(tables, specs, "not_before"):
-        column, other = declared.name, declared.not_before
-        frame = table.frame
-        for index, late, early in zip(frame.index, frame[column].tolist(), frame[other].tolist()):
-            shared = min(len(late), len(early))
-            if late and early and late[:shared] < early[:shared]:
-                problems.append(Problem(table.file, table.line(index), column, f"{column} before {other} ({early})", late))
+    for spec, table, declared in _declaring(tables, specs, "not_before", "not_after"):
+        column, frame = declared.name, table.frame
+        for other, after in ((declared.not_before, True), (declared.not_after, False)):
+            if not other:
+                continue
+            others = _follow(tables, specs, spec, frame, other) if "." in other else frame[other]
+            if others is None:
+                continue
+            for index, own, theirs in zip(frame.index, frame[column].tolist(), others.tolist()):
+                shared = min(len(own), len(theirs))
+                if own and theirs and (own[:shared] < theirs[:shared] if after else own[:shared] > theirs[:shared]):
+                    word = "before" if after else "after"
+                    problems.append(Problem(table.file, table.line(index), column, f"{column} {word} {other} ({theirs})", own))
     return problems
 
 
@@ -515,6 +561,7 @@ def semantic_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Probl
         problems += same_document_problems(tables, specs, paragraphs)
         problems += verbatim_problems(tables, specs, paragraphs)
         problems += footnote_problems(tables, specs, paragraphs)
+        problems += first_paragraph_problems(tables, specs, paragraphs)
         problems += wording_problems(tables, specs, paragraphs)
         problems += substance_problems(tables, specs, paragraphs)
     return problems

@@ -14,9 +14,10 @@ primary key. The field's pattern is that key's pattern, and its published descri
 "See TABLE.COLUMN."; neither is written by hand.
 
 The meanings a field may declare, and what mandate_notes/rules.py checks for each, are listed in
-that module's docstring. Six are declared by one field each (or_lead_in, written_as, not_before,
-bounds_by, footnote_of, footnote_paragraph_of); they stay meanings rather than named checks because
-the codebook's sentence for the column and the row page read them from the field like any other.
+that module's docstring. Several are declared by one field each (or_lead_in, written_as, bounds_by,
+footnote_of, footnote_paragraph_of, first_paragraph_with); they stay meanings rather than named
+checks because the codebook's sentence for the column and the row page read them from the field
+like any other, and a second note's tables would declare them the same way.
 """
 
 from __future__ import annotations
@@ -64,8 +65,18 @@ class Covers(Strict):
 
 
 class EqualsVia(Strict):
-    path: str
+    # A path, or several: the value is the one reached along one of them.
+    path: str | list[str]
     rule: str
+
+    @property
+    def paths(self) -> list[str]:
+        return [self.path] if isinstance(self.path, str) else self.path
+
+
+class FirstParagraphWith(Strict):
+    column: str
+    kinds: list[str]
 
 
 class SoleCode(Strict):
@@ -161,6 +172,8 @@ class Field(Strict):
     written_as: WrittenAs | None = None
     phrase_table: PhraseTable | None = None
     not_before: str | None = None
+    not_after: str | None = None
+    first_paragraph_with: FirstParagraphWith | None = None
     bounds_by: BoundsBy | None = None
     footnote_of: str | None = None
     footnote_paragraph_of: str | None = None
@@ -187,10 +200,12 @@ class Field(Strict):
     def columns_named(self) -> dict[str, list[str]]:
         """Columns of its own table that the field's meanings name, by meaning (paths by their first step)."""
         named: dict[str, list[str]] = {}
-        for meaning in ("verbatim_in", "in_document_of", "not_before", "footnote_of", "footnote_paragraph_of",
-                        "carries_marker_of"):
+        for meaning in ("verbatim_in", "in_document_of", "not_before", "not_after", "footnote_of",
+                        "footnote_paragraph_of", "carries_marker_of"):
             if getattr(self, meaning):
-                named[meaning] = [getattr(self, meaning)]
+                named[meaning] = [getattr(self, meaning).split(".")[0]]
+        if self.first_paragraph_with:
+            named["first_paragraph_with"] = [self.first_paragraph_with.column]
         for meaning in ("empty_when", "required_when"):
             if getattr(self, meaning):
                 named[meaning] = [column.split(".")[0] for column in getattr(self, meaning).when]
@@ -207,7 +222,7 @@ class Field(Strict):
         if self.code_needs_wording:
             named["code_needs_wording"] = [self.code_needs_wording.paragraph.split(".")[0]]
         if self.equals_via:
-            named["equals_via"] = [self.equals_via.path.split(".")[0]]
+            named["equals_via"] = [path.split(".")[0] for path in self.equals_via.paths]
         return named
 
 
@@ -341,7 +356,11 @@ def _check_references(tables: list[Table]) -> None:
                     for column in rule.where:
                         _follow(by_name, by_name[field.target[0]], column, f"{place}: {meaning}")
             if field.equals_via:
-                _follow(by_name, spec, field.equals_via.path, f"{place}: equals_via")
+                for path in field.equals_via.paths:
+                    _follow(by_name, spec, path, f"{place}: equals_via")
+            for meaning in ("not_before", "not_after"):
+                if getattr(field, meaning):
+                    _follow(by_name, spec, getattr(field, meaning), f"{place}: {meaning}")
             if field.code_needs_wording:
                 _follow(by_name, spec, field.code_needs_wording.paragraph, f"{place}: code_needs_wording")
             substance = field.same_code_for_same_substance and field.same_code_for_same_substance.substance

@@ -37,8 +37,6 @@ ANY = "*"
 # A documents column that only a meeting note has.
 NOTE_ONLY = {"required_when": {"when": {"kind": "meeting_note"}, "rule": "required for a meeting note"},
              "empty_when": {"when": {"kind": "resolution"}, "rule": "must be empty for a resolution"}}
-# A reference to a document that must be a resolution.
-IS_RESOLUTION = {"where": {"kind": "resolution"}, "rule": "not a resolution"}
 # The phrase table of the coding rules, in order: the first pattern an attribution phrase
 # matches gives the support levels it allows ("they" takes the level of the subject it refers
 # back to, never agreement: emphasis is not agreement).
@@ -72,7 +70,7 @@ def of_kind(kinds: list[str]) -> dict:
 def note_resolution(name: str, description: str) -> dict:
     """A note's reference to one of the Council's resolutions on either side of its workshop."""
     return {"name": name, "type": "string", "description": description,
-            "references": "documents.document_id", "referenced_row": IS_RESOLUTION,
+            "references": "resolutions.document_id",
             "empty_when": NOTE_ONLY["empty_when"]}
 
 
@@ -227,6 +225,8 @@ CONTENT_TABLES = [
              "description": "ISO 3166-1 alpha-3 code of the mission's host country.",
              "constraints": {"required": True, "pattern": r"^[A-Z]{3}$"}},
             {"name": "workshop_date", "type": "date", "description": "Date the workshop was held.",
+             # The mandate in force was adopted before the workshop met, the Council's decision after it.
+             "not_before": "mandate_in_force_id.adoption_date", "not_after": "decision_id.adoption_date",
              **NOTE_ONLY},
             {"name": "publication_month", "type": "string",
              "description": "Month of publication printed on the note, or of a resolution's adoption (YYYY-MM).",
@@ -504,7 +504,10 @@ CONTENT_TABLES = [
              "description": "Stable id: document id, 'stat', three-digit number. Never reused.",
              "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
             "document_id",
-            {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id", "referenced_row": of_kind(NOTE_TEXT_OR_FOOTNOTE)},
+            {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id", "referenced_row": of_kind(NOTE_TEXT_OR_FOOTNOTE),
+             # The supporting footnote is one this paragraph marks, or the footnote the figure is in.
+             "equals_via": {"path": ["citation_id.citing_paragraph_id", "citation_id.paragraph_id"],
+                            "rule": "its citation (citation_id) is of a footnote this paragraph neither marks nor is"}},
             "quote",
             {"name": "quantity", "type": "string", "description": "What is counted or measured, in our own words.",
              "constraints": {"required": True}},
@@ -580,7 +583,8 @@ CONTENT_TABLES = [
              "constraints": {"required": True}, "verbatim_in": "paragraph_id"},
             "document_id",
             {**SHARED_FIELDS["paragraph_id"], "name": "paragraph_id",
-             "description": "First paragraph of the note in which the alias occurs."},
+             "description": "First paragraph of the note in which the alias occurs.",
+             "first_paragraph_with": {"column": "alias", "kinds": NOTE_TEXT_OR_FOOTNOTE}},
         ],
         "primary_key": ["actor_id", "alias", "document_id"],
         "sort": "actor_id",

@@ -244,3 +244,44 @@ def test_the_phrase_table_gives_each_attribution_its_level(phrase, level):
     allowed = next(codes for pattern, codes in SUPPORT_PHRASES if re.search(pattern, phrase, re.IGNORECASE))
     assert level in allowed
     assert "agreement" not in allowed or level == "agreement"
+
+
+def test_an_alias_names_the_first_paragraph_it_occurs_in_as_a_word_of_its_own():
+    aliases = spec("aliases", ["alias", text("paragraph_id", references="paragraphs.paragraph_id",
+                                             first_paragraph_with={"column": "alias", "kinds": ["body", "bullet"]})])
+    model = checked_tables([PARAGRAPHS_SPEC, aliases])
+    # "participants" occurs first in d-p1, "civilians" only in d-p2; "agree" only inside "agreed", so nowhere.
+    rows = [["participants", "d-p1"], ["civilians", "d-p2"], ["civilians", "d-p1"], ["participants", "d-p2"],
+            ["agree", "d-p2"]]
+    assert _made(model, aliases=rows) == [
+        "data/aliases.csv:4: paragraph_id: not the first paragraph where alias occurs (d-p2): 'd-p1'",
+        "data/aliases.csv:5: paragraph_id: not the first paragraph where alias occurs (d-p1): 'd-p2'",
+    ]
+
+
+def test_a_value_may_equal_the_end_of_one_of_several_paths_and_an_empty_start_is_not_judged():
+    model = checked_tables([
+        PARAGRAPHS_SPEC,
+        spec("cites", ["cite_id", text("marked_in", references="paragraphs.paragraph_id"),
+                       text("footnote", references="paragraphs.paragraph_id")], key="cite_id"),
+        spec("figures", [text("cite_id", references="cites.cite_id"),
+                         text("paragraph_id", equals_via={"path": ["cite_id.marked_in", "cite_id.footnote"],
+                                                          "rule": "cited footnote not marked here"})])])
+    cites = [["c1", "d-p1", "d-p3"]]
+    figures = [["c1", "d-p1"], ["c1", "d-p3"], ["c1", "d-p2"], ["", "d-p2"]]
+    assert _made(model, cites=cites, figures=figures) == [
+        "data/figures.csv:4: paragraph_id: cited footnote not marked here: 'd-p2'"]
+
+
+def test_a_date_may_be_held_between_dates_reached_through_foreign_keys():
+    model = checked_tables([
+        PARAGRAPHS_SPEC, spec("decisions", ["decision_id", "adopted"], key="decision_id"),
+        spec("meetings", [text("before", references="decisions.decision_id"),
+                          text("after", references="decisions.decision_id"),
+                          text("met", not_before="before.adopted", not_after="after.adopted")])])
+    decisions = [["r1", "2022-06-29"], ["r2", "2023-06-30"]]
+    meetings = [["r1", "r2", "2023-05-18"], ["r2", "r1", "2023-05-18"], ["", "", "2023-05-18"]]
+    assert _made(model, decisions=decisions, meetings=meetings) == [
+        "data/meetings.csv:3: met: met before before.adopted (2023-06-30): '2023-05-18'",
+        "data/meetings.csv:3: met: met after after.adopted (2022-06-29): '2023-05-18'",
+    ]
