@@ -242,6 +242,9 @@ class Table(Strict):
     min_rows: int = 0
     # Made by a command, kept in data/generated/ and checked for drift by the gate.
     generated: bool = False
+    # For maintainers: the command that makes a generated table and from what; the codebook says it
+    # under "Maintaining the data", never in the description a researcher reads.
+    made_by: str = ""
     code_list: bool = False
 
     @property

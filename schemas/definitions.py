@@ -199,10 +199,10 @@ CONTENT_TABLES = [
         "name": "documents",
         "title": "Source documents",
         "description": (
-            "One row per document of the dataset, a meeting note or a Security Council resolution, "
-            "made by scripts/make_paragraphs.py from sources/<document_id>/ (a resolution's title and "
-            "month from the UN's record of its adoption). Never edited by hand."
+            "One row per document of the dataset, a meeting note or a Security Council resolution "
+            "(a resolution's title and month from the UN's record of its adoption)."
         ),
+        "made_by": "scripts/make_paragraphs.py, from sources/<document_id>/; never edited by hand.",
         # Made by a command, kept in data/generated/ and checked for drift by the gate.
         "generated": True,
         "fields": [
@@ -270,9 +270,9 @@ CONTENT_TABLES = [
         "title": "Security Council resolutions",
         "description": (
             "The adoption of each resolution that is a document of the dataset, from the UN's record "
-            "of it (sources/<document_id>/metadata.jsonl), made by scripts/make_paragraphs.py. Never "
-            "edited by hand. Source: United Nations."
+            "of it. Source: United Nations."
         ),
+        "made_by": "scripts/make_paragraphs.py, from sources/<document_id>/metadata.jsonl; never edited by hand.",
         "generated": True,
         "fields": [
             {**SHARED_FIELDS["document_id"], "name": "document_id", "description": "The resolution.",
@@ -353,9 +353,9 @@ CONTENT_TABLES = [
         "description": (
             "Every heading, body paragraph, bullet, footnote and boilerplate block of each note, and "
             "every preambular and operative paragraph, sub-paragraph and heading of each resolution, "
-            "in reading order, made by scripts/make_paragraphs.py from the source; paragraphs of a "
-            "note cut by a page break are re-joined. Never edited by hand."
+            "in reading order; paragraphs of a note cut by a page break are re-joined."
         ),
+        "made_by": "scripts/make_paragraphs.py, from each document's source; never edited by hand.",
         "generated": True,
         "fields": [
             {"name": "paragraph_id", "type": "string",

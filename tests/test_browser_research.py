@@ -8,6 +8,7 @@ Screenshots go to build/screenshots/research-*.png.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -192,3 +193,74 @@ def test_a_search_that_finds_nothing_suggests_the_indexes_nearest_word(server, b
     rows = all_css(browser, "table.rows-and-columns tbody tr")
     assert rows and all(row.find_element("css selector", "td.col-document").text for row in rows)
     shot(browser, "search-results", width, max_height=1600)
+
+
+# 3. Exports with sources -------------------------------------------------------------------------
+
+
+def fetched_csv(address: str) -> list[dict]:
+    from urllib.request import urlopen
+
+    with urlopen(address) as response:
+        assert "-with-sources.csv" in response.headers["content-disposition"]
+        return list(csv.DictReader(io.StringIO(response.read().decode("utf-8"), newline="")))
+
+
+def test_a_filtered_tables_and_a_questions_csv_carry_labels_and_sources(server, browser, width):
+    statistics = rows_of("statistics")
+    unit = next(row["unit"] for row in statistics if row["citation_id"])
+    wanted = {row["statistic_id"]: row for row in statistics if row["unit"] == unit}
+    browser.get(f"{server}/{DB}/statistics?" + urlencode({"unit": unit}))
+    link = css(browser, "p.export-links a.csv-sources")
+    assert link.text == "CSV with labels and sources"
+    shot(browser, "export-links", width, max_height=1400)
+    rows = fetched_csv(link.get_attribute("href"))
+    assert {row["statistic_id"] for row in rows} == set(wanted)
+    documents = {row["document_id"]: row["title"] for row in rows_of("documents")}
+    citations = {row["citation_id"]: row for row in rows_of("citations")}
+    for row in rows:
+        assert row["unit_label"] == labels("units")[unit]
+        assert row["source_document"] == documents[row["document_id"]]
+        assert row["source_paragraph"] and row["quote"] == wanted[row["statistic_id"]]["quote"]
+        cited = citations.get(row["citation_id"])
+        assert row["source_citation"] == (f"footnote {cited['footnote_number']}: {cited['quote']}" if cited else "")
+    # A question whose rows name recommendations: their quotes and paragraphs come along.
+    browser.get(f"{server}/{DB}/what_became_of_each_recommendation")
+    rows = fetched_csv(css(browser, "p.export-links a.csv-sources").get_attribute("href"))
+    quotes = {row["recommendation_id"]: row["quote"] for row in rows_of("recommendations")}
+    assert rows and all(row["source_quote"] == quotes[row["recommendation_id"]] and row["source_document"]
+                        for row in rows)
+
+
+# 8. Error pages, the SQL page and the codebook ---------------------------------------------------
+
+
+def test_a_mistyped_address_suggests_the_nearest_and_a_refused_query_keeps_its_sql(server, browser, width):
+    browser.get(f"{server}/mandate_note/recommendations")
+    assert css(browser, "h1").text == "Page not found"
+    assert css(browser, "header p.crumbs a").text == "home", "the header leads home"
+    suggested = [link.get_attribute("href") for link in all_css(browser, "p.did-you-mean a")]
+    assert suggested[0] == f"{server}/{DB}/recommendations"
+    shot(browser, "error-404", width, max_height=1200)
+    typed = "delete from recommendations where theme = 'x'"
+    browser.get(f"{server}/{DB}?" + urlencode({"sql": typed}))
+    box = css(browser, "form.sql-again textarea[name=sql]")
+    assert box.get_attribute("value") == typed
+    assert css(browser, f"label[for='{box.get_attribute('id')}']").is_displayed()
+    shot(browser, "error-sql", width, max_height=1200)
+    browser.get(f"{server}/")
+    assert css(browser, "nav.explore a[href='/mandate_notes']").text == "Query in SQL"
+
+
+def test_the_codebook_opens_with_its_contents_and_ends_with_the_maintainers_notes(server, browser, width):
+    browser.get(f"{server}/codebook")
+    headings = [heading.text for heading in all_css(browser, "article.document h2")]
+    assert headings[0] == "Contents" and headings[1:3] == ["Tables", "Code lists"]
+    assert headings[-1] == "Maintaining this codebook and the data"
+    contents = css(browser, "#contents + ul")
+    assert "scripts/" not in css(browser, "article.document").text.split("Maintaining this codebook")[0].split(
+        "Coding rules")[0], "nothing for maintainers before the maintainers' notes"
+    targets = [link.get_attribute("href").split("#")[1] for link in contents.find_elements("css selector", "a")]
+    assert all(browser.execute_script("return document.getElementById(arguments[0]) !== null", t) for t in targets)
+    assert {f"table-{row}" for row in ("recommendations", "themes")} <= set(targets)
+    shot(browser, "codebook", width, max_height=1600)

@@ -4,16 +4,19 @@ A table's `.csv` without filters is its published file, byte for byte (or, where
 beside the server or differs from the database, the database's rows written the same way); a
 filtered table's or a query's `.csv` is Datasette's export with true/false, numbers without ".0"
 and LF (mandate_notes/downloads.py). Every one is an attachment named after its table or query.
+With `_sources=on`, every row also carries its source as columns (server/plugins/csv_sources.py),
+in a file named NAME-with-sources.csv.
 """
 
 import re
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 
 from mandate_notes.downloads import column_types, rewrite_datasette_csv, table_as_published, table_types
 from mandate_notes.downloads import published_file_if_same
 from mandate_notes.model import DATA
+from mandate_notes.csv_sources import ARGUMENT as SOURCES, with_sources
 from schemas.definitions import TABLES
 
 DATABASE = "mandate_notes"
@@ -52,8 +55,12 @@ def downloads(datasette):
             if "_trace" in dict(args):
                 await app(scope, receive, send)
                 return
-            if name in tables and all(key in WHOLE_TABLE_ARGUMENTS and (key != "_size" or value == "max")
-                                      for key, value in args):
+            sourced = (SOURCES, "on") in args
+            if sourced:  # Datasette's export, without the argument it does not know, then the sources added
+                args = [(key, value) for key, value in args if key != SOURCES]
+                scope = {**scope, "query_string": urlencode(args).encode("latin-1")}
+            if name in tables and not sourced and all(key in WHOLE_TABLE_ARGUMENTS and (key != "_size" or value == "max")
+                                                      for key, value in args):
                 body = await published_table(datasette, name)
                 await send({"type": "http.response.start", "status": 200,
                             "headers": csv_headers(name) + [(b"content-length", str(len(body)).encode())]})
@@ -72,10 +79,13 @@ def downloads(datasette):
                 state["chunks"].append(message.get("body", b""))
                 if message.get("more_body"):
                     return
-                body = rewrite_datasette_csv(b"".join(state["chunks"]).decode("utf-8"), kinds).encode("utf-8")
+                text = rewrite_datasette_csv(b"".join(state["chunks"]).decode("utf-8"), kinds)
+                if sourced:
+                    text = await with_sources(datasette.get_database(DATABASE), text)
+                body = text.encode("utf-8")
                 kept = [(key, value) for key, value in state["start"].get("headers", [])
                         if key.lower() not in (b"content-type", b"content-disposition", b"content-length")]
-                await send({**state["start"], "headers": kept + csv_headers(name)
+                await send({**state["start"], "headers": kept + csv_headers(f"{name}-with-sources" if sourced else name)
                             + [(b"content-length", str(len(body)).encode())]})
                 await send({"type": "http.response.body", "body": body})
 

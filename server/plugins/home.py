@@ -1,4 +1,5 @@
-"""The home page: every table with its row count and downloads, queries, and the schema.org block.
+"""The home page (server/templates/home.html): every table with its row count and downloads, queries, and
+the schema.org block.
 
 Served by its own route: Datasette's index view would first gather, for every table, what its own
 listing shows and this page does not (about 300 queries), only for the template to ignore it.
@@ -15,7 +16,7 @@ DATABASE = "mandate_notes"
 
 
 async def home_page(datasette, request):
-    html = await datasette.render_template("index.html", {"metadata": datasette.metadata()}, request=request)
+    html = await datasette.render_template("home.html", {"metadata": datasette.metadata()}, request=request)
     # Cached as long as Datasette's own pages are.
     return Response.html(html, headers={"cache-control": f"max-age={datasette.setting('default_cache_ttl')}"})
 
@@ -27,7 +28,7 @@ def register_routes():
 
 @hookimpl
 def extra_template_vars(template, request, datasette):
-    if template != "index.html":
+    if template != "home.html":
         return {}
 
     async def home():
