@@ -220,7 +220,7 @@ def test_footnote_markers_on_a_row_page_lead_to_their_footnotes(server, browser,
 def test_error_pages_carry_the_search_box_and_the_way_home(server, browser, window):  # noqa: F811
     from selenium.webdriver.common.keys import Keys
 
-    pages = (("404", f"/{DB}/actors/no-such-actor", "Error 404"),
+    pages = (("404", f"/{DB}/actors/no-such-actor", "Page not found"),
              ("400", f"/{DB}/recommendations?_sort=no_such_column", "Bad request"))
     for kind, path, heading in pages:
         with pytest.raises(HTTPError) as answer:

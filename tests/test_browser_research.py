@@ -134,6 +134,9 @@ def test_a_question_offers_its_inputs_as_labelled_choices_and_says_which_input_e
     assert [option.text for option in choice.options][1:] == [level["label"] for level in levels]
     choice.select_by_visible_text(levels[0]["label"])
     css(browser, "form.question input[type=submit]").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10).until(lambda d: "narrowest_support=" + levels[0]["code"] in d.current_url)
     asked = css(browser, "h2.row-count").text
     # The label as typed on the page answers as its code does.
     browser.get(f"{server}/{DB}/security_council_asks?" + urlencode({"narrowest_support": levels[0]["label"]}))
