@@ -24,8 +24,11 @@ from mandate_notes.paths import DATA_DIR, ROOT
 
 SECOND_CODER = "second_coder"
 ADJUDICATION = "adjudication.csv"
+# The blind coding of the Council's side by the 1.2 linking and outcome rules, and its adjudication.
+BLIND_LINKS = "blind_links_coder"
+BLIND_LINKS_ADJUDICATION = "blind_links_adjudication.csv"
 # The version in which each second coding was compared with the first.
-COMPARED_IN = {SECOND_CODER: "1.1.0", "blind_coder": "1.1.0"}
+COMPARED_IN = {SECOND_CODER: "1.1.0", "blind_coder": "1.1.0", BLIND_LINKS: "1.2.0"}
 
 # The Council's side: each unit's coding is a set (of paragraph=code pairs, or of task codes),
 # written as one sorted '; '-joined value so that a decision records it whole.
@@ -234,6 +237,31 @@ def compare_sets(table: str, field: str, first: dict, second: dict, published: d
     return set_measures(field, first, second), set_measures(field, published, second), disagreements
 
 
+def set_comparisons(document, coder: str, tables: dict, units: set[str], decisions: list[dict], revised: list[dict]):
+    """The Council's-side tables a coder coded for a document, compared unit by unit as sets: the
+    report's sections, the disagreements, and the published value of every unit compared."""
+    sections, disagreements, published_index = [], [], {}
+    for table, unit, item, field in SET_CODINGS:
+        second_file = document.coding / coder / f"{table}.csv"
+        if not second_file.is_file():
+            continue
+        published = undo_sets(unit_values(tables[table], unit, item, units), table, field, revised)
+        reverted = {d["first_id"]: d["first_value"] for d in decisions if d["table"] == table and d["field"] == field}
+        second = unit_values(read_dicts(second_file), unit, item, units)
+        # Only the units the second coder was given (all coded then) are compared; units
+        # coded later are counted, not compared.
+        later = len(set(published) - set(second))
+        published = {key: value for key, value in published.items() if key in second}
+        first = {key: value for key, value in {**published, **reverted}.items() if value and key in second}
+        stats, stats_after, found = compare_sets(table, field, first, second, published)
+        published_index.update({(table, key): {field: published.get(key, "")}
+                                for key in set(first) | set(second) | set(published)})
+        sections.append((f"{table} ({document.document_id})", stats, stats_after,
+                         (len(set(first) & set(second)), len(set(first) - set(second)), len(set(second) - set(first))),
+                         len(first), len(second), later))
+        disagreements += found
+    return sections, disagreements, published_index
+
 
 def _table_lines(stats: dict, stats_after: dict) -> list[str]:
     lines = ["| field | agreement | paired units | Cohen's kappa | after adjudication |", "|---|---|---|---|---|"]
@@ -281,25 +309,10 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
             disagreements += found
         units = ({row["recommendation_id"] for row in tables["recommendations"] if row["document_id"] == document.document_id}
                  | {row["paragraph_id"] for row in paragraph_rows if row["document_id"] == document.document_id})
-        for table, unit, item, field in SET_CODINGS:
-            second_file = document.coding / SECOND_CODER / f"{table}.csv"
-            if not second_file.is_file():
-                continue
-            published = undo_sets(unit_values(tables[table], unit, item, units), table, field, revised)
-            reverted = {d["first_id"]: d["first_value"] for d in decisions if d["table"] == table and d["field"] == field}
-            second = unit_values(read_dicts(second_file), unit, item, units)
-            # Only the units the second coder was given (all coded then) are compared; units
-            # coded later are counted, not compared.
-            later = len(set(published) - set(second))
-            published = {key: value for key, value in published.items() if key in second}
-            first = {key: value for key, value in {**published, **reverted}.items() if value and key in second}
-            stats, stats_after, found = compare_sets(table, field, first, second, published)
-            published_index.update({(table, key): {field: published.get(key, "")}
-                                    for key in set(first) | set(second) | set(published)})
-            sections.append((f"{table} ({document.document_id})", stats, stats_after,
-                             (len(set(first) & set(second)), len(set(first) - set(second)), len(set(second) - set(first))),
-                             len(first), len(second), later))
-            disagreements += found
+        found_sections, found, index = set_comparisons(document, SECOND_CODER, tables, units, decisions, revised)
+        sections += found_sections
+        disagreements += found
+        published_index.update(index)
         count += len(disagreements)
         where = document.relative(adjudication, root)
         problems += [f"{where}: {problem}" for problem in adjudication_problems(disagreements, decisions, published_index)]
@@ -346,10 +359,73 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
         lines += _table_lines(stats, stats_after)
         lines.append("")
     lines.append(f"Disagreements adjudicated: {count} (see each document's `coding/adjudication.csv`).")
+    links_lines, links_problems = blind_links_report(root, tables, paragraph_rows, sections)
+    lines += links_lines
+    problems += links_problems
     blind_lines, blind_problems = blind_report(root)
     lines += blind_lines
     problems += blind_problems
     return "\n".join(lines) + "\n", problems
+
+
+# The measures set beside each other: (table, measure, label).
+LINK_MEASURES = [("mandate_links", "paragraphs", "mandate links: the same paragraphs (set agreement)"),
+                 ("mandate_links", "links", "mandate links: the same paragraphs and relations"),
+                 ("mandate_links", "relation on shared paragraphs", "relation, on the paragraphs both linked"),
+                 ("recommendation_outcomes", "paragraphs", "outcomes: the same answering paragraphs"),
+                 ("recommendation_outcomes", "answers", "outcomes: the same paragraphs and outcomes"),
+                 ("recommendation_outcomes", "outcome", "outcome codes")]
+
+
+def blind_links_report(root: Path, tables: dict, paragraph_rows: list[dict], earlier: list[tuple]) -> tuple[list[str], list[str]]:
+    """The blind coding of mandate links and outcomes by the 1.2 rules (coding/blind_links_coder/),
+    before and after its adjudication, beside the figures of the earlier second coding."""
+    coded = [d for d in discover(root) if (d.coding / BLIND_LINKS).is_dir()]
+    if not coded:
+        return [], []
+    lines = ["", "## Blind coding of the Council's side, 1.2", "",
+             "The mandate links and outcomes were coded again, blind, once the 1.2 rules for them were",
+             "final: the coder had the rules a coder is given (principles with invented examples), the",
+             "recommendations as units (id, paragraph, quote, the paragraph's text, whether addressed to the",
+             "Security Council), the note's text and the two resolutions' paragraphs, never a row of ours.",
+             "Its raw codes are in the note's `coding/blind_links_coder/`, every disagreement is decided in",
+             "`coding/blind_links_adjudication.csv`. The measures are those of the Council's side above; the",
+             "first coding is the data before this adjudication. The earlier second coding's figures (rules of",
+             "1.1, before adjudication) stand beside them.", ""]
+    problems = []
+    earlier_of = {title: stats for title, stats, *_ in earlier}
+    for document in coded:
+        record = document.coding / BLIND_LINKS_ADJUDICATION
+        decisions = read_dicts(record) if record.is_file() else []
+        units = {row["recommendation_id"] for row in tables["recommendations"] if row["document_id"] == document.document_id}
+        sections, found, index = set_comparisons(document, BLIND_LINKS, tables, units, decisions,
+                                                 revisions(document, BLIND_LINKS))
+        where = document.relative(record, root)
+        problems += [f"{where}: {problem}" for problem in adjudication_problems(found, decisions, index)]
+        mine = {title: (stats, after) for title, stats, after, *_ in sections}
+        lines += [f"### {document.document_id}", "",
+                  "| measure | second coding, 1.1 rules | blind coding, 1.2 rules | after adjudication |",
+                  "|---|---|---|---|"]
+        for table, measure, label in LINK_MEASURES:
+            title = f"{table} ({document.document_id})"
+            if title not in mine:
+                continue
+            stats, after = mine[title]
+            before_11 = earlier_of.get(title, {}).get(measure)
+            agree, total, _ = stats[measure]
+            after_agree, after_total, _ = after[measure]
+            old = f"{percent(*before_11[:2])} ({before_11[0]}/{before_11[1]})" if before_11 else "n/a"
+            lines.append(f"| {label} | {old} | {percent(agree, total)} ({agree}/{total}) | "
+                         f"{percent(after_agree, after_total)} ({after_agree}/{after_total}) |")
+        lines.append("")
+        for title, stats, stats_after, (both, only_first, only_second), n_first, n_second, later in sections:
+            lines += [f"#### {title}", "",
+                      f"Units: {n_first} in the first coding, {n_second} in the blind coding; {both} paired, "
+                      f"{only_first} only in the first, {only_second} only in the blind coding.", ""]
+            lines += _table_lines(stats, stats_after)
+            lines.append("")
+        lines.append(f"Disagreements adjudicated: {len(found)} (the note's `coding/{BLIND_LINKS_ADJUDICATION}`).")
+    return lines, problems
 
 
 def blind_report(root: Path) -> tuple[list[str], list[str]]:

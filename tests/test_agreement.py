@@ -106,3 +106,23 @@ def test_a_later_correction_is_undone_for_the_earlier_comparison_and_must_be_wha
     _, problems = agreement.render(tmp_path)
     assert any(p.startswith("sources/s-res-2640-2022/coding/revisions.csv: revision not what the data hold")
                and unit in p for p in problems), problems
+
+
+def test_a_blind_coding_of_the_council_side_is_set_beside_the_earlier_one_and_must_be_adjudicated(root, tmp_path):
+    for name in ("data", "sources"):
+        shutil.copytree(root / name, tmp_path / name)
+    coding = tmp_path / "sources" / "ipi-2023-minusma" / "coding"
+    folder = coding / agreement.BLIND_LINKS
+    folder.mkdir(exist_ok=True)
+    (coding / agreement.BLIND_LINKS_ADJUDICATION).unlink(missing_ok=True)
+    # A stand-in blind coding: the earlier second coder's links and outcomes.
+    for table in ("mandate_links", "recommendation_outcomes"):
+        shutil.copy(coding / agreement.SECOND_CODER / f"{table}.csv", folder / f"{table}.csv")
+    report, problems = agreement.render(tmp_path)
+    section = report.split("## Blind coding of the Council's side, 1.2")[1].split("\n## ")[0]
+    earlier = report.split("## mandate_links (ipi-2023-minusma)")[1].split("\n## ")[0]
+    paragraphs = next(line for line in earlier.splitlines() if line.startswith("| `paragraphs` |"))
+    agree, total = paragraphs.split(" | ")[2].split("/")
+    assert f"| mandate links: the same paragraphs (set agreement) | {paragraphs.split(' | ')[1]} ({agree}/{total}) |" in section
+    assert any(p.startswith("sources/ipi-2023-minusma/coding/blind_links_adjudication.csv: not adjudicated:")
+               and "'mandate_links'" in p for p in problems), problems
