@@ -49,7 +49,7 @@ NORMATIVE_RE = re.compile(
     r"\bpriorit|\bcritical\b|\bessential\b|\binadvisable\b|off the table|not an option|\bmust\b|"
     r"\bwill (?:need|have) to\b|\bwill require\b|\bimperative\b|\bcrucial\b|\bvital\b|\bnecessary\b|"
     r"\bimportan(?:t|ce)\b|\bkey\b|\bno (?:viable )?alternative\b|\bmore than ever\b|\bagreed\b|"
-    r"\bagreement that\b|\binsist|\bunacceptable\b|\bcannot afford\b",
+    r"\bagreement that\b|\binsist|\bunacceptabl[ey]\b|\bcannot afford\b|\b(?:discussed|considered) how\b",
     re.IGNORECASE,
 )
 SENTENCE_END_RE = re.compile(rf"([.!?][”\"’'{SUPERSCRIPT_DIGITS}]*)\s+(?=[A-Z“\"])")
