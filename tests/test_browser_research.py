@@ -214,6 +214,8 @@ def test_a_filtered_tables_and_a_questions_csv_carry_labels_and_sources(server, 
     unit = next(row["unit"] for row in statistics if row["citation_id"])
     wanted = {row["statistic_id"]: row for row in statistics if row["unit"] == unit}
     browser.get(f"{server}/{DB}/statistics?" + urlencode({"unit": unit}))
+    shown_values = [cell.text for cell in all_css(browser, "td.col-value")]
+    assert shown_values == [f"{float(wanted[key]['value']):g}" for key in sorted(wanted)], "20, not 20.0"
     link = css(browser, "p.export-links a.csv-sources")
     assert link.text == "CSV with labels and sources"
     shot(browser, "export-links", width, max_height=1400)

@@ -230,8 +230,14 @@ def as_datasette_writes(cells: dict[str, str]) -> dict[str, str]:
     from server.plugins.table_rows import BOOLEAN_COLUMNS
 
     booleans = {f"col-{name}" for name in BOOLEAN_COLUMNS}
-    return {css: ({"yes": "1", "no": "0"}.get(content, content)
-                  if css.split()[0] in booleans else content) for css, content in cells.items()}
+    def datasettes(css: str, content: str) -> str:
+        if css.split()[0] in booleans:
+            return {"yes": "1", "no": "0"}.get(content, content)
+        if "type-float" in css.split() and re.fullmatch(r"-?[0-9]+", content):
+            return content + ".0"  # a whole number as the published tables write it
+        return content
+
+    return {css: datasettes(css, content) for css, content in cells.items()}
 
 
 def test_table_rows_hold_every_cell_datasette_writes_key_columns_first(datasette_app):

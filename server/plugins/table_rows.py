@@ -83,8 +83,11 @@ def _css_class(column: str) -> str:
 
 def _cell(cell, clipped: frozenset[str]) -> str:
     value, column = cell["value"], cell["column"]
-    if column in BOOLEAN_COLUMNS and cell.get("raw") in YES_NO:
-        value = YES_NO[cell["raw"]]
+    raw = cell.get("raw")
+    if column in BOOLEAN_COLUMNS and raw in YES_NO:
+        value = YES_NO[raw]
+    elif isinstance(raw, float) and raw.is_integer() and value == str(raw):
+        value = str(int(raw))  # 20, as the published tables write it, not 20.0
     shown = escape(value)
     if cell.get("raw") and (column in clipped or len(shown) > CLIP_FROM):
         shown = Markup(f'<div class="clip">{shown}</div>')
