@@ -109,28 +109,55 @@ def uncovered_numbers(root: Path = ROOT) -> list[Miss]:
 
 
 def name_candidates(text: str) -> list[str]:
-    """Multi-word capitalised names and acronyms, sentence openers dropped."""
+    """Multi-word capitalised names and acronyms, sentence openers dropped; a word that ends a
+    sentence ends the name ("Sudan. Participants" is two sentences, not one name).
+
+    >>> name_candidates("The mission left South Sudan. Participants met the U.N. Security Council.")
+    ['South Sudan', 'U.N. Security Council']
+    """
     found = []
     for match in NAME_RE.finditer(text):
-        words = match.group(0).split()
-        while words and words[0] in SENTENCE_OPENERS:
-            words = words[1:]
-        capitals = [w for w in words if w[0].isupper()]
-        if len(capitals) >= 2:
-            found.append(" ".join(words))
+        for words in _sentence_parts(match.group(0).split()):
+            while words and words[0] in SENTENCE_OPENERS:
+                words = words[1:]
+            capitals = [w for w in words if w[0].isupper()]
+            if len(capitals) >= 2:
+                found.append(" ".join(words))
     found += [m.group(0) for m in ACRONYM_RE.finditer(text)]
     return found
 
 
+def _sentence_parts(words: list[str]) -> list[list[str]]:
+    """Words cut after each one that ends a sentence: a full stop after a word of two or more
+    letters that is no abbreviation (U.N., St.)."""
+    parts, current = [], []
+    for word in words:
+        current.append(word)
+        stem = word.rstrip(".")
+        if word.endswith(".") and len(stem) > 2 and "." not in stem:
+            parts.append([w.rstrip(".") if w is word else w for w in current])
+            current = []
+    return parts + ([current] if current else [])
+
+
 def uncovered_names(root: Path = ROOT) -> list[Miss]:
-    """Capitalised names in coded paragraphs that are neither an actor alias, a cited title nor excluded."""
-    known = [row["alias"] for row in read_dicts(csv_path(root / DATA_DIR, "actor_aliases"))]
-    known += [row["name"] for row in coding_rows(root, "name_exclusions.csv")]
-    for work in read_dicts(csv_path(root / DATA_DIR, "works")):
-        known += [work["title"], work["container_title"]]
+    """Capitalised names in coded paragraphs that are neither an alias of an actor in that note, the
+    title of a work the note cites, nor excluded in the note's own coding/name_exclusions.csv: each
+    note is read with its own names only, so an alias deleted from one note is missed there even
+    when another note has the same alias."""
+    known: dict[str, list[str]] = {}
+    for row in read_dicts(csv_path(root / DATA_DIR, "actor_aliases")):
+        known.setdefault(row["document_id"], []).append(row["alias"])
+    for row in coding_rows(root, "name_exclusions.csv"):
+        known.setdefault(row["_document"], []).append(row["name"])
+    works = {work["work_id"]: work for work in read_dicts(csv_path(root / DATA_DIR, "works"))}
+    for citation in read_dicts(csv_path(root / DATA_DIR, "citations")):
+        work = works.get(citation["work_id"])
+        if work is not None:
+            known.setdefault(citation["document_id"], []).extend([work["title"], work["container_title"]])
     misses = []
     for paragraph in coded_paragraphs(root):
-        remaining = _blank(paragraph["text"].replace("*", ""), known)
+        remaining = _blank(paragraph["text"].replace("*", ""), known.get(paragraph["document_id"], []))
         for name in name_candidates(remaining):
             misses.append(Miss(paragraph["paragraph_id"], f"name {name!r}"))
     return misses
@@ -185,15 +212,18 @@ def uncoded_cues(root: Path = ROOT) -> list[Miss]:
 
 def stale_exclusions(root: Path = ROOT) -> list[Miss]:
     """Exclusions must each point at text that is really there and give a reason."""
-    text_of = {row["paragraph_id"]: row["text"] for row in read_dicts(csv_path(root / DATA_DIR, "paragraphs"))}
-    all_text = "\n".join(text_of.values())
+    paragraphs = read_dicts(csv_path(root / DATA_DIR, "paragraphs"))
+    text_of = {row["paragraph_id"]: row["text"] for row in paragraphs}
+    document_text: dict[str, str] = {}
+    for row in paragraphs:
+        document_text[row["document_id"]] = document_text.get(row["document_id"], "") + "\n" + row["text"]
     misses = []
     for row in coding_rows(root, "number_exclusions.csv"):
         if row["number_as_written"] not in text_of.get(row["paragraph_id"], "") or not row["reason"]:
             misses.append(Miss(row["paragraph_id"], f"number exclusion {row['number_as_written']!r}",
                                row["_file"], row["_line"]))
     for row in coding_rows(root, "name_exclusions.csv"):
-        if row["name"] not in all_text or not row["reason"]:
+        if row["name"] not in document_text.get(row["_document"], "") or not row["reason"]:
             misses.append(Miss("-", f"name exclusion {row['name']!r}", row["_file"], row["_line"]))
     for row in coding_rows(root, "recommendation_cue_exclusions.csv"):
         text = text_of.get(row["paragraph_id"], "")

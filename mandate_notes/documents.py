@@ -106,13 +106,15 @@ def discover(root: Path = ROOT, kind: str | None = None) -> list[Document]:
 
 def coding_rows(root: Path, name: str) -> list[dict]:
     """The rows of coding/NAME in every document folder that has one, documents in order; each row
-    also carries "_file" and "_line", where it is written (for messages)."""
+    also carries "_document", its document's id, and "_file" and "_line", where it is written (for
+    messages)."""
     rows: list[dict] = []
     for document in discover(root):
         path = document.coding / name
         if path.is_file():
             where = document.relative(path, root)
-            rows += [{**row, "_file": where, "_line": line} for line, row in enumerate(read_dicts(path), start=2)]
+            rows += [{**row, "_document": document.document_id, "_file": where, "_line": line}
+                     for line, row in enumerate(read_dicts(path), start=2)]
     return rows
 
 

@@ -82,9 +82,10 @@ def gate(root: Path, frictionless: bool = False) -> Verdict:
     from mandate_notes.checks import check_package
     from mandate_notes.completeness import coverage_problems
     from mandate_notes.documents import source_problems
+    from mandate_notes.retirement import retirement_problems
 
     data, tables = check_package(root)
-    data = [str(problem) for problem in data]
+    data = [str(problem) for problem in sorted(set(data + retirement_problems(root, tables)))]
     # The agreement report is made once, from valid tables only (it reads their values): compared
     # with its file here, its adjudication used below.
     report, adjudication = agreement.render(root) if not data else (None, [])

@@ -26,13 +26,14 @@ SOURCE_TEXT = """Meeting Note
 
 Early this year, a workshop on the mandate of the mission met under a rule of non-attribution to
 discuss what the next renewal might keep, drop and put ahead. The organisers drafted this note; it
-summarises the discussion in broad terms and does not give the view of every participant.
+summarises the discussion in broad terms and does not give the view of every participant. The
+Security Council renews the mandate each year.
 
 Priorities
 
 Participants urged the mission to protect civilians in the north.¹
 
-Some participants noted that 40 percent of the posts were vacant in 2025.
+Some participants noted that 40 percent of the mission’s posts were vacant in 2025.
 
 ¹ An explanatory note by the organisers.
 """
@@ -121,8 +122,11 @@ paragraph_id = "{p}002"
     # 3. The coded rows, each quoting its paragraph.
     append(repo, "data/actors.csv", [{"actor_id": MISSION, "name": "Test mission", "actor_type": "un_mission",
                                       "description": "The invented mission of the recipe test."}])
-    append(repo, "data/actor_aliases.csv", [{"actor_id": MISSION, "alias": "the mission", "document_id": DOCUMENT,
-                                             "paragraph_id": f"{p}002"}])
+    append(repo, "data/actor_aliases.csv", [
+        {"actor_id": MISSION, "alias": "the mission", "document_id": DOCUMENT, "paragraph_id": f"{p}002"},
+        # An actor the MINUSMA note names too: this note needs its own alias for it.
+        {"actor_id": "un-security-council", "alias": "Security Council", "document_id": DOCUMENT,
+         "paragraph_id": f"{p}002"}])
     append(repo, "data/recommendations.csv", [{
         "recommendation_id": f"{DOCUMENT}-rec-001", "document_id": DOCUMENT, "paragraph_id": f"{p}004",
         "quote": "Participants urged the mission to protect civilians in the north.",
@@ -132,7 +136,7 @@ paragraph_id = "{p}002"
         "attribution_phrase": "Participants urged"}])
     append(repo, "data/statistics.csv", [{
         "statistic_id": f"{DOCUMENT}-stat-001", "document_id": DOCUMENT, "paragraph_id": f"{p}005",
-        "quote": "40 percent of the posts were vacant", "quantity": "Share of the mission's posts vacant",
+        "quote": "40 percent of the mission’s posts were vacant", "quantity": "Share of the mission's posts vacant",
         "value": "40", "value_as_written": "40 percent", "unit": "percent", "comparator": "exactly",
         "reference_period": "2025"}])
     append(repo, "data/citations.csv", [{
@@ -166,13 +170,13 @@ def test_the_gate_names_the_row_when_the_new_coding_is_wrong(added):
     path = added / "data" / "statistics.csv"
     good = path.read_text(encoding="utf-8")
     try:
-        path.write_text(good.replace("40 percent of the posts", "41 percent of the posts"), encoding="utf-8")
+        path.write_text(good.replace("40 percent of the mission’s posts", "41 percent of the mission’s posts"), encoding="utf-8")
         result = run(added, "scripts/validate.py")
         line = good.splitlines().index(next(row for row in good.splitlines() if row.startswith(f"{DOCUMENT}-stat"))) + 1
         assert result.returncode == 1
         assert result.stderr.splitlines()[0] == (
             f"data/statistics.csv:{line}: quote: quote not found verbatim in its paragraph: "
-            "'41 percent of the posts were vacant'")
+            "'41 percent of the mission’s posts were vacant'")
     finally:
         path.write_text(good, encoding="utf-8")
 
@@ -203,3 +207,105 @@ def test_no_code_file_was_touched_and_every_file_touched_is_in_the_recipe(added)
                                                     or path.startswith(item.replace("<document_id>", DOCUMENT))
                                                     for item in listed)]
     assert outside == [], f"touched, yet not in CONTRIBUTING.md's recipe 1: {outside}"
+
+
+# ---------------------------------------------------------------- the mistakes of a contributor
+
+
+def _replace(path: str, old: str, new: str, count: int = 1):
+    def edit(repo: Path) -> None:
+        text = (repo / path).read_text(encoding="utf-8")
+        assert old in text, (path, old)
+        (repo / path).write_text(text.replace(old, new, count), encoding="utf-8")
+    return edit
+
+
+def _drop_line(path: str, starting: str):
+    def edit(repo: Path) -> None:
+        lines = (repo / path).read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith(starting)]
+        assert len(kept) == len(lines) - 1, (path, starting)
+        (repo / path).write_text("".join(kept), encoding="utf-8")
+    return edit
+
+
+def _council_decision(document: str):
+    """[council] decision in the note's document.toml, and the generated tables remade (make paragraphs)."""
+    def edit(repo: Path) -> None:
+        from mandate_notes.paragraphs import outputs
+
+        toml = repo / "sources" / DOCUMENT / "document.toml"
+        toml.write_text(toml.read_text(encoding="utf-8") + f'\n[council]\ndecision = "{document}"\n', encoding="utf-8")
+        for path, content in outputs(repo).items():
+            path.write_text(content, encoding="utf-8")
+    return edit
+
+
+def _line_of(repo: Path, path: str, starting: str) -> int:
+    return 1 + next(number for number, line in enumerate((repo / path).read_text(encoding="utf-8").splitlines())
+                    if line.startswith(starting))
+
+
+P = f"{DOCUMENT}-p"
+# Each mistake of the new-contributor trial, and the first line the gate must print for it: the
+# root cause, never a knock-on. {line} is the line the mistaken row stands on.
+MISTAKES = {
+    "a mistyped paragraph id": (
+        _replace("data/statistics.csv", f"{DOCUMENT},{P}005,", f"{DOCUMENT},{P}050,"),
+        "data/statistics.csv", f"{DOCUMENT}-stat-001",
+        f"data/statistics.csv:{{line}}: paragraph_id: foreign key: no paragraphs.paragraph_id with this value: '{P}050'"),
+    "a date written day first": (
+        _replace("data/series_notes.csv", "2026-02-10", "10/02/2026"), "data/series_notes.csv", "zz-test-2026",
+        "data/series_notes.csv:{line}: workshop_date: type date (YYYY-MM-DD, e.g. 2024-12-22): '10/02/2026'"),
+    "a note not marked coded in series_notes": (
+        _replace("data/series_notes.csv", f"full text,coded,{DOCUMENT},", "full text,not_coded,,"),
+        "data/generated/documents.csv", DOCUMENT,
+        "data/generated/documents.csv:{line}: document_id: note not listed in series_notes (its row there: "
+        f"coding_status coded, this document_id): '{DOCUMENT}'"),
+    "a quote with a straight apostrophe where the note has a curly one": (
+        _replace("data/statistics.csv", "40 percent of the mission’s posts were vacant",
+                 "40 percent of the mission's posts were vacant"),
+        "data/statistics.csv", f"{DOCUMENT}-stat-001",
+        "data/statistics.csv:{line}: quote: quote not found verbatim in its paragraph (differs at character 26: the "
+        "text has '’' where the value has \"'\"): \"40 percent of the mission's posts were vacant\""),
+    "the note's own alias for an actor another note names too, deleted": (
+        _drop_line("data/actor_aliases.csv", f"un-security-council,Security Council,{DOCUMENT},"),
+        "data/generated/paragraphs.csv", f"{P}002",
+        "data/generated/paragraphs.csv:{line}: text: not coded (code it, or list it with a reason in the document's "
+        f"coding/ exclusions): \"{P}002: name 'Security Council'\""),
+    "an alias naming a later paragraph than the first it occurs in": (
+        _replace("data/actor_aliases.csv", f"{MISSION},the mission,{DOCUMENT},{P}002", f"{MISSION},the mission,{DOCUMENT},{P}004"),
+        "data/actor_aliases.csv", f"{MISSION},the mission,",
+        f"data/actor_aliases.csv:{{line}}: paragraph_id: not the first paragraph where alias occurs ({P}002): '{P}004'"),
+    "a statistic citing a footnote whose marker is in another paragraph": (
+        _replace("data/statistics.csv", "exactly,2025,,,", f"exactly,2025,,,{DOCUMENT}-fn01-1"),
+        "data/statistics.csv", f"{DOCUMENT}-stat-001",
+        "data/statistics.csv:{line}: paragraph_id: its citation (citation_id) is of a footnote this paragraph neither "
+        f"marks nor is: '{P}005'"),
+    "a released row deleted without retiring its id": (
+        _drop_line("data/events.csv", "ipi-2023-minusma-evt-001,"), None, None,
+        "data/events.csv:0: event_id: id of release 1.1.0 deleted without a row in data/retired_ids.csv (add one "
+        "saying what replaced it and why, or restore the row): 'ipi-2023-minusma-evt-001'"),
+    "a decision adopted before the workshop": (
+        _council_decision("s-res-2640-2022"), "data/generated/documents.csv", DOCUMENT,
+        "data/generated/documents.csv:{line}: workshop_date: workshop_date after decision_id.adoption_date "
+        "(2022-06-29): '2026-02-10'"),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_each_mistake_of_a_new_contributor_is_named_first_at_its_root_cause(added, mistake):
+    from mandate_notes.validate import run_gate
+
+    edit, where, row, expected = MISTAKES[mistake]
+    saved = {path: path.read_bytes() for path in [*(added / "data").rglob("*.csv"), *(added / "sources" / DOCUMENT).rglob("*")]
+             if path.is_file()}
+    try:
+        edit(added)
+        printed = run_gate(added).problems
+        line = _line_of(added, where, row) if where else 0
+        assert printed and printed[0] == expected.format(line=line), "\n".join(printed)
+    finally:
+        for path, content in saved.items():
+            path.write_bytes(content)
+    assert run_gate(added).problems == []
