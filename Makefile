@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)
 # axe-core, which the browser tests run on every page type, from the npm registry at its locked version.
 AXE_DIR := tests/accessibility
 
-.PHONY: setup setup-cff setup-axe generate paragraphs agreement validate validate-cff build serve test load release diff bench package publish-cloudrun clean
+.PHONY: setup setup-cff setup-axe generate new-note paragraphs agreement validate validate-cff build serve test load release diff bench package publish-cloudrun clean
 
 setup: $(VENV)/.synced $(VENV)/.importable
 setup-cff: $(VENV_CFF)/.synced
@@ -53,6 +53,11 @@ paragraphs: setup
 
 generate: setup
 	$(PY) scripts/generate.py
+
+# make new-note ID=ipi-2024-unmiss [SOURCE=path/to/the-note.txt]: the note's folder, document.toml,
+# split, pre-filled exclusions and stub rows (CONTRIBUTING.md, recipe 1).
+new-note: setup
+	$(PY) scripts/new_note.py "$(ID)" $(if $(SOURCE),--source "$(SOURCE)")
 
 # Inter-coder agreement report; run before `make generate`, which copies it into the codebook.
 agreement: setup

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,6 +149,45 @@ def documents_rows(root: Path = ROOT) -> list[dict]:
             "decision_id": meta.get("council", {}).get("decision", ""),
         })
     return rows
+
+
+# Where in document.toml each column of data/generated/documents.csv comes from: (table, key), the
+# table "" for a top-level key. A resolution's title and month come from its record, not from here.
+TOML_KEYS = {
+    "kind": ("", "kind"), "title": ("", "title"), "series": ("", "series"), "publishers": ("", "publishers"),
+    "publication_month": ("", "publication_month"), "url": ("", "url"), "language": ("", "language"),
+    "source_file": ("source", "file"), "source_sha256": ("source", "sha256"),
+    "workshop_date": ("workshop", "date"), "expected_renewal": ("workshop", "expected_renewal"),
+    "attribution_rule": ("workshop", "attribution_rule"), "paragraph_id": ("workshop", "paragraph_id"),
+    "mission_actor_id": ("workshop", "mission_actor_id"), "host_country_iso3": ("workshop", "host_country_iso3"),
+    "mandate_in_force_id": ("council", "mandate_in_force"), "decision_id": ("council", "decision"),
+}
+
+
+def toml_source(root: Path, document_id: str, column: str) -> tuple[str, int, str] | None:
+    """(file, line, key) of document.toml that a column of a document's row in documents.csv is made
+    from, so that a problem names what to edit; None where the row's value comes from elsewhere."""
+    path = root / SOURCES_DIR / document_id / METADATA_FILE
+    found = TOML_KEYS.get(column)
+    if found is None or not path.is_file():
+        return None
+    table, key = found
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kind = next((line.split("=", 1)[1].strip().strip('"') for line in lines if line.startswith("kind")), "")
+    if kind == RESOLUTION:
+        if column in ("title", "publication_month"):
+            return None
+        if table == "workshop":
+            table = ""
+    current, at = "", 0
+    for number, line in enumerate(lines, start=1):
+        header = re.match(r"\s*\[([^\]]+)\]", line)
+        if header:
+            current = header.group(1).strip()
+        elif current == table and re.match(rf"\s*{re.escape(key)}\s*=", line):
+            at = number
+            break
+    return f"{SOURCES_DIR}/{document_id}/{METADATA_FILE}", at, f"[{table}] {key}" if table else key
 
 
 def package_sources(root: Path = ROOT) -> list[dict]:

@@ -75,6 +75,26 @@ class Verdict:
         return self.data + self.other
 
 
+def at_their_source(problems: list, tables: dict, root: Path) -> list:
+    """Problems of a document's row in data/generated/documents.csv, moved to the line of its
+    document.toml that the value is made from (the file to edit); the others as they are."""
+    from mandate_notes.csvio import Problem
+    from mandate_notes.documents import toml_source
+    from mandate_notes.model import table_file
+
+    documents = tables.get("documents")
+    if documents is None:
+        return problems
+    made = table_file("documents")
+    ids = dict(zip(documents.lines, documents.frame["document_id"].tolist()))
+    moved = []
+    for problem in problems:
+        source = toml_source(root, ids[problem.line], problem.column) \
+            if problem.file == made and problem.line in ids else None
+        moved.append(problem if source is None else Problem(source[0], source[1], source[2], problem.rule, problem.value))
+    return moved
+
+
 def gate(root: Path, frictionless: bool = False) -> Verdict:
     """Data problems (files, schemas, cross-table rules), then the others (sources, generated
     files, coverage and adjudication, read once the tables are valid), of the package at root."""
@@ -85,7 +105,7 @@ def gate(root: Path, frictionless: bool = False) -> Verdict:
     from mandate_notes.retirement import retirement_problems
 
     data, tables = check_package(root)
-    data = [str(problem) for problem in sorted(set(data + retirement_problems(root, tables)))]
+    data = [str(problem) for problem in sorted(set(at_their_source(data + retirement_problems(root, tables), tables, root)))]
     # The agreement report is made once, from valid tables only (it reads their values): compared
     # with its file here, its adjudication used below.
     report, adjudication = agreement.render(root) if not data else (None, [])

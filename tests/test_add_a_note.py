@@ -5,9 +5,9 @@ code file was touched. Each step below is the recipe's step of the same number."
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -63,14 +63,6 @@ def append(repo: Path, path: str, rows: list[dict]) -> None:
         handle.write(buffer.getvalue())
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
     """A one-commit repository holding the checkout's tracked and new files."""
@@ -86,36 +78,53 @@ def repo(tmp_path_factory) -> Path:
     return target
 
 
+TEXT_FILE = f"{DOCUMENT}-meeting-note.txt"
+# What the contributor fills in of the document.toml that make new-note writes.
+DOCUMENT_FACTS = {
+    "title": "Prioritization and Sequencing of Security Council Mandates: The Case of a Test Mission",
+    "publishers": ["International Peace Institute", "Stimson Center"], "publication_month": "2026-03",
+    "url": "https://example.org/test-note/", "copyright": "An invented note, for the tests.",
+    "keywords": ["Test mission"], "mission_actor_id": MISSION, "host_country_iso3": "ZZZ", "date": "2026-02-10",
+    "expected_renewal": "2026-06", "attribution_rule": "rule of non-attribution", "paragraph_id": f"{DOCUMENT}-p002",
+}
+
+
+def fill_in(path: Path, facts: dict) -> None:
+    """Each `key = ""` or `key = []` line of a scaffolded document.toml given its value."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for key, value in facts.items():
+        at = next(i for i, line in enumerate(lines) if re.match(rf"{key} = (\"\"|\[\])", line))
+        lines[at] = f"{key} = {json.dumps(value, ensure_ascii=False)}\n"
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def set_cells(repo: Path, path: str, row_id: str, values: dict) -> None:
+    """Cells of the row whose first column is row_id, set in a hand-edited CSV."""
+    target = repo / path
+    with open(target, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    header = list(rows[0])
+    [row] = [row for row in rows if row[header[0]] == row_id]
+    row.update(values)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
-def added(repo: Path) -> Path:
+def added(repo: Path, tmp_path_factory) -> Path:
     folder = repo / "sources" / DOCUMENT
     p = f"{DOCUMENT}-p"
-    # 1. The document's folder: the source text, byte for byte, and document.toml with its sha256.
-    folder.mkdir()
-    (folder / "source.txt").write_text(SOURCE_TEXT, encoding="utf-8", newline="")
-    digest = hashlib.sha256((folder / "source.txt").read_bytes()).hexdigest()
-    (folder / "document.toml").write_text(f'''kind = "meeting_note"
-title = "Prioritization and Sequencing of Security Council Mandates: The Case of a Test Mission"
-series = "Prioritization and Sequencing of Security Council Mandates"
-publishers = ["International Peace Institute", "Stimson Center"]
-publication_month = "2026-03"
-url = "https://example.org/test-note/"
-copyright = "An invented note, for the tests."
-language = "en"
-keywords = ["Test mission"]
-
-[source]
-file = "source.txt"
-sha256 = "{digest}"
-
-[workshop]
-mission_actor_id = "{MISSION}"
-host_country_iso3 = "ZZZ"
-date = "2026-02-10"
-expected_renewal = "2026-06"
-attribution_rule = "rule of non-attribution"
-paragraph_id = "{p}002"
-''', encoding="utf-8")
+    # 1. make new-note ID=... SOURCE=...: the folder, the text byte for byte, document.toml (to fill
+    # in), the split, the pre-filled exclusions and a stub citation for each footnote.
+    text = tmp_path_factory.mktemp("downloaded") / "note.txt"
+    text.write_text(SOURCE_TEXT, encoding="utf-8", newline="")
+    result = run(repo, "scripts/new_note.py", DOCUMENT, "--source", str(text))
+    assert result.returncode == 0, result.stderr
+    assert (folder / TEXT_FILE).read_bytes() == text.read_bytes()
+    fill_in(folder / "document.toml", DOCUMENT_FACTS)
     # 2. make paragraphs: the generated tables now hold the note.
     result = run(repo, "scripts/make_paragraphs.py")
     assert result.returncode == 0, result.stderr
@@ -139,18 +148,16 @@ paragraph_id = "{p}002"
         "quote": "40 percent of the mission’s posts were vacant", "quantity": "Share of the mission's posts vacant",
         "value": "40", "value_as_written": "40 percent", "unit": "percent", "comparator": "exactly",
         "reference_period": "2025"}])
-    append(repo, "data/citations.csv", [{
-        "citation_id": f"{DOCUMENT}-fn01-1", "document_id": DOCUMENT, "footnote_number": "1", "position": "1",
-        "citation_role": "explanatory", "paragraph_id": f"{p}006", "quote": "An explanatory note by the organisers.",
-        "citing_paragraph_id": f"{p}004",
-        "citing_sentence": "Participants urged the mission to protect civilians in the north.¹"}])
+    # The footnote's stub, made by new-note with its anchors and quotes: what it does is the coder's to say.
+    set_cells(repo, "data/citations.csv", f"{DOCUMENT}-fn01-1", {"citation_role": "explanatory"})
     append(repo, "data/series_notes.csv", [{
         "note_id": "zz-test-2026", "mission": "Test mission", "workshop_date": "2026-02-10",
         "publisher_url": "https://example.org/test-note/", "found_as": "full text", "coding_status": "coded",
         "document_id": DOCUMENT, "url_checked": "false", "notes": "Invented for the recipe test."}])
-    # 4. What the coding leaves out on purpose, with the reason, in the document's coding/ folder.
-    write_csv(folder / "coding" / "number_exclusions.csv", ["paragraph_id", "number_as_written", "reason"],
-              [[f"{p}005", "2025", "the year the figure refers to (its reference_period), not a figure"]])
+    # 4. What the coding leaves out on purpose, with the reason, in the document's coding/ folder: here
+    # new-note's pre-filled exclusion of the year is right as it stands.
+    assert (folder / "coding" / "number_exclusions.csv").read_text(encoding="utf-8") == (
+        f"paragraph_id,number_as_written,reason\n{p}005,2025,\"a year (2025), not a figure\"\n")
     # 5. make generate: datapackage.json's sources and keywords, the codebook, the metadata.
     result = run(repo, "scripts/generate.py")
     assert result.returncode == 0, result.stderr
@@ -162,7 +169,7 @@ def test_the_gate_passes_with_the_new_note(added):
     result = run(added, "scripts/validate.py", "--frictionless")
     assert result.returncode == 0, result.stderr
     package = json.loads((added / "datapackage.json").read_text(encoding="utf-8"))
-    assert f"sources/{DOCUMENT}/source.txt" in [source["path"] for source in package["sources"]]
+    assert f"sources/{DOCUMENT}/{TEXT_FILE}" in [source["path"] for source in package["sources"]]
     assert "Test mission" in package["keywords"]
 
 
@@ -191,7 +198,7 @@ def test_the_build_and_the_served_site_hold_the_note(added, free_port):
     with running_server(database, free_port()) as (_, base):
         with urllib.request.urlopen(f"{base}/mandate_notes/documents/{DOCUMENT}.json?_shape=objects") as response:
             [row] = json.load(response)["rows"]
-        assert row["mission_actor_id"] == MISSION and row["source_file"] == f"{DOCUMENT}/source.txt"
+        assert row["mission_actor_id"] == MISSION and row["source_file"] == f"{DOCUMENT}/{TEXT_FILE}"
         with urllib.request.urlopen(f"{base}/mandate_notes/recommendations/{DOCUMENT}-rec-001") as response:
             assert "protect civilians in the north" in response.read().decode("utf-8")
 
@@ -287,8 +294,8 @@ MISTAKES = {
         "data/events.csv:0: event_id: id of release 1.1.0 deleted without a row in data/retired_ids.csv (add one "
         "saying what replaced it and why, or restore the row): 'ipi-2023-minusma-evt-001'"),
     "a decision adopted before the workshop": (
-        _council_decision("s-res-2640-2022"), "data/generated/documents.csv", DOCUMENT,
-        "data/generated/documents.csv:{line}: workshop_date: workshop_date after decision_id.adoption_date "
+        _council_decision("s-res-2640-2022"), f"sources/{DOCUMENT}/document.toml", "date = ",
+        f"sources/{DOCUMENT}/document.toml:{{line}}: [workshop] date: workshop_date after decision_id.adoption_date "
         "(2022-06-29): '2026-02-10'"),
 }
 
