@@ -310,7 +310,8 @@ def equals_via_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Pro
 
 def first_paragraph_problems(tables: dict[str, Table], specs: list[Spec], paragraphs: Paragraphs) -> list[Problem]:
     """A paragraph reference that must be the first paragraph (of the kinds given, in reading order)
-    of its document whose text holds the row's value of a column, e.g. where an alias first occurs."""
+    of its document whose text holds the row's value of a column as a word, e.g. where an alias first
+    occurs; a value found in no paragraph of those kinds names the first paragraph that holds it."""
     problems = []
     for _, table, declared in _declaring(tables, specs, "first_paragraph_with"):
         rule, column = declared.first_paragraph_with, declared.name
@@ -321,8 +322,9 @@ def first_paragraph_problems(tables: dict[str, Table], specs: list[Spec], paragr
                 continue  # an unknown paragraph is the foreign key's problem
             # As a word of its own: "US" does not occur in "MINUSMA".
             alone = re.compile(rf"(?<!\w){re.escape(value)}(?!\w)")
-            first = next((other for other in paragraphs.in_order[document]
-                          if paragraphs.kind[other] in kinds and alone.search(paragraphs.text[other])), None)
+            holding = [other for other in paragraphs.in_order[document] if alone.search(paragraphs.text[other])]
+            # The first of the kinds given; else, for a value found only in other kinds (the cover), the first.
+            first = next((other for other in holding if paragraphs.kind[other] in kinds), holding[0] if holding else None)
             if first is not None and first != pid:
                 problems.append(Problem(table.file, table.line(index), column,
                                         f"not the first paragraph where {rule.column} occurs ({first})", pid))

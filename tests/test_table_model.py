@@ -88,3 +88,24 @@ def test_a_reference_to_a_reference_takes_the_pattern_at_the_end_of_the_chain():
     votes = table("resolution_votes").field("document_id")
     assert votes.references == "resolutions.document_id"
     assert votes.constraints.pattern == ID_PATTERN
+
+
+def test_no_code_list_is_one_missions_own(root):
+    """A code's label and definition hold for any mission: none names a mission, or a place or word
+    that a note gives as its own keyword (document.toml), so a second note needs no redefinition."""
+    import csv
+    import re
+
+    from mandate_notes.documents import keywords
+    from mandate_notes.model import csv_path
+    from schemas.definitions import CODE_LISTS
+
+    with open(csv_path(root / "data", "actors"), encoding="utf-8", newline="") as handle:
+        missions = [value for row in csv.DictReader(handle) if row["actor_type"] == "un_mission"
+                    for value in (row["name"], row["acronym"]) if value]
+    words = re.compile("|".join(rf"\b{re.escape(word)}\b" for word in [*keywords(root), *missions]))
+    for spec in CODE_LISTS:
+        with open(csv_path(root / "data", spec.name), encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                found = words.search(f"{row['label']} {row['definition']}")
+                assert found is None, (spec.name, row["code"], found and found.group(0))
