@@ -1,7 +1,8 @@
 """Agreement with a blind second coding of a whole note, table by table, before adjudication.
 
-The blind coder had the note's paragraphs, the code lists and the coding rules up to "Decisions
-on hard cases" (principles with invented examples), never the first coding or its ids. Its raw
+The blind coder had the note's paragraphs, the code lists and the coding rules of
+docs/coding-rules.md (principles with invented examples), never the note's decisions on its hard
+cases (its coding/decisions.md), the first coding or its ids. Its raw
 codes are in sources/<document>/coding/blind_coder/; it names actors by name and gives rows its
 own local ids, so units are paired here: recommendations and events by overlapping quotes in
 the same paragraph, statistics by value in the same paragraph, actors by name, alias or acronym,

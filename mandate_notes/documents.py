@@ -23,6 +23,8 @@ from mandate_notes.paths import ROOT, SOURCES_DIR
 
 METADATA_FILE = "document.toml"
 CODING_DIR = "coding"
+# A note's decisions on its hard cases (Markdown, in its coding/ folder; the codebook includes them).
+DECISIONS = "decisions.md"
 # How a list (publishers, sponsors) is written in one CSV cell.
 PUBLISHER_SEPARATOR = "; "
 NOTE = "meeting_note"
