@@ -442,6 +442,15 @@ def test_a_row_page_is_headed_by_the_rows_label_and_names_its_table_and_id(coded
         assert f'<p class="row-of">{escape(spec.title)} · <code>{escape(key)}</code></p>' in page, spec.name
 
 
+def test_a_row_page_writes_a_number_as_the_tables_do(datasette_app, root):
+    """A figure of 500000 reads 500000 on its page, as in the CSV, not 500000.0."""
+    statistics = table("statistics")
+    row = next(row for row in csv_rows(root / "data", "statistics") if "." not in row["value"])
+    page = html_of(datasette_app, row_path(statistics, row))
+    shown = re.search(r'class="[^"]*field-value[^"]*">.*?<dd[^>]*>(.*?)</dd>', page, re.S)
+    assert shown and shown.group(1).strip() == row["value"], shown and shown.group(1)
+
+
 # 5. Canned queries ----------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from datasette import hookimpl
 from datasette.utils import path_from_row_pks, tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
+from mandate_notes.downloads import published_number
 from mandate_notes.markup import footnote_pages, marked_up, markers
 from mandate_notes.model import column_words, field_title
 from mandate_notes.queries import ROW_QUESTIONS
@@ -65,6 +66,8 @@ async def shown_value(field, value, key, labels, footnote_url):
         return Markup(f'<a href="{escape(value)}">{escape(value)}</a>')
     if isinstance(value, str):
         return marked_up(value, footnote_url)
+    if isinstance(value, float):
+        return published_number(value)  # as the tables write it: 500000, not 500000.0
     return value
 
 
