@@ -167,29 +167,25 @@ TOML_KEYS = {
 
 
 def toml_source(root: Path, document_id: str, column: str) -> tuple[str, int, str] | None:
-    """(file, line, key) of document.toml that a column of a document's row in documents.csv is made
-    from, so that a problem names what to edit; None where the row's value comes from elsewhere."""
+    """(file, line, key) of the line of document.toml that a column of a document's row in
+    documents.csv is made from, so that a problem names what to edit; None where the value comes
+    from elsewhere (a resolution's record) or the document.toml does not write that key."""
     path = root / SOURCES_DIR / document_id / METADATA_FILE
-    found = TOML_KEYS.get(column)
-    if found is None or not path.is_file():
+    if column not in TOML_KEYS or not path.is_file():
         return None
-    table, key = found
+    table, key = TOML_KEYS[column]
     lines = path.read_text(encoding="utf-8").splitlines()
-    kind = next((line.split("=", 1)[1].strip().strip('"') for line in lines if line.startswith("kind")), "")
-    if kind == RESOLUTION:
-        if column in ("title", "publication_month"):
-            return None
-        if table == "workshop":
-            table = ""
-    current, at = "", 0
-    for number, line in enumerate(lines, start=1):
-        header = re.match(r"\s*\[([^\]]+)\]", line)
-        if header:
-            current = header.group(1).strip()
-        elif current == table and re.match(rf"\s*{re.escape(key)}\s*=", line):
-            at = number
-            break
-    return f"{SOURCES_DIR}/{document_id}/{METADATA_FILE}", at, f"[{table}] {key}" if table else key
+    # A resolution states its mission and host country at the top level, not under [workshop].
+    places = [(table, key)] + ([("", key)] if table == "workshop" else [])
+    for wanted, name in places:
+        current = ""
+        for number, line in enumerate(lines, start=1):
+            header = re.match(r"\s*\[([^\]]+)\]", line)
+            if header:
+                current = header.group(1).strip()
+            elif current == wanted and re.match(rf"\s*{re.escape(name)}\s*=", line):
+                return f"{SOURCES_DIR}/{document_id}/{METADATA_FILE}", number, f"[{wanted}] {name}" if wanted else name
+    return None
 
 
 def package_sources(root: Path = ROOT) -> list[dict]:

@@ -77,20 +77,27 @@ class Verdict:
 
 def at_their_source(problems: list, tables: dict, root: Path) -> list:
     """Problems of a document's row in data/generated/documents.csv, moved to the line of its
-    document.toml that the value is made from (the file to edit); the others as they are."""
+    document.toml that the value is made from (the file to edit), where the row holds what that
+    document.toml gives (a stale row is `make paragraphs`' to mend); the others as they are."""
     from mandate_notes.csvio import Problem
-    from mandate_notes.documents import toml_source
+    from mandate_notes.documents import documents_rows, toml_source
     from mandate_notes.model import table_file
 
     documents = tables.get("documents")
-    if documents is None:
-        return problems
     made = table_file("documents")
+    if documents is None or not any(problem.file == made for problem in problems):
+        return problems
     ids = dict(zip(documents.lines, documents.frame["document_id"].tolist()))
+    try:
+        given = {row["document_id"]: row for row in documents_rows(root)}
+    except (OSError, KeyError, ValueError):
+        return problems  # a folder the gate reports on its own
     moved = []
     for problem in problems:
-        source = toml_source(root, ids[problem.line], problem.column) \
-            if problem.file == made and problem.line in ids else None
+        document = ids.get(problem.line) if problem.file == made else None
+        row = given.get(document, {})
+        source = toml_source(root, document, problem.column) \
+            if document and str(row.get(problem.column, "")) == problem.value else None
         moved.append(problem if source is None else Problem(source[0], source[1], source[2], problem.rule, problem.value))
     return moved
 
