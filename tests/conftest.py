@@ -217,19 +217,50 @@ def chromium_paths() -> tuple[str, str]:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def server(built_database, free_port):
+class Served:
     """`datasette serve` as scripts/serve.py runs it, over the real data, on a free local port: one per
-    test process, shared by the browser tests of every module (it serves an immutable database)."""
-    chromium_paths()
-    from mandate_notes.serve import running_server
+    test process, shared by the browser tests of every module (it serves an immutable database), and
+    started again when it has died, so that one crash fails one test, not every test after it."""
 
-    with running_server(built_database, free_port()) as (_, base):
-        yield base
+    def __init__(self, database: Path, free_port):
+        self.database, self.free_port = database, free_port
+        self.process = self.context = None
+        self.base = ""
+
+    def running(self) -> str:
+        """The base address of a server that is running now."""
+        if self.process is None or self.process.poll() is not None:
+            from mandate_notes.serve import running_server
+
+            self.stop()
+            self.context = running_server(self.database, self.free_port())
+            self.process, self.base = self.context.__enter__()
+        return self.base
+
+    def stop(self) -> None:
+        if self.context is not None:
+            self.context.__exit__(None, None, None)
+            self.context = None
 
 
 @pytest.fixture(scope="session")
-def browser(server, tmp_path_factory):
+def served(built_database, free_port):
+    found = Served(built_database, free_port)
+    try:
+        yield found
+    finally:
+        found.stop()
+
+
+@pytest.fixture()
+def server(served):
+    """The base address of the shared server, running (started again if it died since the last test)."""
+    chromium_paths()
+    return served.running()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
     """Headless Chromium, one per test process: a test that changes its window size sets it back."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -282,3 +313,29 @@ def accessibility_violations():
                 for v in found if v["impact"] in GRAVE_IMPACTS]
 
     return violations
+
+
+# ---------------------------------------------------------------- tiers
+
+# make check runs what is neither of these (the data and unit tests); make test runs everything.
+TIERS = {
+    "browser": "drives headless Chromium through a served site",
+    "served": "starts a server process on a loopback port",
+    "slow": "takes more than a few seconds on its own (make check leaves it out)",
+}
+
+
+def pytest_configure(config):
+    for name, what in TIERS.items():
+        config.addinivalue_line("markers", f"{name}: {what}")
+
+
+def pytest_collection_modifyitems(items):
+    """A test's tier from the fixtures it uses, so that none is forgotten: the browser makes it a
+    browser test; a server or a free port, a served one."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+        if names & {"server", "served", "free_port"}:
+            item.add_marker(pytest.mark.served)

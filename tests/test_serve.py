@@ -62,3 +62,18 @@ def test_settings_bound_queries_and_pages(datasette_app):
 def test_table_metadata_comes_from_the_definitions(datasette_app):
     html = get(datasette_app, f"/{DB}/recommendations").text
     assert "Every recommendation, suggestion or call to action" in html
+
+
+def test_a_test_server_that_dies_is_started_again(served):
+    """One crash of the shared server fails at most the test it happened in: the next test's
+    `server` finds it gone and starts another (tests/conftest.py, Served)."""
+    import urllib.request
+
+    served.running()
+    crashed = served.process
+    crashed.kill()
+    crashed.wait()
+    again = served.running()
+    assert served.process is not crashed and served.process.poll() is None
+    with urllib.request.urlopen(f"{again}/-/versions.json", timeout=10) as response:
+        assert response.status == 200
