@@ -225,15 +225,19 @@ class Served:
     def __init__(self, database: Path, free_port):
         self.database, self.free_port = database, free_port
         self.process = self.context = None
+        self.port = 0
         self.base = ""
 
     def running(self) -> str:
-        """The base address of a server that is running now."""
+        """The base address of a server that is running now: the same as before a restart where the
+        port is free again, so that addresses a module keeps stay good."""
         if self.process is None or self.process.poll() is not None:
-            from mandate_notes.serve import running_server
+            from mandate_notes.serve import port_is_free, running_server
 
             self.stop()
-            self.context = running_server(self.database, self.free_port())
+            if not (self.port and port_is_free("127.0.0.1", self.port)):
+                self.port = self.free_port()
+            self.context = running_server(self.database, self.port)
             self.process, self.base = self.context.__enter__()
         return self.base
 

@@ -107,8 +107,8 @@ def html_pages(base: str, limit: int) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def pages(server):  # noqa: F811
-    found = html_pages(server, MAX_PAGES)
+def pages(served):
+    found = html_pages(served.running(), MAX_PAGES)
     return {**found, **UNLINKED}
 
 
@@ -127,7 +127,7 @@ def coarse(kind: str) -> str:
 
 
 @pytest.fixture(scope="module", params=[400, 1400])
-def visited(request, server, browser, pages, accessibility_violations):  # noqa: F811
+def visited(request, served, browser, pages, accessibility_violations):  # noqa: F811
     """Each page seen at one width: {kind: (address, page width, window width, axe-core's grave
     violations or None where another page of its kind was read)}."""
     width = request.param
@@ -135,7 +135,7 @@ def visited(request, server, browser, pages, accessibility_violations):  # noqa:
     seen, read = {}, set()
     try:
         for kind, address in sorted(pages.items()):
-            browser.get(server + address)
+            browser.get(served.running() + address)
             wide, window_width = browser.execute_script(
                 "return [document.documentElement.scrollWidth, window.innerWidth]")
             violations = None

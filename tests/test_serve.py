@@ -69,11 +69,12 @@ def test_a_test_server_that_dies_is_started_again(served):
     `server` finds it gone and starts another (tests/conftest.py, Served)."""
     import urllib.request
 
-    served.running()
+    first = served.running()
     crashed = served.process
     crashed.kill()
     crashed.wait()
     again = served.running()
     assert served.process is not crashed and served.process.poll() is None
+    assert again == first, "the same address, so that pages a module noted stay good"
     with urllib.request.urlopen(f"{again}/-/versions.json", timeout=10) as response:
         assert response.status == 200
