@@ -81,7 +81,7 @@ serve: build
 
 # The tests run in one process per core (pytest-xdist; TEST_WORKERS=0 runs them in this process, in order).
 test: setup setup-cff setup-axe
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Not part of `make test`: 20,000 requests on loopback take minutes.
 load: build

@@ -336,10 +336,19 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(items):
     """A test's tier from the fixtures it uses, so that none is forgotten: the browser makes it a
-    browser test; a server or a free port, a served one."""
+    browser test; a server or a free port, a served one. The tests sharing a fixture their module
+    makes once (a built and served copy, a release) stay in one test process (pytest-xdist's
+    loadgroup), so that it is made once, not once per process."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if "browser" in names:
             item.add_marker(pytest.mark.browser)
         if names & {"server", "served", "free_port"}:
             item.add_marker(pytest.mark.served)
+        info = getattr(item, "_fixtureinfo", None)
+        for definitions in (info.name2fixturedefs.values() if info else ()):
+            made_here = definitions[-1]
+            if made_here.scope in ("module", "session") and made_here.baseid.endswith(".py") \
+                    and not made_here.baseid.endswith("conftest.py"):
+                item.add_marker(pytest.mark.xdist_group(made_here.baseid))
+                break
