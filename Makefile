@@ -19,17 +19,18 @@ export PYTHONPATH := $(CURDIR)
 # axe-core, which the browser tests run on every page type, from the npm registry at its locked version.
 AXE_DIR := tests/accessibility
 
-.PHONY: setup setup-cff setup-axe generate new-note paragraphs agreement validate validate-cff build serve test load release diff bench package publish-cloudrun clean
+.PHONY: setup setup-cff setup-axe generate new-note paragraphs agreement validate validate-cff build serve test check load release diff bench package publish-cloudrun clean
 
 setup: $(VENV)/.synced $(VENV)/.importable
 setup-cff: $(VENV_CFF)/.synced
 setup-axe: $(AXE_DIR)/node_modules/.installed
 
-# The environment is rebuilt from the lock files whenever they change.
-$(VENV)/.synced: requirements.lock requirements-bootstrap.lock
+# The environment is rebuilt from the lock files whenever they change. requirements-test.lock is
+# requirements.lock (what the library and the server need) plus the test group, at the same versions.
+$(VENV)/.synced: requirements.lock requirements-test.lock requirements-bootstrap.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-bootstrap.lock
-	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-test.lock
 	touch $@
 
 # The library (mandate_notes/, schemas/, benchmarks/) is imported from this checkout: a .pth file puts
@@ -79,9 +80,17 @@ build: setup
 serve: build
 	$(PY) scripts/serve.py --host 127.0.0.1 --port $(PORT) --workers $(WORKERS)
 
-# The tests run in one process per core (pytest-xdist; TEST_WORKERS=0 runs them in this process, in order).
+# Every test, and ruff, in one process per core (pytest-xdist; TEST_WORKERS=0 runs them in this
+# process, in order). CI runs this.
 test: setup setup-cff setup-axe
+	$(VENV)/bin/ruff check --quiet .
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+# The inner loop, in seconds: ruff and the data and unit tests (no browser, no served site, nothing
+# marked slow); `make test` runs them all.
+check: setup
+	$(VENV)/bin/ruff check --quiet .
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not served and not slow"
 
 # Not part of `make test`: 20,000 requests on loopback take minutes.
 load: build

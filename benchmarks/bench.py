@@ -566,7 +566,7 @@ def write_report(path: Path, loop: dict[str, Timing], pages: list[Load], paths: 
         "",
         "## Pages for one reader",
         "",
-        f"`scripts/serve.py` (one process) on 127.0.0.1 serving the real database; wrk with one connection and one",
+        "`scripts/serve.py` (one process) on 127.0.0.1 serving the real database; wrk with one connection and one",
         f"request at a time for {args.page_seconds:g} s per page type, cycling through every path of the type,",
         "after one untimed request to each path.",
         "",

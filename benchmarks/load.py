@@ -16,10 +16,8 @@ import signal
 import sqlite3
 import statistics
 import sys
-import time
 from pathlib import Path
 
-from mandate_notes.paths import ROOT
 
 from benchmarks.measure import closed_loop, percentile, proc_status_kib
 from mandate_notes.serve import DATABASE, running_server

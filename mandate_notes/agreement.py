@@ -17,7 +17,7 @@ from mandate_notes.agreement_measures import (REVISIONS, cohen_kappa, match_reco
                                               percent, undo_rows)
 from mandate_notes.csvio import read_dicts
 from mandate_notes.written_numbers import number_or_none
-from mandate_notes.documents import coding_rows, discover
+from mandate_notes.documents import discover
 from mandate_notes.model import csv_path
 from mandate_notes.paths import AGREEMENT as REPORT
 from mandate_notes.paths import DATA_DIR, ROOT

@@ -36,7 +36,7 @@ def emphasised(text) -> Markup:
     """
     html = str(escape(text))
     for pattern, tag in EMPHASIS:
-        html = pattern.sub(lambda match: f"<{tag}>{match.group(1)}</{tag}>", html)
+        html = pattern.sub(lambda match, tag=tag: f"<{tag}>{match.group(1)}</{tag}>", html)
     return Markup(html)
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 import base64
 import csv
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest

@@ -16,7 +16,6 @@ import pytest
 from mandate_notes.citation import row_citation
 from mandate_notes.model import version
 from mandate_notes.queries import queries, searchable_tables
-from schemas.definitions import table
 from tests.test_browser import (all_by_css, by_css, csv_rows, none_by_css, screenshot,  # noqa: F401
                                 wait_for_path)
 from tests.test_browser_records import DB, WIDTHS, assert_no_sideways_scroll, row_url, window  # noqa: F401

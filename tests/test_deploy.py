@@ -148,3 +148,13 @@ def test_the_container_image_builds_and_serves(built_database, free_port):
         assert table.status_code == 200 and table.headers["cache-control"] == "max-age=31536000, public"
     finally:
         subprocess.run(["docker", "stop", container], capture_output=True)
+
+
+def test_the_test_lock_is_the_runtime_lock_and_the_test_group_at_the_same_versions(root):
+    """requirements.lock holds what the library and the server need (the container installs it);
+    requirements-test.lock, which `make setup` installs, adds the test group and changes no pin."""
+    runtime = deploy.locked_versions(root / "requirements.lock")
+    test = deploy.locked_versions(root / "requirements-test.lock")
+    assert {name: test.get(name) for name in runtime} == runtime
+    for tool in ("pytest", "selenium", "hypothesis", "ruff"):
+        assert tool in test and tool not in runtime, tool

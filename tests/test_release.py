@@ -20,7 +20,7 @@ import pytest
 
 from mandate_notes.versions import parse_version, released
 from mandate_notes.history import version_of
-from tests.gitrepo import GIT_ENV, commit_all, git, init, script_env
+from tests.gitrepo import commit_all, git, init, script_env
 from mandate_notes.model import csv_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,7 +2,6 @@
 
 import csv
 
-import pytest
 
 from schemas.definitions import TABLES
 from mandate_notes.model import csv_path

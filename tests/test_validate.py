@@ -3,20 +3,18 @@
 import csv
 import subprocess
 import sys
+from pathlib import Path
 
 from mandate_notes.checks import validate_package
+from mandate_notes.model import csv_path
+
+ROOT_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "validate.py"
 
 
 def run_validate(root):
     return subprocess.run(
         [sys.executable, str(ROOT_SCRIPT), "--root", str(root)], capture_output=True, text=True
     )
-
-
-from pathlib import Path
-from mandate_notes.model import csv_path
-
-ROOT_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "validate.py"
 
 
 def test_the_published_package_has_no_problems(root):

@@ -55,7 +55,7 @@ async def footnotes(datasette, db, paragraph):
             # A footnote begins with its own number, shown as every marker is (linked to its page).
             "marker": footnote_marker(number, url),
             "paragraph": note and {"url": url, "id": note["paragraph_id"],
-                                   "text": numbered(marked_up(note["text"], lambda n: url, footnote=True),
+                                   "text": numbered(marked_up(note["text"], lambda n, url=url: url, footnote=True),
                                                     footnote_marker(number, url))},
             "citations_url": datasette.urls.table(db.name, "citations")
             + f"?document_id={paragraph['document_id']}&footnote_number={number}",
