@@ -418,7 +418,7 @@ def blind_links_report(root: Path, tables: dict, paragraph_rows: list[dict], ear
             lines.append(f"| {label} | {old} | {percent(agree, total)} ({agree}/{total}) | "
                          f"{percent(after_agree, after_total)} ({after_agree}/{after_total}) |")
         lines.append("")
-        for title, stats, stats_after, (both, only_first, only_second), n_first, n_second, later in sections:
+        for title, stats, stats_after, (both, only_first, only_second), n_first, n_second, _later in sections:
             lines += [f"#### {title}", "",
                       f"Units: {n_first} in the first coding, {n_second} in the blind coding; {both} paired, "
                       f"{only_first} only in the first, {only_second} only in the blind coding.", ""]

@@ -106,7 +106,7 @@ LAYERS = {
     "facts": ["paths", "cast", "written_numbers", "lean_imports", "versions", "archive", "conditions", "search",
               "generated", "idle_protocol"],
     "reading": ["csvio", "documents", "history", "resolutions", "markup"],
-    "derived from the model": ["model", "queries", "citation", "doc_pages", "downloads"],
+    "derived from the model": ["model", "queries", "citation", "doc_pages", "downloads", "csv_sources"],
     "checking": ["rules", "checks", "completeness", "paragraphs", "agreement_measures", "blind_agreement",
                  "agreement", "retirement"],
     "generating": ["generate", "new_note"],
