@@ -324,7 +324,7 @@ def accessibility_violations():
 # make check runs what is neither of these (the data and unit tests); make test runs everything.
 TIERS = {
     "browser": "drives headless Chromium through a served site",
-    "served": "starts a server process on a loopback port",
+    "served": "serves the site: a server process on a loopback port, or Datasette's app in the test",
     "slow": "takes more than a few seconds on its own (make check leaves it out)",
 }
 
@@ -336,14 +336,14 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(items):
     """A test's tier from the fixtures it uses, so that none is forgotten: the browser makes it a
-    browser test; a server or a free port, a served one. The tests sharing a fixture their module
+    browser test; a server, a free port or Datasette's app, a served one. The tests sharing a fixture their module
     makes once (a built and served copy, a release) stay in one test process (pytest-xdist's
     loadgroup), so that it is made once, not once per process."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if "browser" in names:
             item.add_marker(pytest.mark.browser)
-        if names & {"server", "served", "free_port"}:
+        if names & {"server", "served", "free_port", "datasette_app", "coded"}:
             item.add_marker(pytest.mark.served)
         info = getattr(item, "_fixtureinfo", None)
         for definitions in (info.name2fixturedefs.values() if info else ()):

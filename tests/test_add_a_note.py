@@ -18,6 +18,9 @@ import pytest
 
 from tests.gitrepo import commit_all, git, init, script_env
 
+# Slow (`make check` leaves it out): follows the recipe in a copy of the repository and runs its tests there.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENT = "zz-2026-test-note"
 MISSION = "zz-test-mission"

@@ -26,6 +26,9 @@ from mandate_notes.cast import FINITE_RULE, INTEGER_RANGE_RULE
 from mandate_notes.csvio import MAX_CELL_CHARS
 from mandate_notes.model import csv_path, table_file
 
+# Slow (`make check` leaves it out): each of its cases validates and builds a corrupted copy of the package.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 RERUN = "datapackage.json is made from schemas/definitions.py: run `make generate`"
 

@@ -17,6 +17,9 @@ import pytest
 from mandate_notes import deploy
 from mandate_notes.paths import DATABASE_NAME, ROOT
 
+# Slow (`make check` leaves it out): prepares and runs the container's command.
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 
 

@@ -18,6 +18,9 @@ from mandate_notes.diff import main as diff_main
 from mandate_notes.history import VersionHistory, read_at, resolve, version_of
 from tests.gitrepo import GIT_ENV, commit_all, git, init, write
 
+# Slow (`make check` leaves it out): makes git repositories and compares versions.
+pytestmark = pytest.mark.slow
+
 DIFF = Path(__file__).resolve().parents[1] / "scripts" / "diff.py"
 
 DESCRIPTOR = {

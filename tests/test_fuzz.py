@@ -29,6 +29,9 @@ from schemas.definitions import table as table_spec
 from mandate_notes.build import BuildError, read_rows
 from mandate_notes.model import csv_path, table_file
 
+# Slow (`make check` leaves it out): each example runs every cross-table rule.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = load_package(ROOT)
 RESOURCES = {resource["name"]: resource for resource in PACKAGE["resources"]}

@@ -28,6 +28,9 @@ from mandate_notes.serve import (
     MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, SETTINGS, SNAPSHOT_DIGEST_LENGTH, SNAPSHOT_FOLDER, running_server,
 )
 
+# Slow (`make check` leaves it out): builds a copy and attacks its server.
+pytestmark = pytest.mark.slow
+
 PROBE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
 ESCAPED_PROBE = "&lt;script&gt;alert(1)&lt;/script&gt;"
 RAW_PROBES = ("<script>alert(1)</script>", "<img src=x onerror")

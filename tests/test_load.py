@@ -1,7 +1,12 @@
 """A small run of the load test (benchmarks/load.py): every request of the mix answers 200, and the
 report carries the figures `make load` prints. The full run (20,000 requests) is `make load`."""
 
+import pytest
+
 from benchmarks import load as load_test
+
+# Slow (`make check` leaves it out): runs the load generator.
+pytestmark = pytest.mark.slow
 
 
 def test_the_request_mix_covers_table_json_search_and_row_pages(built_database):

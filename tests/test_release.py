@@ -23,6 +23,9 @@ from mandate_notes.history import version_of
 from tests.gitrepo import commit_all, git, init, script_env
 from mandate_notes.model import csv_path
 
+# Slow (`make check` leaves it out): makes release archives from a clone.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

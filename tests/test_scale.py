@@ -9,6 +9,9 @@ from schemas.definitions import CODE_LISTS, CONTENT_TABLES
 from benchmarks.scale import copies_for, scale_package
 from mandate_notes.model import csv_path
 
+# Slow (`make check` leaves it out): validates packages of scaled-up tables.
+pytestmark = pytest.mark.slow
+
 
 def rows(path):
     with open(path, encoding="utf-8", newline="") as handle:

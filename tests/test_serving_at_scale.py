@@ -12,6 +12,9 @@ import pytest
 
 from mandate_notes.paths import DATABASE_NAME as DB
 
+# Slow (`make check` leaves it out): starts servers of several workers.
+pytestmark = pytest.mark.slow
+
 PAGES = ["/", f"/{DB}/recommendations", f"/{DB}/statistics.json?_shape=array", "/at-a-glance"]
 
 

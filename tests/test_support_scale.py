@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from mandate_notes.paths import DATABASE_NAME as DB
 from tests.test_site import csv_rows, get, html_of
+
+# Slow (`make check` leaves it out): builds and serves the scaled data.
+pytestmark = pytest.mark.slow
 
 
 def test_the_support_facet_lists_levels_in_the_scales_order_whatever_their_counts(root, datasette_app):

@@ -18,6 +18,9 @@ from mandate_notes.paths import CODEBOOK, SERVER_METADATA
 from mandate_notes.versions import parse_version, release_date, released
 from mandate_notes import generate
 
+# Slow (`make check` leaves it out): runs cffconvert and git.
+pytestmark = pytest.mark.slow
+
 CFFCONVERT = Path(__file__).resolve().parents[1] / ".venv-cff" / "bin" / "cffconvert"
 
 # Citation File Format 1.2.0: the top-level keys it defines and the ones it requires.
