@@ -237,9 +237,11 @@ def compare_sets(table: str, field: str, first: dict, second: dict, published: d
     return set_measures(field, first, second), set_measures(field, published, second), disagreements
 
 
-def set_comparisons(document, coder: str, tables: dict, units: set[str], decisions: list[dict], revised: list[dict]):
+def set_comparisons(document, coder: str, tables: dict, units: set[str], decisions: list[dict], revised: list[dict],
+                    pooled: dict | None = None):
     """The Council's-side tables a coder coded for a document, compared unit by unit as sets: the
-    report's sections, the disagreements, and the published value of every unit compared."""
+    report's sections, the disagreements, and the published value of every unit compared. A resolution's
+    mandate tasks coded twice by sample are also added to pooled (first, second, after)."""
     sections, disagreements, published_index = [], [], {}
     for table, unit, item, field in SET_CODINGS:
         second_file = document.coding / coder / f"{table}.csv"
@@ -254,6 +256,10 @@ def set_comparisons(document, coder: str, tables: dict, units: set[str], decisio
         published = {key: value for key, value in published.items() if key in second}
         first = {key: value for key, value in {**published, **reverted}.items() if value and key in second}
         stats, stats_after, found = compare_sets(table, field, first, second, published)
+        if pooled is not None and table == "paragraph_tasks" and later:
+            pooled["first"].update(first)
+            pooled["second"].update(second)
+            pooled["after"].update(published)
         published_index.update({(table, key): {field: published.get(key, "")}
                                 for key in set(first) | set(second) | set(published)})
         sections.append((f"{table} ({document.document_id})", stats, stats_after,
@@ -284,6 +290,7 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
     for document in discover(root):
         problems += [f"{document.relative(document.coding / REVISIONS, root)}: {problem}"
                      for problem in revision_problems(revisions(document), current_values(tables, document.document_id))]
+    pooled: dict[str, dict[str, str]] = {"first": {}, "second": {}, "after": {}}
     for document in twice:
         adjudication = document.coding / ADJUDICATION
         decisions = read_dicts(adjudication) if adjudication.is_file() else []
@@ -309,7 +316,8 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
             disagreements += found
         units = ({row["recommendation_id"] for row in tables["recommendations"] if row["document_id"] == document.document_id}
                  | {row["paragraph_id"] for row in paragraph_rows if row["document_id"] == document.document_id})
-        found_sections, found, index = set_comparisons(document, SECOND_CODER, tables, units, decisions, revised)
+        found_sections, found, index = set_comparisons(document, SECOND_CODER, tables, units, decisions, revised,
+                                                       pooled)
         sections += found_sections
         disagreements += found
         published_index.update(index)
@@ -358,6 +366,7 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
         ]
         lines += _table_lines(stats, stats_after)
         lines.append("")
+    lines += pooled_task_lines(pooled)
     lines.append(f"Disagreements adjudicated: {count} (see each document's `coding/adjudication.csv`).")
     links_lines, links_problems = blind_links_report(root, tables, paragraph_rows, sections)
     lines += links_lines
@@ -426,6 +435,42 @@ def blind_links_report(root: Path, tables: dict, paragraph_rows: list[dict], ear
             lines.append("")
         lines.append(f"Disagreements adjudicated: {len(found)} (the note's `coding/{BLIND_LINKS_ADJUDICATION}`).")
     return lines, problems
+
+
+def task_kappas(first: dict[str, str], second: dict[str, str]) -> dict[str, tuple]:
+    """(units both coded it, units either coded it, kappa) per task code, over the units of both codings:
+    each unit a yes or no for the code from each coder."""
+    units = sorted(set(first) | set(second))
+    codes = sorted({code for value in list(first.values()) + list(second.values()) for code in _items(value)})
+    found = {}
+    for code in codes:
+        a = [str(code in _items(first.get(unit, ""))) for unit in units]
+        b = [str(code in _items(second.get(unit, ""))) for unit in units]
+        both = sum(x == y == "True" for x, y in zip(a, b))
+        either = sum("True" in (x, y) for x, y in zip(a, b))
+        found[code] = (both, either, cohen_kappa(a, b))
+    return found
+
+
+def pooled_task_lines(pooled: dict[str, dict[str, str]]) -> list[str]:
+    """The mandate tasks of the resolutions coded twice by sample, pooled: kappa per task and overall."""
+    first, second, after = pooled["first"], pooled["second"], pooled["after"]
+    if not second:
+        return []
+    overall = set_measures("tasks", first, second)["tasks"]
+    adjudicated = set_measures("tasks", after, second)["tasks"]
+    kappa = lambda value: "n/a" if value is None else f"{value:.2f}"  # noqa: E731
+    lines = ["## paragraph_tasks, the resolutions coded twice by sample, pooled", "",
+             f"A blind second coder coded a stratified random sample of {len(second)} operative paragraphs (at least 15% "
+             "of each mission's paragraphs coded on their own text; `scripts/draw_task_sample.py` draws it, seeded) "
+             "from the paragraphs, their numbers, sections and introducing paragraphs and the coding rules. "
+             f"Paragraphs coded identically: {percent(overall[0], overall[1])} ({overall[0]}/{overall[1]}); "
+             f"Cohen's kappa over every paragraph-and-task decision: {kappa(overall[2])}; after adjudication "
+             f"{adjudicated[0]}/{adjudicated[1]} identical, kappa {kappa(adjudicated[2])}.", "",
+             "| task | coded by both | coded by either | Cohen's kappa |", "|---|---|---|---|"]
+    for code, (both, either, value) in task_kappas(first, second).items():
+        lines.append(f"| `{code}` | {both} | {either} | {kappa(value)} |")
+    return lines + [""]
 
 
 def blind_report(root: Path) -> tuple[list[str], list[str]]:

@@ -77,6 +77,11 @@ class Document:
         return json.loads(lines[0])
 
     @property
+    def mandate(self) -> dict:
+        """What a resolution does to its mission's mandate: technical_extension, keeps_mandate_of."""
+        return self.meta.get("mandate", {})
+
+    @property
     def title(self) -> str:
         return self.adoption["resolution_title"] if self.kind == RESOLUTION else self.meta["title"]
 
@@ -95,13 +100,27 @@ class Document:
         return path.relative_to(root).as_posix()
 
 
+# Each document.toml as last parsed, by path, with the size and time of the file it was parsed from: a
+# gate run asks for the documents a score of times. The parsed tables are shared: never change them.
+_PARSED: dict[Path, tuple[tuple[int, int], dict]] = {}
+
+
+def _read_toml(path: Path) -> dict:
+    status = path.stat()
+    signature = (status.st_size, status.st_mtime_ns)
+    known = _PARSED.get(path)
+    if known is None or known[0] != signature:
+        with open(path, "rb") as handle:
+            known = _PARSED[path] = (signature, tomllib.load(handle))
+    return known[1]
+
+
 def discover(root: Path = ROOT, kind: str | None = None) -> list[Document]:
     """Every folder of sources/ with a document.toml (of one kind, if given), in the order of their
     names (the document ids)."""
     found = []
     for metadata in sorted((root / SOURCES_DIR).glob(f"*/{METADATA_FILE}")):
-        with open(metadata, "rb") as handle:
-            document = Document(metadata.parent.name, metadata.parent, tomllib.load(handle))
+        document = Document(metadata.parent.name, metadata.parent, _read_toml(metadata))
         if kind is None or document.kind == kind:
             found.append(document)
     return found
@@ -136,6 +155,7 @@ def documents_rows(root: Path = ROOT) -> list[dict]:
             "title": document.title,
             "series": meta.get("series", ""),
             "publishers": PUBLISHER_SEPARATOR.join(meta["publishers"]),
+            "mission": workshop.get("mission", meta.get("mission", "")),
             "mission_actor_id": workshop.get("mission_actor_id", meta.get("mission_actor_id", "")),
             "host_country_iso3": workshop.get("host_country_iso3", meta.get("host_country_iso3", "")),
             "workshop_date": workshop.get("date", ""),

@@ -5,6 +5,8 @@ the Markdown emphasis the source texts are written with, and one form for every 
 superscript number, linked to its footnote where the document has it).
 """
 
+import difflib
+import functools
 import re
 
 from markupsafe import Markup, escape
@@ -137,3 +139,41 @@ async def document_of(db, row):
                                   [cell("paragraph_id")])).first()
         return found and found[0]
     return None
+
+
+# A word with the spaces after it: consecutive changed words are marked as one span.
+WORDS = re.compile(r"\S+\s*")
+
+
+@functools.lru_cache(maxsize=4096)
+def word_changes(old: str, new: str) -> tuple[Markup, Markup]:
+    """Two texts escaped, the words only the first has marked <del> and those only the second has <ins>.
+
+    >>> [str(side) for side in word_changes("to protect civilians", "to protect all civilians now")]
+    ['to protect civilians', 'to protect <ins>all</ins> civilians <ins>now</ins>']
+    >>> [str(side) for side in word_changes("until 15 March 2021;", "until 30 April 2025;")]
+    ['until <del>15 March 2021;</del>', 'until <ins>30 April 2025;</ins>']
+    """
+    first, second = WORDS.findall(old), WORDS.findall(new)
+    # Words are compared without the spaces after them; the spaces are kept in what is shown.
+    matcher = difflib.SequenceMatcher(None, [word.rstrip() for word in first], [word.rstrip() for word in second],
+                                      autojunk=False)
+    marked_old, marked_new = [], []
+    for operation, a0, a1, b0, b1 in matcher.get_opcodes():
+        removed, added = "".join(first[a0:a1]), "".join(second[b0:b1])
+        if operation == "equal":
+            marked_old.append(str(escape(removed)))
+            marked_new.append(str(escape(added)))
+            continue
+        if removed.strip():
+            marked_old.append(_marked("del", removed))
+        if added.strip():
+            marked_new.append(_marked("ins", added))
+    return Markup("".join(marked_old)), Markup("".join(marked_new))
+
+
+def _marked(tag: str, text: str) -> str:
+    """text in tag, its leading and trailing spaces outside it."""
+    core = text.strip()
+    start = text.index(core)
+    return f"{escape(text[:start])}<{tag}>{escape(core)}</{tag}>{escape(text[start + len(core):])}"

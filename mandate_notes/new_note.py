@@ -73,6 +73,7 @@ sha256 = "{digest}"
 
 [workshop]
 # What the note itself states about its workshop.
+mission = ""                # the mission's code in data/missions.csv (add its row if it is new)
 mission_actor_id = ""       # the mission's id in data/actors.csv (add the actor if it is new)
 host_country_iso3 = ""      # ISO 3166-1 alpha-3, e.g. SSD
 date = ""                   # YYYY-MM-DD

@@ -8,7 +8,7 @@ there is searched and counted without an edit here.
 from __future__ import annotations
 
 from schemas.classes import Table
-from schemas.definitions import CONTENT_TABLES, COUNCIL_TABLES
+from schemas.definitions import CONTENT_TABLES, COUNCIL_TABLES, MANDATE_TABLES
 
 # Snippet markers around matched words; render_cell turns them into <mark>, CSV keeps them.
 MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
@@ -24,11 +24,11 @@ def searchable_tables() -> list[Table]:
 
 def coded_tables() -> list[Table]:
     """Tables whose rows are coded from a note's paragraph: a paragraph_id column referencing
-    paragraphs (the Council's tables point at resolutions' paragraphs instead)."""
+    paragraphs (the Council's and the mandates' tables point at resolutions' paragraphs instead)."""
     return [
         spec
         for spec in CONTENT_TABLES
-        if spec.name != "paragraphs" and spec not in COUNCIL_TABLES
+        if spec.name != "paragraphs" and spec not in COUNCIL_TABLES and spec not in MANDATE_TABLES
         and spec.references("paragraph_id") == ("paragraphs", "paragraph_id")
     ]
 
@@ -261,7 +261,8 @@ def queries() -> dict[str, dict]:
                 "recommendations whose mandate links or outcomes point at each (one a line: the "
                 "recommendation's id, what it asked of the paragraph or what became of it, and its "
                 "summary) and its mandate tasks. "
-                "Choose a resolution (or give its symbol, or part of one, e.g. 2640); none shows every resolution."
+                "Choose a resolution (or give its symbol, or part of one, e.g. 2640 or 2729); none chosen, none "
+                "shown: the 45 resolutions hold more paragraphs than a page shows (the whole table is paragraphs)."
             ),
             "sql": (
                 "select s.symbol, p.number, pk.label as kind, p.text,\n"
@@ -280,7 +281,8 @@ def queries() -> dict[str, dict]:
                 "from paragraphs p\n"
                 "join resolutions s on s.document_id = p.document_id\n"
                 "join paragraph_kinds pk on pk.code = p.kind\n"
-                "where instr(s.symbol, trim(:resolution)) > 0 or s.document_id = trim(:resolution)\n"
+                "where trim(:resolution) != ''\n"
+                "  and (instr(s.symbol, trim(:resolution)) > 0 or s.document_id = trim(:resolution))\n"
                 "order by s.adoption_date, p.sequence"
             ),
         },
@@ -392,6 +394,62 @@ def queries() -> dict[str, dict]:
                 "order by e.date is null, e.date, e.event_id"
             ),
         },
+        "mandate_timeline": {
+            "title": "Each mission's mandates, one after another",
+            "noun": ["resolution", "resolutions"],
+            "description": (
+                "Every resolution of the dataset by mission and adoption date: its operative paragraphs, how "
+                "many are unchanged, amended or new against the mission's previous mandate and how many of that "
+                "mandate's paragraphs it dropped or kept by reference, the tasks it gained and lost, and its "
+                "paragraphs by tier (priority as written). A mission's first resolution here has no previous "
+                "mandate in the dataset. Type a mission's code (minusma) to see one."
+            ),
+            "parameter_titles": {"mission": "Mission (its code, e.g. unmiss; empty for all)"},
+            "sql": MANDATE_TIMELINE_SQL,
+        },
+        "tasks_gained_and_lost": {
+            "title": "Tasks each mission gained and lost per renewal",
+            "noun": ["task gained or lost", "tasks gained or lost"],
+            "description": (
+                "For each resolution with a previous mandate in the dataset, the task categories (PEMA) its "
+                "mandate holds that the previous one did not (gained), and those it no longer holds (lost). A "
+                "mandate holds the tasks of its operative paragraphs and, where it keeps an earlier mandate by "
+                "reference (a technical extension, or an extension 'as set out in' an earlier resolution), that "
+                "mandate's tasks too; no_pema_task is left out."
+            ),
+            "sql": TASKS_GAINED_AND_LOST_SQL,
+        },
+        "priority_tasks_per_mandate": {
+            "title": "How many priority tasks each mandate names",
+            "noun": ["resolution", "resolutions"],
+            "description": (
+                "For each resolution, its operative paragraphs by tier: strategic priority, priority task, "
+                "other task, general principle, not a task of the mission; a lettered heading of a list "
+                "counts as a paragraph of its tier. priority_tasks counts the paragraphs of tier priority_task."
+            ),
+            "sql": (
+                "select d.mission, r.symbol, r.adoption_date, r.technical_extension,\n"
+                "  sum(t.tier = 'strategic_priority') as strategic_priority, sum(t.tier = 'priority_task') as priority_tasks,\n"
+                "  sum(t.tier = 'other_task') as other_tasks, sum(t.tier = 'general_principle') as general_principles,\n"
+                "  sum(t.tier = 'not_mission_task') as not_mission_tasks, count(*) as operative_paragraphs, r.document_id\n"
+                "from resolutions r\n"
+                "join documents d on d.document_id = r.document_id\n"
+                "join paragraph_tiers t on t.document_id = r.document_id\n"
+                "group by r.document_id\n"
+                "order by d.mission, r.adoption_date"
+            ),
+        },
+        "paragraphs_that_survived_every_renewal": {
+            "title": "Paragraphs that survived every renewal",
+            "noun": ["paragraph", "paragraphs"],
+            "description": (
+                "Operative paragraphs of a mission's first resolution in the dataset whose text every later "
+                "mandate of the mission kept: unchanged (whitespace, a closing '; and' and renumbered references "
+                "aside) in each renewal, or kept by reference by a technical extension; with how many renewals "
+                "it survived. A mission with one resolution here has none."
+            ),
+            "sql": SURVIVED_SQL,
+        },
         "coding_by_section": {
             "title": "Coded rows per section",
             "noun": ["count by section and table", "counts by section and table"],
@@ -410,6 +468,101 @@ def queries() -> dict[str, dict]:
 # name. A page shows each line as a link to its row, its label and words; CSV keeps the lines.
 LINKED_LINES = {"mandate_links": "recommendations", "outcomes": "recommendations"}
 
+# Each resolution's effective mandate for task counts: its own operative paragraphs' tasks and, where it
+# keeps an earlier mandate by reference, that resolution's.
+EFFECTIVE_TASKS_CTE = (
+    "own as (\n"
+    "  select p.document_id, t.task from paragraphs p join paragraph_tasks t on t.paragraph_id = p.paragraph_id\n"
+    "  where t.task != 'no_pema_task'\n"
+    "),\n"
+    "effective as (\n"
+    "  select document_id, task from own\n"
+    "  union select r.document_id, o.task from resolutions r join own o on o.document_id = r.keeps_mandate_of_id\n"
+    "),\n"
+    "pairs as (select distinct document_id, previous_document_id from paragraph_changes)\n"
+)
+
+TASKS_GAINED_AND_LOST_SQL = (
+    "with " + EFFECTIVE_TASKS_CTE +
+    "select d.mission, r.symbol, r.adoption_date, pr.symbol as previous_symbol, c.change, c.task, mt.label as task_label,\n"
+    "  r.document_id, c.previous_document_id\n"
+    "from (\n"
+    "  select p.document_id, p.previous_document_id, 'gained' as change, e.task from pairs p\n"
+    "  join effective e on e.document_id = p.document_id\n"
+    "  where e.task not in (select task from effective where document_id = p.previous_document_id)\n"
+    "  union all\n"
+    "  select p.document_id, p.previous_document_id, 'lost' as change, e.task from pairs p\n"
+    "  join effective e on e.document_id = p.previous_document_id\n"
+    "  where e.task not in (select task from effective where document_id = p.document_id)\n"
+    ") c\n"
+    "join resolutions r on r.document_id = c.document_id\n"
+    "join resolutions pr on pr.document_id = c.previous_document_id\n"
+    "join documents d on d.document_id = c.document_id\n"
+    "join mandate_tasks mt on mt.code = c.task\n"
+    "order by d.mission, r.adoption_date, c.change, c.task"
+)
+
+MANDATE_TIMELINE_SQL = (
+    "with " + EFFECTIVE_TASKS_CTE + ",\n"
+    "counts as (\n"
+    "  select document_id, previous_document_id, sum(change = 'unchanged') as unchanged, sum(change = 'amended') as amended,\n"
+    "    sum(change = 'new') as new, sum(change = 'dropped') as dropped, sum(change = 'kept_by_reference') as kept_by_reference\n"
+    "  from paragraph_changes group by document_id\n"
+    "),\n"
+    "tiers as (\n"
+    "  select document_id, sum(tier = 'strategic_priority') as strategic_priority, sum(tier = 'priority_task') as priority_tasks,\n"
+    "    sum(tier = 'other_task') as other_tasks, sum(tier = 'general_principle') as general_principles,\n"
+    "    sum(tier = 'not_mission_task') as not_mission_tasks, count(*) as operative_paragraphs\n"
+    "  from paragraph_tiers group by document_id\n"
+    ")\n"
+    "select d.mission, r.symbol, r.adoption_date, r.technical_extension, t.operative_paragraphs,\n"
+    "  c.unchanged, c.amended, c.new, c.dropped, c.kept_by_reference,\n"
+    "  (select group_concat(task, '; ') from (select task from effective e where e.document_id = r.document_id\n"
+    "     and c.previous_document_id is not null\n"
+    "     and task not in (select task from effective where document_id = c.previous_document_id) order by task)) as tasks_gained,\n"
+    "  (select group_concat(task, '; ') from (select task from effective e where e.document_id = c.previous_document_id\n"
+    "     and task not in (select task from effective where document_id = r.document_id) order by task)) as tasks_lost,\n"
+    "  t.strategic_priority, t.priority_tasks, t.other_tasks, t.general_principles, t.not_mission_tasks,\n"
+    "  r.document_id, c.previous_document_id\n"
+    "from resolutions r\n"
+    "join documents d on d.document_id = r.document_id\n"
+    "left join counts c on c.document_id = r.document_id\n"
+    "left join tiers t on t.document_id = r.document_id\n"
+    "where coalesce(:mission, '') = '' or d.mission = lower(trim(:mission))\n"
+    "order by d.mission, r.adoption_date"
+)
+
+# A paragraph of a mission's first resolution survives a renewal when that renewal's row for it is
+# unchanged (pairing it with a paragraph that a later renewal must keep in turn) or kept_by_reference;
+# each step goes to a later resolution, so the chain ends.
+SURVIVED_SQL = (
+    "with recursive dated as (\n"
+    "  select c.*, r.adoption_date from paragraph_changes c join resolutions r on r.document_id = c.document_id\n"
+    "  where c.change in ('unchanged', 'kept_by_reference')\n"
+    "),\n"
+    "firsts as (\n"
+    "  select d.mission, r.document_id, r.adoption_date from resolutions r join documents d on d.document_id = r.document_id\n"
+    "  where r.adoption_date = (select min(r2.adoption_date) from resolutions r2 join documents d2\n"
+    "    on d2.document_id = r2.document_id where d2.mission = d.mission)\n"
+    "),\n"
+    "renewals as (\n"
+    "  select d.mission, count(distinct c.document_id) as renewals from paragraph_changes c\n"
+    "  join documents d on d.document_id = c.document_id group by d.mission\n"
+    "),\n"
+    "chain(mission, origin, current, since, survived) as (\n"
+    "  select f.mission, p.paragraph_id, p.paragraph_id, f.adoption_date, 0 from firsts f\n"
+    "  join paragraphs p on p.document_id = f.document_id and p.kind = 'operative'\n"
+    "  union\n"
+    "  select ch.mission, ch.origin, coalesce(nullif(c.paragraph_id, ''), c.previous_paragraph_id), c.adoption_date,\n"
+    "    ch.survived + 1\n"
+    "  from chain ch join dated c on c.previous_paragraph_id = ch.current and c.adoption_date > ch.since\n"
+    ")\n"
+    "select ch.mission, max(ch.survived) as renewals_survived, n.renewals, p.number, p.text, ch.origin as paragraph_id\n"
+    "from chain ch join renewals n on n.mission = ch.mission join paragraphs p on p.paragraph_id = ch.origin\n"
+    "group by ch.origin having max(ch.survived) = n.renewals\n"
+    "order by ch.mission, p.document_id, p.sequence"
+)
+
 
 def row_link_columns() -> dict[str, str]:
     """Id column name → the table whose row a value in that column names, from the keys.
@@ -419,9 +572,11 @@ def row_link_columns() -> dict[str, str]:
     """
     targets: dict[str, set[str]] = {}
     for spec in CONTENT_TABLES:
-        keys = [(spec.primary_key, spec.name)] + [
-            ([key.column], key.table) for key in spec.foreign_keys
-        ]
+        foreign = [([key.column], key.table) for key in spec.foreign_keys]
+        # A table keyed by another table's key (paragraph_tiers by paragraph_id) extends that table's
+        # rows: the column names the other table's row.
+        own = [] if any(columns == spec.primary_key for columns, _ in foreign) else [(spec.primary_key, spec.name)]
+        keys = own + foreign
         for columns, table in keys:
             if len(columns) == 1 and columns[0].endswith("_id"):
                 targets.setdefault(columns[0], set()).add(table)

@@ -34,6 +34,9 @@ A field may declare:
   COLUMN's (COLUMN may be a path, e.g. "decision_id.adoption_date");
 - "first_paragraph_with": {"column": COLUMN, "kinds": [KIND, ...]}, a paragraph reference that is the
   first paragraph of its document (of those kinds, in reading order) whose text holds COLUMN's value;
+- "inherits": {"unit": COLUMN, "code": COLUMN, "rule": TEXT}, a paragraph whose codes are inherited:
+  every row of the unit names the same paragraph, a coded paragraph of the same mission that inherits
+  nothing itself, whose text equals the unit's (whitespace aside) and whose codes are exactly the unit's;
 - "bounds_by": {"column": COLUMN, "bounds": {CODE: [LOW, HIGH]}}, a number's range by the row's code;
 - "footnote_of": COLUMN (a footnote number of the row's document COLUMN), "footnote_paragraph_of":
   COLUMN (the paragraph of footnote COLUMN), "carries_marker_of": COLUMN (a paragraph that carries, or
@@ -552,6 +555,48 @@ def _declaring(tables: dict[str, Table], specs: list[Spec], *meanings: str):
                 yield spec, table, declared
 
 
+def squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def inherits_problems(tables: dict[str, Table], specs: list[Spec], paragraphs: Paragraphs) -> list[Problem]:
+    problems = []
+    documents = tables.get("documents")
+    mission_of = dict(zip(documents.frame["document_id"], documents.frame["mission"])) \
+        if documents is not None and "mission" in documents.frame else {}
+    for _, table, declared in _declaring(tables, specs, "inherits"):
+        rule, column = declared.inherits, declared.name
+        frame = table.frame
+        codes: dict[str, set] = {}
+        sources: dict[str, set] = {}
+        first_line: dict[str, int] = {}
+        for index, unit, code, source in zip(frame.index, frame[rule.unit].tolist(), frame[rule.code].tolist(),
+                                              frame[column].tolist()):
+            codes.setdefault(unit, set()).add(code)
+            sources.setdefault(unit, set()).add(source)
+            first_line.setdefault(unit, table.line(index))
+        for unit, named in sources.items():
+            if named == {""}:
+                continue
+            source = next(iter(named))
+            reason = None
+            if len(named) > 1:
+                reason = "every row of the paragraph must name the same inherited_from"
+            elif source == unit or source not in codes:
+                reason = "inherited from a paragraph that is not coded"
+            elif sources[source] != {""}:
+                reason = "inherited from a paragraph that inherits its codes itself"
+            elif squeezed(paragraphs.text.get(source, "")) != squeezed(paragraphs.text.get(unit, "")):
+                reason = "inherited from a paragraph whose text differs"
+            elif mission_of.get(paragraphs.document.get(source)) != mission_of.get(paragraphs.document.get(unit)):
+                reason = "inherited from a paragraph of another mission"
+            elif codes[source] != codes[unit]:
+                reason = rule.rule
+            if reason:
+                problems.append(Problem(table.file, first_line[unit], column, reason, source))
+    return problems
+
+
 def semantic_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Problem]:
     """Every rule the fields of specs declare, over the tables that could be read."""
     problems = conditional_problems(tables, specs) + referenced_row_problems(tables, specs)
@@ -566,4 +611,5 @@ def semantic_problems(tables: dict[str, Table], specs: list[Spec]) -> list[Probl
         problems += first_paragraph_problems(tables, specs, paragraphs)
         problems += wording_problems(tables, specs, paragraphs)
         problems += substance_problems(tables, specs, paragraphs)
+        problems += inherits_problems(tables, specs, paragraphs)
     return problems

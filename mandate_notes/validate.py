@@ -51,9 +51,9 @@ def generated_problems(root: Path, agreement_report: str | None, tables_valid: b
     problems = []
     if (root / "sources").is_dir():
         problems += [f"{path.relative_to(root)}:0: -: stale (made from sources/*/): run `make paragraphs`"
-                     for path in paragraphs.stale(root)]
+                     for path in paragraphs.stale(root, remembered=True)]
     if root == ROOT and tables_valid:
-        problems += [f"{path.relative_to(root)}:0: -: stale: run `make generate`" for path in generate.stale_files()]
+        problems += [f"{path.relative_to(root)}:0: -: stale: run `make generate`" for path in generate.stale_files(remembered=True)]
         # None while the tables have problems: the report is remade once they are mended.
         if agreement_report is not None and (
                 not agreement.REPORT.is_file() or agreement.REPORT.read_text(encoding="utf-8") != agreement_report):
@@ -105,20 +105,22 @@ def at_their_source(problems: list, tables: dict, root: Path) -> list:
 def gate(root: Path, frictionless: bool = False) -> Verdict:
     """Data problems (files, schemas, cross-table rules), then the others (sources, generated
     files, coverage and adjudication, read once the tables are valid), of the package at root."""
-    from mandate_notes import agreement
+    from mandate_notes import agreement, changes, council, tiers
     from mandate_notes.checks import check_package
     from mandate_notes.completeness import coverage_problems
     from mandate_notes.documents import source_problems
     from mandate_notes.retirement import retirement_problems
 
     data, tables = check_package(root)
-    data = [str(problem) for problem in sorted(set(at_their_source(data + retirement_problems(root, tables), tables, root)))]
+    data = [str(problem) for problem in sorted(set(at_their_source(
+        data + retirement_problems(root, tables) + council.series_problems(tables), tables, root)))]
     # The agreement report is made once, from valid tables only (it reads their values): compared
     # with its file here, its adjudication used below.
     report, adjudication = agreement.render(root) if not data else (None, [])
     other = [str(problem) for problem in source_problems(root)] + generated_problems(root, report, not data)
     if not data:
         other += [str(problem) for problem in coverage_problems(root)] + adjudication
+        other += [str(problem) for problem in changes.gate_problems(root) + tiers.gate_problems(root)]
     if frictionless and not data and not other:
         data = [str(problem) for problem in frictionless_problems(root)]
     return Verdict(data, other, tables)

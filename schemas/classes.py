@@ -109,6 +109,14 @@ class CodeNeedsWording(Strict):
     rule: str
 
 
+class Inherits(Strict):
+    """A unit whose codes are inherited from the paragraph the field names (rows grouped by `unit`)."""
+
+    unit: str
+    code: str
+    rule: str
+
+
 class WrittenAs(Strict):
     column: str
     unit: str
@@ -169,6 +177,7 @@ class Field(Strict):
     sole_code: SoleCode | None = None
     same_code_for_same_substance: SameCodeForSameSubstance | None = None
     code_needs_wording: CodeNeedsWording | None = None
+    inherits: Inherits | None = None
     written_as: WrittenAs | None = None
     phrase_table: PhraseTable | None = None
     not_before: str | None = None
@@ -223,6 +232,8 @@ class Field(Strict):
             named["code_needs_wording"] = [self.code_needs_wording.paragraph.split(".")[0]]
         if self.equals_via:
             named["equals_via"] = [path.split(".")[0] for path in self.equals_via.paths]
+        if self.inherits:
+            named["inherits"] = [self.inherits.unit, self.inherits.code]
         return named
 
 

@@ -22,11 +22,14 @@ from schemas.classes import Table, checked_tables
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+# A Security Council resolution's symbol, e.g. S/RES/2640 (2022).
+SYMBOL_PATTERN = r"^S/RES/[0-9]+ \([0-9]{4}\)$"
 # What a value of each pattern looks like, in words: a problem gives these beside the pattern.
 PATTERN_WORDS = {
     ID_PATTERN: "lower-case letters and digits, in parts joined by '-', e.g. ipi-2024-unmiss-rec-001",
     ISO_PARTIAL_DATE: "a date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-12-22",
     CODE_PATTERN: "a code: lower-case letters, digits and '_', starting with a letter, e.g. protection_of_civilians",
+    SYMBOL_PATTERN: "a resolution's symbol, e.g. S/RES/2640 (2022)",
 }
 # Who the dataset is by, and its licences: stated here once, used by every file that names them.
 AUTHOR = "mandate-notes contributors"
@@ -72,6 +75,20 @@ def note_resolution(name: str, description: str) -> dict:
     return {"name": name, "type": "string", "description": description,
             "references": "resolutions.document_id",
             "empty_when": NOTE_ONLY["empty_when"]}
+
+
+def council_side(side: str, what: str) -> list[dict]:
+    """A catalogue note's resolution on one side of its workshop: symbol, adoption date, document."""
+    return [
+        {"name": f"{side}_symbol", "type": "string",
+         "description": f"Symbol of {what}; empty where it could not be verified (council_notes says why), and for a summary across missions.",
+         "constraints": {"pattern": SYMBOL_PATTERN}},
+        {"name": f"{side}_adopted", "type": "date",
+         "description": "Date the Council adopted it; the gate derives which resolution it is from the dates (mandate_notes/council.py)."},
+        {"name": f"{side}_id", "type": "string",
+         "description": "That resolution as a document of the dataset; empty where it was adopted before 2020.",
+         "references": "resolutions.document_id"},
+    ]
 
 
 # Actor types (actor_types.code) that belong to no one country: their country_iso3 stays empty.
@@ -164,16 +181,17 @@ SHARED_FIELDS = {
 }
 
 
-def code_list(name: str, title: str, description: str, ranked: bool = False, extra: list | None = None) -> dict:
-    """A code list table: code, label, definition (and rank, where the codes are ordered; and any
-    extra columns)."""
+def code_list(name: str, title: str, description: str, ranked: bool | str = False, extra: list | None = None) -> dict:
+    """A code list table: code, label, definition (and rank, where the codes are ordered, described by
+    `ranked` where it is a text; and any extra columns)."""
     fields = ["code", "label", *(extra or [])]
     if ranked:
         fields.append(
             {
                 "name": "rank",
                 "type": "integer",
-                "description": "Position on the ordered scale; 1 is the widest support. Empty for a code that is not on the scale.",
+                "description": ranked if isinstance(ranked, str) else
+                "Position on the ordered scale; 1 is the widest support. Empty for a code that is not on the scale.",
                 "constraints": {"unique": True, "minimum": 1},
             }
         )
@@ -218,9 +236,12 @@ CONTENT_TABLES = [
             {"name": "publishers", "type": "string",
              "description": "Publishers of the document, as printed on it, separated by '; '.",
              "constraints": {"required": True}},
+            {"name": "mission", "type": "string",
+             "description": "The mission the document is about: whose mandate the workshop discussed, or the resolution sets.",
+             "constraints": {"required": True}, "references": "missions.code"},
             {"name": "mission_actor_id", "type": "string",
-             "description": "The peace operation the document is about: whose mandate the workshop discussed, or the resolution sets.",
-             "constraints": {"required": True}, "references": "actors.actor_id"},
+             "description": "That mission as an actor of the notes: required for a note; for a resolution, filled where the mission is an actor of a coded note.",
+             "references": "actors.actor_id", "required_when": NOTE_ONLY["required_when"]},
             {"name": "host_country_iso3", "type": "string",
              "description": "ISO 3166-1 alpha-3 code of the mission's host country.",
              "constraints": {"required": True, "pattern": r"^[A-Z]{3}$"}},
@@ -279,22 +300,26 @@ CONTENT_TABLES = [
              "constraints": {"required": True, "unique": True}},
             {"name": "symbol", "type": "string", "description": "The resolution's symbol, e.g. S/RES/2640 (2022).",
              "constraints": {"required": True, "unique": True}},
+            {"name": "number", "type": "integer",
+             "description": "The resolution's number, e.g. 2640 (its symbol without the year; what a reader types to find it).",
+             "constraints": {"required": True, "minimum": 1}},
             {"name": "adoption_date", "type": "date", "description": "Date of adoption.",
              "constraints": {"required": True}},
             {"name": "meeting", "type": "string", "description": "The Council meeting that adopted it, as the record names it.",
              "constraints": {"required": True}},
             {"name": "meeting_record", "type": "string", "description": "Symbol of that meeting's verbatim record.",
              "constraints": {"required": True}},
-            {"name": "agenda_item", "type": "string", "description": "The agenda item under which it was adopted.",
-             "constraints": {"required": True}},
-            {"name": "draft_symbol", "type": "string", "description": "Symbol of the draft resolution.",
-             "constraints": {"required": True}},
+            {"name": "agenda_item", "type": "string",
+             "description": "The agenda item under which it was adopted; empty where the record gives none."},
+            {"name": "draft_symbol", "type": "string",
+             "description": "Symbol of the draft resolution; empty where the record gives none or a wrong one (its document.toml says why)."},
             {"name": "adoption", "type": "string", "description": "How it was adopted, as the record says (vote and meeting).",
              "constraints": {"required": True}},
             {"name": "chapter_vii", "type": "boolean",
              "description": "True when the record marks the resolution as adopted under Chapter VII of the Charter.",
              "constraints": {"required": True}},
-            {"name": "sponsors", "type": "string", "description": "Sponsors, as the record names them, separated by '; '."},
+            {"name": "sponsors", "type": "string",
+             "description": "Sponsors, as the record names them, separated by '; '; empty where the record's are wrong (its document.toml says why)."},
             {"name": "additional_sponsors", "type": "string",
              "description": "Further sponsors, as the record names them, separated by '; '; empty when none."},
             {"name": "votes_in_favour", "type": "integer", "description": "Members voting in favour.",
@@ -303,6 +328,14 @@ CONTENT_TABLES = [
              "constraints": {"required": True, "minimum": 0}},
             {"name": "abstentions", "type": "integer", "description": "Members abstaining.",
              "constraints": {"required": True, "minimum": 0}},
+            {"name": "technical_extension", "type": "boolean",
+             "description": ("True for a short technical extension: it keeps the mandate in force by reference (\"as set "
+                             "out in resolution …\") and sets no task of its own; its document.toml says so."),
+             "constraints": {"required": True}},
+            {"name": "keeps_mandate_of_id", "type": "string",
+             "description": ("The resolution whose mandate it keeps in force by reference, as its text names it, where "
+                             "that resolution is a document of the dataset; empty otherwise."),
+             "references": "resolutions.document_id"},
             {"name": "metadata_file", "type": "string",
              "description": "File under sources/ holding the record (its folder and name).",
              "constraints": {"required": True, "unique": True}},
@@ -754,6 +787,13 @@ CONTENT_TABLES = [
             {"name": "url_checked", "type": "boolean",
              "description": "True when the address was opened and found to be the note when this row was last edited.",
              "constraints": {"required": True}},
+            *council_side("mandate_in_force", "the resolution whose mandate was in force on the workshop date (the "
+                          "mission's last mandate decision adopted on or before it)"),
+            *council_side("decision", "the Council's next mandate decision on the mission after the workshop"),
+            {"name": "council_notes", "type": "string",
+             "description": ("What the row says of its Council side, in our own words: a resolution adopted before 2020 "
+                             "(named by symbol, no text in the dataset), a technical extension, a symbol left empty "
+                             "and why.")},
             "notes",
         ],
         "primary_key": ["note_id"],
@@ -911,6 +951,13 @@ COUNCIL_TABLES = [
              "constraints": {"required": True}, "references": "mandate_tasks.code",
              "sole_code": {"code": "no_pema_task", "per": "paragraph_id"},
              "code_needs_wording": {**ARMS_EMBARGO_WORDING, "paragraph": "paragraph_id"}},
+            {"name": "inherited_from", "type": "string",
+             "description": ("For a paragraph whose text is identical (whitespace aside) to a coded paragraph of the same "
+                             "mission, that paragraph: the codes are inherited from it, not coded again. Empty for a "
+                             "paragraph coded on its own text."),
+             "references": "paragraphs.paragraph_id",
+             "inherits": {"unit": "paragraph_id", "code": "task",
+                          "rule": "an inherited paragraph has exactly the codes of the identical paragraph it names"}},
             "notes",
         ],
         "primary_key": ["paragraph_id", "task"],
@@ -920,6 +967,97 @@ COUNCIL_TABLES = [
 ]
 
 CONTENT_TABLES += COUNCIL_TABLES
+
+# Mandate evolution and priority as written (mandate_notes/changes.py and tiers.py say how they are made).
+MANDATE_TABLES = [
+    {
+        "name": "paragraph_changes",
+        "title": "Mandate evolution, paragraph by paragraph",
+        "description": (
+            "Each operative paragraph of a resolution aligned with its counterpart in the mission's previous "
+            "mandate (the latest earlier resolution of the mission that is not a technical extension), and each "
+            "paragraph of that mandate left without one; made by scripts/make_paragraphs.py, with the coders' "
+            "review of the pairs near the threshold (each resolution's coding/alignment_review.csv). The codebook "
+            "gives the method and the threshold. A mission's first resolution in the dataset has no rows."
+        ),
+        "generated": True,
+        "fields": [
+            {"name": "change_id", "type": "string",
+             "description": "The resolution's document id, 'c', and a three-digit number: its paragraphs in reading order, then those of the previous mandate left without a counterpart.",
+             "constraints": {"required": True, "unique": True, "pattern": ID_PATTERN}},
+            {"name": "document_id", "type": "string", "description": "The resolution whose paragraphs are compared.",
+             "constraints": {"required": True}, "references": "resolutions.document_id"},
+            {"name": "previous_document_id", "type": "string", "description": "The mission's previous mandate it is compared with.",
+             "constraints": {"required": True}, "references": "resolutions.document_id"},
+            {"name": "paragraph_id", "type": "string",
+             "description": "The resolution's operative paragraph; empty for a paragraph of the previous mandate without a counterpart.",
+             "references": "paragraphs.paragraph_id", "in_document_of": "document_id",
+             "referenced_row": {"where": {"kind": "operative"}, "rule": "not an operative paragraph"},
+             "empty_when": {"when": {"change": ["dropped", "kept_by_reference"]}, "rule": "must be empty for a paragraph of the previous mandate alone"},
+             "required_when": {"when": {"change": ["unchanged", "amended", "new"]}, "rule": "required for a paragraph of the resolution"}},
+            {"name": "previous_paragraph_id", "type": "string",
+             "description": "Its counterpart in the previous mandate; empty for a new paragraph.",
+             "references": "paragraphs.paragraph_id", "in_document_of": "previous_document_id",
+             "referenced_row": {"where": {"kind": "operative"}, "rule": "not an operative paragraph"},
+             "empty_when": {"when": {"change": "new"}, "rule": "must be empty for a new paragraph"},
+             "required_when": {"when": {"change": ["unchanged", "amended", "dropped", "kept_by_reference"]},
+                               "rule": "required unless the paragraph is new"}},
+            {"name": "change", "type": "string", "description": "What became of the paragraph.",
+             "constraints": {"required": True}, "references": "change_types.code"},
+            {"name": "similarity", "type": "number",
+             "description": "Share of the two texts' words matched in order (0 to 1; 1 for unchanged); empty where there is no pair.",
+             "constraints": {"minimum": 0, "maximum": 1},
+             "required_when": {"when": {"change": ["unchanged", "amended"]}, "rule": "required for a pair"}},
+            {"name": "reviewed", "type": "boolean",
+             "description": "True when a coder reviewed the pair (every amended pair near the threshold is).",
+             "constraints": {"required": True}},
+            {"name": "review_reason", "type": "string",
+             "description": "The coder's reason for the class, in our own words; empty unless reviewed.",
+             "required_when": {"when": {"reviewed": "true"}, "rule": "required when reviewed"},
+             "empty_when": {"when": {"reviewed": "false"}, "rule": "must be empty unless reviewed"}},
+        ],
+        "primary_key": ["change_id"],
+        "label_column": "change_id",
+        "sort": "change_id",
+        "facets": ["change", "document_id"],
+    },
+    {
+        "name": "paragraph_tiers",
+        "title": "Priority as written",
+        "description": (
+            "Each operative paragraph's place in its mandate's own structure: derived from the resolution's "
+            "headings and wording by the rules in mandate_notes/tiers.py (the codebook lists them), then checked "
+            "paragraph by paragraph by a coder (each resolution's coding/tier_check.csv); the coder's tier is the "
+            "one given. Made by scripts/make_paragraphs.py."
+        ),
+        "generated": True,
+        "fields": [
+            {"name": "paragraph_id", "type": "string", "description": "The operative paragraph.",
+             "constraints": {"required": True, "unique": True}, "references": "paragraphs.paragraph_id",
+             "in_document_of": "document_id",
+             "referenced_row": {"where": {"kind": "operative"}, "rule": "not an operative paragraph"}},
+            {"name": "document_id", "type": "string", "description": "Its resolution.",
+             "constraints": {"required": True}, "references": "resolutions.document_id"},
+            {"name": "tier", "type": "string", "description": "Its tier: the coder's where checked, else the derived one.",
+             "constraints": {"required": True}, "references": "priority_tiers.code"},
+            {"name": "derived_tier", "type": "string", "description": "The tier the rules give.",
+             "constraints": {"required": True}, "references": "priority_tiers.code"},
+            {"name": "rule", "type": "string",
+             "description": "The rule that gave the derived tier: strategic, other_list, priority_list, task_list, frame, to_mission or other (mandate_notes/tiers.py).",
+             "constraints": {"required": True, "enum": ["strategic", "other_list", "priority_list", "task_list", "frame", "to_mission", "other"]}},
+            {"name": "checked", "type": "boolean", "description": "True when a coder checked the paragraph's tier.",
+             "constraints": {"required": True}},
+            {"name": "check_reason", "type": "string",
+             "description": "The coder's reason, in our own words, where the coder's tier differs from the derived one; empty otherwise."},
+        ],
+        "primary_key": ["paragraph_id"],
+        "label_column": "paragraph_id",
+        "sort": "paragraph_id",
+        "facets": ["tier", "rule"],
+    },
+]
+
+CONTENT_TABLES += MANDATE_TABLES
 
 PEMA = ("Di Salvatore, Lundgren, Oksamytna and Smidt, 'Introducing the Peacekeeping Mandates (PEMA) Dataset', "
         "Journal of Conflict Resolution 66 (4-5), 2022, doi:10.1177/00220027211068897")
@@ -945,6 +1083,38 @@ CODE_LISTS = [
     code_list("mandate_relations", "Relations to the mandate in force",
               "What a recommendation asked relative to a paragraph of the mandate in force."),
     code_list("outcome_types", "Outcomes", "What the Council's next resolution did with a recommendation."),
+    code_list("missions", "Missions",
+              "The peace operations and special political missions whose mandates the series discusses, as the "
+              "Council's resolutions name them; dates are those of the Council's decisions (see each column).",
+              extra=[{"name": "full_name", "type": "string", "description": "The mission's full name, as the Council's resolutions give it.",
+                      "constraints": {"required": True, "unique": True}},
+                     {"name": "operation_type", "type": "string",
+                      "description": "peacekeeping_operation, or special_political_mission (a political mission without troops).",
+                      "constraints": {"required": True, "enum": ["peacekeeping_operation", "special_political_mission"]}},
+                     {"name": "host_country_iso3", "type": "string",
+                      "description": "ISO 3166-1 alpha-3 code of the country the mission serves in.",
+                      "constraints": {"required": True, "pattern": r"^[A-Z]{3}$"}},
+                     {"name": "established", "type": "date",
+                      "description": "Date the Security Council adopted the resolution that established the mission (established_by).",
+                      "constraints": {"required": True}},
+                     {"name": "established_by", "type": "string",
+                      "description": "Symbol of that resolution, e.g. S/RES/2100 (2013).",
+                      "constraints": {"required": True, "pattern": SYMBOL_PATTERN}},
+                     {"name": "ended", "type": "date",
+                      "description": "The day the mission's mandate ended, as the resolution that ended it states (ended_by); empty while the mission goes on.",
+                      "required_when": {"when": {"ended_by": ANY}, "rule": "required when ended_by is filled"}},
+                     {"name": "ended_by", "type": "string",
+                      "description": "Symbol of the resolution that ended the mandate; empty while the mission goes on.",
+                      "constraints": {"pattern": SYMBOL_PATTERN},
+                      "required_when": {"when": {"ended": ANY}, "rule": "required when ended is filled"}},
+                     {"name": "actor_id", "type": "string",
+                      "description": "The mission as an actor of the coded notes; empty until a coded note names it.",
+                      "references": "actors.actor_id"}]),
+    code_list("change_types", "Changes between mandates",
+              "What became of an operative paragraph from one mandate of a mission to the next (paragraph_changes)."),
+    code_list("priority_tiers", "Priority as written",
+              "Where an operative paragraph stands in its mandate's own structure, highest first.",
+              ranked="Position in the mandate's structure; 1 is its strategic priority."),
     code_list("mandate_tasks", "Mandate tasks",
               f"The task categories of the PEMA dataset ({PEMA}), with our own definitions.",
               extra=[{"name": "pema_variable", "type": "string",
@@ -960,6 +1130,7 @@ TABLES = checked_tables(CONTENT_TABLES + CODE_LISTS, SHARED_FIELDS)
 _BY_NAME = {spec.name: spec for spec in TABLES}
 CONTENT_TABLES = [_BY_NAME[spec["name"]] for spec in CONTENT_TABLES]
 COUNCIL_TABLES = [_BY_NAME[spec["name"]] for spec in COUNCIL_TABLES]
+MANDATE_TABLES = [_BY_NAME[spec["name"]] for spec in MANDATE_TABLES]
 CODE_LISTS = [_BY_NAME[spec["name"]] for spec in CODE_LISTS]
 CODE_LIST_NAMES = {spec.name for spec in CODE_LISTS}
 

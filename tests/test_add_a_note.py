@@ -87,7 +87,7 @@ DOCUMENT_FACTS = {
     "title": "Prioritization and Sequencing of Security Council Mandates: The Case of a Test Mission",
     "publishers": ["International Peace Institute", "Stimson Center"], "publication_month": "2026-03",
     "url": "https://example.org/test-note/", "copyright": "An invented note, for the tests.",
-    "keywords": ["Test mission"], "mission_actor_id": MISSION, "host_country_iso3": "ZZZ", "date": "2026-02-10",
+    "keywords": ["Test mission"], "mission": "zz_test_mission", "mission_actor_id": MISSION, "host_country_iso3": "ZZZ", "date": "2026-02-10",
     "expected_renewal": "2026-06", "attribution_rule": "rule of non-attribution", "paragraph_id": f"{DOCUMENT}-p002",
 }
 
@@ -132,6 +132,10 @@ def added(repo: Path, tmp_path_factory) -> Path:
     result = run(repo, "scripts/make_paragraphs.py")
     assert result.returncode == 0, result.stderr
     # 3. The coded rows, each quoting its paragraph.
+    append(repo, "data/missions.csv", [{
+        "code": "zz_test_mission", "label": "ZZTEST", "full_name": "Test mission", "operation_type": "peacekeeping_operation",
+        "host_country_iso3": "ZZZ", "established": "2025-01-01", "established_by": "S/RES/9999 (2025)",
+        "actor_id": MISSION, "definition": "The invented mission of the recipe test."}])
     append(repo, "data/actors.csv", [{"actor_id": MISSION, "name": "Test mission", "actor_type": "un_mission",
                                       "description": "The invented mission of the recipe test."}])
     append(repo, "data/actor_aliases.csv", [
