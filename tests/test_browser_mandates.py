@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.test_browser import screenshot  # noqa: F401
 
@@ -30,12 +31,13 @@ def test_the_mandate_pages_read_at_both_widths(server, browser, width):
         missions = browser.find_elements(By.CSS_SELECTOR, "section.mission h2")
         assert [m.text for m in missions] == ["MINUSCA", "MINUSMA", "MONUSCO", "UNAMA", "UNAMID", "UNITAMS", "UNMISS", "UNSMIL"]
         browser.find_element(By.CSS_SELECTOR, '#s-res-2729-2024 a[href^="/mandate-changes"]').click()
-        assert browser.current_url.endswith("/mandate-changes?resolution=s-res-2729-2024")
+        WebDriverWait(browser, 10).until(lambda driver: driver.current_url.endswith("?resolution=s-res-2729-2024"))
         assert browser.find_elements(By.CSS_SELECTOR, "li.change-amended ins")
         assert browser.find_elements(By.CSS_SELECTOR, "li.change-amended del")
         # The form picks another resolution.
         browser.find_element(By.CSS_SELECTOR, "#resolution option[value='s-res-2640-2022']").click()
         browser.find_element(By.CSS_SELECTOR, "form.compare-choice button").click()
+        WebDriverWait(browser, 10).until(lambda driver: "resolution=s-res-2640-2022" in driver.current_url)
         assert "S/RES/2640 (2022) against S/RES/2584 (2021)" in browser.find_element(By.TAG_NAME, "h1").text
         browser.get(server + PAGES["note"])
         section = browser.find_element(By.ID, "council-sides").find_element(By.XPATH, "..")
