@@ -53,7 +53,7 @@ def series_problems(tables: dict[str, Table]) -> list[Problem]:
     for index, row in enumerate(notes.frame.to_dict("records")):
         line = notes.line(index)
 
-        def problem(column: str, rule: str, value: str) -> None:
+        def problem(column: str, rule: str, value: str, line: int = line) -> None:
             problems.append(Problem(notes.file, line, column, rule, value))
 
         if row["mission"] == NO_MISSION:
