@@ -92,7 +92,8 @@ def test_a_reference_to_a_reference_takes_the_pattern_at_the_end_of_the_chain():
 
 def test_no_code_list_is_one_missions_own(root):
     """A code's label and definition hold for any mission: none names a mission, or a place or word
-    that a note gives as its own keyword (document.toml), so a second note needs no redefinition."""
+    that a note gives as its own keyword (document.toml), so a second note needs no redefinition. The
+    missions code list alone names missions: that is what its codes are."""
     import csv
     import re
 
@@ -105,6 +106,8 @@ def test_no_code_list_is_one_missions_own(root):
                     for value in (row["name"], row["acronym"]) if value]
     words = re.compile("|".join(rf"\b{re.escape(word)}\b" for word in [*keywords(root), *missions]))
     for spec in CODE_LISTS:
+        if spec.name == "missions":
+            continue
         with open(csv_path(root / "data", spec.name), encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 found = words.search(f"{row['label']} {row['definition']}")
