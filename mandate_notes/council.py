@@ -88,8 +88,10 @@ def series_problems(tables: dict[str, Table]) -> list[Problem]:
                         document_id)
             if not symbol and not row["council_notes"]:
                 problem(f"{side}_symbol", "empty without a word in council_notes", "")
-        if row["document_id"] in council_of and council_of[row["document_id"]] != (row["mandate_in_force_id"],
-                                                                                    row["decision_id"]):
+        # A row that names its resolutions names those of its coded note's document.toml (a row that names
+        # none leaves the note's own dates to the rules on documents).
+        named = (row["mandate_in_force_id"], row["decision_id"])
+        if any(named) and row["document_id"] in council_of and council_of[row["document_id"]] != named:
             problem("mandate_in_force_id", "not the resolutions the coded note's document.toml names",
                     row["mandate_in_force_id"])
     return problems
