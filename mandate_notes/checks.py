@@ -22,7 +22,7 @@ from pandera.errors import SchemaErrors
 
 from mandate_notes.cast import (CALENDAR_RULE, FINITE_RULE, INTEGER_RANGE_RULE, TYPE_PATTERNS, TYPE_RULES, CastError,
                                 cast, failure, is_calendar_date)
-from mandate_notes.csvio import Problem, Table, read_table
+from mandate_notes.csvio import Problem, Table, capped, read_table
 from mandate_notes.rules import semantic_problems
 from schemas.definitions import CODE_LIST_NAMES, PATTERN_WORDS, TABLES
 
@@ -31,10 +31,48 @@ FORMULA_START = ("=", "+", "-", "@")
 SPACE_AFTER_NUL = re.compile("\x00\\s")
 SPACE_BEFORE_NUL = re.compile("\\s\x00")
 FORMULA_AFTER_NUL = re.compile("\x00[=+\\-@]")
+# Characters no cell may hold: controls but the line feed of a cell written on several lines (ESC,
+# DEL, tab, ...), format characters (a right-to-left override, a zero-width space, a byte order mark),
+# line and paragraph separators, private-use and unassigned code points. They are invisible or reorder
+# what is shown, so a cell that holds one reads as another value, and every format publishes it.
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+ASCII_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+# Letters of these scripts look alike ("а" is Cyrillic, "a" Latin): one word may not mix them.
+LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The characters of text no cell may hold, each as U+XXXX and its name where it has one.
+
+    >>> hidden_characters("a\x1bb\u202ec\u200b")
+    ['U+001B', 'U+202E RIGHT-TO-LEFT OVERRIDE', 'U+200B ZERO WIDTH SPACE']
+    """
+    found = []
+    for character in dict.fromkeys(text):
+        if character != "\n" and unicodedata.category(character) in HIDDEN_CATEGORIES:
+            name = unicodedata.name(character, "")
+            found.append(f"U+{ord(character):04X}" + (f" {name}" if name else ""))
+    return found
+
+
+def mixed_scripts(text: str) -> list[str]:
+    """The words of text whose letters come from more than one of LOOKALIKE_SCRIPTS.
+
+    >>> mixed_scripts("Mаli and Μali, but not Мали or Mali or Côte")
+    ['Mаli', 'Μali']
+    """
+    mixed = []
+    for word in NON_ASCII_WORD.findall(text):
+        scripts = {unicodedata.name(letter, "").split(" ")[0] for letter in word if letter.isalpha()}
+        if len(scripts & set(LOOKALIKE_SCRIPTS)) > 1:
+            mixed.append(word)
+    return mixed
 
 
 def cell_problems(table: Table, resource: dict) -> list[Problem]:
-    """Per-cell text hygiene: NFC, no padding, no spreadsheet formulas in text cells."""
+    """Per-cell text hygiene: NFC, no padding, no hidden characters, no words of look-alike letters
+    from two scripts, no spreadsheet formulas in text cells."""
     problems = []
     types = {field["name"]: field["type"] for field in resource["schema"]["fields"]}
     for column in table.frame.columns:
@@ -46,6 +84,14 @@ def cell_problems(table: Table, resource: dict) -> list[Problem]:
             line = table.line(index)
             if unicodedata.normalize("NFC", value) != value:
                 problems.append(Problem(table.file, line, column, "text not in Unicode NFC", value))
+            hidden = hidden_characters(value)
+            if hidden:
+                problems.append(Problem(table.file, line, column,
+                                        f"control or invisible character ({', '.join(hidden)})", value))
+            mixed = mixed_scripts(value)
+            if mixed:
+                problems.append(Problem(table.file, line, column,
+                                        f"look-alike letters of two scripts in one word ({', '.join(mixed)})", value))
             if value != value.strip():
                 problems.append(Problem(table.file, line, column, "leading or trailing whitespace", value))
             if types[column] == "string" and value.startswith(FORMULA_START):
@@ -63,6 +109,11 @@ def _clean_cells(values: list[str], text: bool) -> bool:
     """
     joined = "\x00".join(values)
     if not unicodedata.is_normalized("NFC", joined):
+        return False
+    if joined.isascii():
+        if ASCII_CONTROL.search(joined.replace("\x00", "")):
+            return False
+    elif hidden_characters(joined.replace("\x00", "")) or mixed_scripts(joined):
         return False
     # Padding: a cell opening or closing with what str.strip removes; re's \s is the same test as
     # strip's (both are Py_UNICODE_ISSPACE).
@@ -342,8 +393,43 @@ def descriptor_problems(root: Path, package: dict) -> list[Problem]:
 
 
 def load_package(root: Path) -> dict:
+    """The descriptor as JSON (ValueError if it cannot be read, nested too deeply included)."""
     with open(root / "datapackage.json", encoding="utf-8") as handle:
-        return json.load(handle)
+        try:
+            return json.load(handle)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply to read") from None
+
+
+def descriptor_shape_problems(package) -> list[Problem]:
+    """What keeps the descriptor from being read as a data package at all: the gate reads each
+    resource's name, path and schema fields, so each must be there, of its type, before anything
+    else is checked.
+
+    >>> [problem.rule for problem in descriptor_shape_problems([])]
+    ['not a JSON object (a data package descriptor)']
+    >>> [str(problem) for problem in descriptor_shape_problems({"resources": [{"name": "x"}]})]
+    ["datapackage.json:0: resources[0]: not a resource (an object with a text name and path and a schema of fields): 'x'"]
+    """
+    if not isinstance(package, dict):
+        return [Problem("datapackage.json", 0, "-", "not a JSON object (a data package descriptor)",
+                        type(package).__name__)]
+    resources = package.get("resources")
+    if not isinstance(resources, list):
+        return [Problem("datapackage.json", 0, "resources", "not a list of resources", type(resources).__name__)]
+    problems = []
+    for index, resource in enumerate(resources):
+        fields = resource.get("schema", {}).get("fields") if isinstance(resource, dict) and isinstance(
+            resource.get("schema"), dict) else None
+        if not (isinstance(resource, dict) and isinstance(resource.get("name"), str)
+                and isinstance(resource.get("path"), str) and isinstance(fields, list)
+                and all(isinstance(field, dict) and isinstance(field.get("name"), str)
+                        and isinstance(field.get("type"), str) for field in fields)):
+            name = resource.get("name") if isinstance(resource, dict) else resource
+            problems.append(Problem("datapackage.json", 0, f"resources[{index}]",
+                                    "not a resource (an object with a text name and path and a schema of fields)",
+                                    str(name)[:80]))
+    return problems
 
 
 def table_problems(root: Path, resource: dict, tables: dict[str, Table]) -> list[Problem]:
@@ -374,6 +460,9 @@ def validate_package(root: Path = ROOT) -> list[Problem]:
 def check_package(root: Path = ROOT) -> tuple[list[Problem], dict[str, Table]]:
     """Every problem in the package at root, sorted by file and line, and the tables as read."""
     package = load_package(root)
+    shape = descriptor_shape_problems(package)
+    if shape:
+        return shape, {}
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
     problems += descriptor_problems(root, package)
@@ -381,4 +470,4 @@ def check_package(root: Path = ROOT) -> tuple[list[Problem], dict[str, Table]]:
         problems += table_problems(root, resource, tables)
     problems += cross_table_problems(package, tables)
     problems += resource_file_problems(root, package)
-    return sorted(set(problems)), tables
+    return capped(sorted(set(problems))), tables

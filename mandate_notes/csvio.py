@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 # Bounds on what is read, so a hostile file cannot take the machine's memory (stated in README).
 MAX_FILE_BYTES = 2 * 1024**3
 MAX_CELL_CHARS = 128 * 1024
+# Problems listed per file; the rest are counted in one line (a file of 2,000,000 blank lines printed
+# 2,000,000 problems, 173 MB, and took minutes).
+MAX_PROBLEMS_PER_FILE = 50
 # The csv module's own limit is set above ours, so that a long cell gets our message, not its own.
 csv.field_size_limit(MAX_FILE_BYTES)
 
@@ -39,6 +42,37 @@ class Problem:
     def __str__(self) -> str:
         value = self.value if len(self.value) <= 120 else self.value[:117] + "..."
         return f"{self.file}:{self.line}: {self.column}: {self.rule}: {value!r}"
+
+
+# The rule of the one problem that stands for those of a file beyond MAX_PROBLEMS_PER_FILE.
+NOT_LISTED = f"more problems in this file, not listed (the first {MAX_PROBLEMS_PER_FILE} are)"
+
+
+def not_listed(file: str, line: int, count: int) -> Problem:
+    """count problems of file, from line on, beyond those listed."""
+    return Problem(file, line, "-", NOT_LISTED, str(count))
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """problems (sorted by file and line) with at most MAX_PROBLEMS_PER_FILE per file, the rest of
+    each file counted in one problem (with those a reader already counted without making them).
+
+    >>> found = [Problem("a.csv", line, "-", "rule", "") for line in range(1, MAX_PROBLEMS_PER_FILE + 4)]
+    >>> kept = capped(sorted(found + [not_listed("a.csv", 90, 10)]))
+    >>> len(kept), str(kept[-1])
+    (51, "a.csv:51: -: more problems in this file, not listed (the first 50 are): '13'")
+    """
+    kept, listed, unlisted = [], {}, {}
+    for problem in problems:
+        file, counted = problem.file, problem.rule == NOT_LISTED
+        if not counted and listed.get(file, 0) < MAX_PROBLEMS_PER_FILE:
+            listed[file] = listed.get(file, 0) + 1
+            kept.append(problem)
+            continue
+        line, total = unlisted.get(file, (problem.line, 0))
+        unlisted[file] = min(line, problem.line), total + (int(problem.value) if counted else 1)
+    kept += [not_listed(file, line, count) for file, (line, count) in unlisted.items()]
+    return sorted(kept)
 
 
 @dataclass
@@ -226,8 +260,12 @@ def parse_table(name: str, file: str, raw: bytes, expected: list[str], least: in
     ragged = rows if set(map(len, rows)) - {len(expected)} else []
     if not ragged:
         clean_rows, clean_lines = rows, lines[1:]
+    unlisted, first_unlisted = 0, 0
     for record, line in zip(ragged, lines[1:]):
         if len(record) != len(expected):
+            if len(problems) >= MAX_PROBLEMS_PER_FILE:  # counted, not made: a file may hold millions
+                unlisted, first_unlisted = unlisted + 1, first_unlisted or line
+                continue
             # Name the first column without a value, or the first field beyond the header.
             where = expected[len(record)] if len(record) < len(expected) else f"field {len(expected) + 1}"
             problems.append(
@@ -237,6 +275,8 @@ def parse_table(name: str, file: str, raw: bytes, expected: list[str], least: in
             continue
         clean_rows.append(record)
         clean_lines.append(line)
+    if unlisted:
+        problems.append(not_listed(file, first_unlisted, unlisted))
     _long_cells(file, expected, clean_rows, clean_lines, problems)
     import pandas as pd  # here, not above: what only reads a CSV as dicts (the server's citations) needs no pandas
 

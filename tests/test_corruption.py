@@ -23,7 +23,7 @@ from mandate_notes.checks import Problem, validate_package
 from schemas.definitions import ISO_PARTIAL_DATE, PATTERN_WORDS, TABLES
 from mandate_notes import build, validate
 from mandate_notes.cast import FINITE_RULE, INTEGER_RANGE_RULE
-from mandate_notes.csvio import MAX_CELL_CHARS
+from mandate_notes.csvio import MAX_CELL_CHARS, MAX_PROBLEMS_PER_FILE
 from mandate_notes.model import csv_path, table_file
 
 # Slow (`make check` leaves it out): each of its cases validates and builds a corrupted copy of the package.
@@ -319,6 +319,60 @@ def formula(start):
     return corrupt
 
 
+def hidden_character(character, column="description", table="actors", name=None):
+    """A control or invisible character inside a cell (ESC, DEL, a line separator), or one that
+    reorders (a right-to-left override) or hides (a zero-width space) what an id or code shows."""
+    def corrupt(root):
+        value = records(root, table)[-1][column]
+        value = f"{value[:2]}{character}{value[2:]}" if column != "code" else value + character
+        line = set_cell(root, table, column, value)
+        named = f"U+{ord(character):04X}" + (f" {unicodedata.name(character)}" if unicodedata.name(character, "") else "")
+        return message(table, line, column, f"control or invisible character ({named})", value)
+
+    corrupt.__name__ = name or f"hidden_character_{ord(character):04x}"
+    return corrupt
+
+
+def cyrillic_look_alike_in_an_id(root):
+    value = records(root, "actors")[-1]["actor_id"].replace("a", "\u0430", 1)
+    assert "\u0430" in value, "the last actor's id holds no a"
+    line = set_cell(root, "actors", "actor_id", value)
+    word = next(word for word in re.findall(r"\w+", value) if "\u0430" in word)
+    return message("actors", line, "actor_id", f"look-alike letters of two scripts in one word ({word})", value)
+
+
+def greek_look_alike_in_a_name(root):
+    value = "\u039cali"  # a Greek capital mu before Latin letters
+    line = set_cell(root, "actors", "name", value)
+    return message("actors", line, "name", f"look-alike letters of two scripts in one word ({value})", value)
+
+
+def descriptor_is_a_list(root):
+    (root / "datapackage.json").write_text("[]\n", encoding="utf-8")
+    return str(Problem("datapackage.json", 0, "-", "not a JSON object (a data package descriptor)", "list"))
+
+
+def descriptor_resource_without_a_schema(root):
+    package = _descriptor(root)
+    del package["resources"][0]["schema"]
+    _write_descriptor(root, package)
+    return str(Problem("datapackage.json", 0, "resources[0]",
+                       "not a resource (an object with a text name and path and a schema of fields)",
+                       package["resources"][0]["name"]))
+
+
+def millions_of_blank_lines(root):
+    """A 2 MB file of blank lines printed 2,000,000 problems (173 MB) in minutes."""
+    path = csv_path(root / "data", "themes")
+    text = path.read_text(encoding="utf-8")
+    blank = 2_000_000
+    path.write_text(text + "\n" * blank, encoding="utf-8")
+    first = text.count("\n") + 1
+    return str(Problem(table_file("themes"), first + MAX_PROBLEMS_PER_FILE, "-",
+                       f"more problems in this file, not listed (the first {MAX_PROBLEMS_PER_FILE} are)",
+                       str(blank - MAX_PROBLEMS_PER_FILE)))
+
+
 def not_nfc(root):
     decomposed = unicodedata.normalize("NFD", "Côte d’Ivoire")
     line = set_cell(root, "actors", "name", decomposed)
@@ -587,7 +641,15 @@ CORRUPTIONS = [
     outcome_in_the_mandate_in_force, two_outcomes_for_asks_of_the_same_substance, resolution_quote_not_verbatim, no_pema_task_beside_another,
     value_not_as_written, support_level_against_its_phrase, priority_signal_against_its_phrase,
     event_ending_before_it_starts, recommendation_from_a_heading,
+    hidden_character("\x1b", name="escape_in_text"), hidden_character("\x7f", name="delete_in_text"),
+    hidden_character("\u2028", name="line_separator_in_text"), hidden_character("\t", name="tab_in_text"),
+    hidden_character("\u202e", column="code", table="themes", name="right_to_left_override_in_a_code"),
+    hidden_character("\u200b", column="code", table="themes", name="zero_width_space_after_a_code"),
+    hidden_character("\ufeff", column="code", table="themes", name="byte_order_mark_in_a_code"),
+    cyrillic_look_alike_in_an_id, greek_look_alike_in_a_name, millions_of_blank_lines,
 ]
+# Descriptors the gate cannot read as a data package: named, and no table is read by them.
+MISSHAPEN_DESCRIPTORS = [descriptor_is_a_list, descriptor_resource_without_a_schema]
 
 
 # ---------------------------------------------------------------- the tests
@@ -606,7 +668,7 @@ def last_good_build(package_copy: Path, built_database: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda corrupt: corrupt.__name__)
+@pytest.mark.parametrize("corrupt", CORRUPTIONS + MISSHAPEN_DESCRIPTORS, ids=lambda corrupt: corrupt.__name__)
 def test_a_corruption_fails_validation_and_build_naming_file_line_column_rule_value(
     corrupt, package_copy, last_good_build, capsys
 ):
@@ -625,6 +687,18 @@ def test_a_corruption_fails_validation_and_build_naming_file_line_column_rule_va
     assert not any("SECRET" in line for line in printed), "a linked file's content was printed"
     assert sha256(last_good_build) == before
     assert [path.name for path in last_good_build.parent.iterdir()] == ["mandate_notes.db"]
+
+
+def test_a_descriptor_nested_too_deeply_to_read_is_one_line_not_a_traceback(package_copy, last_good_build, capsys):
+    """A datapackage.json nested deeper than Python's parser can read crashed the gate with a traceback."""
+    before = sha256(last_good_build)
+    (package_copy / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    expected = "datapackage.json:0: -: cannot read package: JSON nested too deeply to read"
+    assert validate.main(["--root", str(package_copy)]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == expected
+    assert build.main(["--root", str(package_copy), "--output", str(last_good_build)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == expected
+    assert sha256(last_good_build) == before
 
 
 def test_the_rows_the_corruptions_start_from_are_valid(package_copy):

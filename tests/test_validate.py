@@ -167,19 +167,22 @@ def test_a_code_lists_rank_edited_by_hand_in_the_checkout_is_named_by_its_cell(p
 
 def test_the_whole_column_cell_test_agrees_with_the_cell_by_cell_rules():
     """checks._clean_cells (one pass over a column's cells joined by NUL) finds a column clean exactly
-    when no cell is outside NFC, padded, or (in a text column) opens like a spreadsheet formula."""
+    when no cell is outside NFC, padded, holds a control or invisible character or a word of look-alike
+    letters from two scripts, or (in a text column) opens like a spreadsheet formula."""
     import unicodedata
 
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from mandate_notes.checks import FORMULA_START, _clean_cells
+    from mandate_notes.checks import FORMULA_START, _clean_cells, hidden_characters, mixed_scripts
 
     def clean(values, text):
         return not any(value and (unicodedata.normalize("NFC", value) != value or value != value.strip()
+                                  or hidden_characters(value) or mixed_scripts(value)
                                   or (text and value.startswith(FORMULA_START))) for value in values)
 
-    pieces = st.sampled_from(["a", " ", "\t", "\u00a0", "\u2028", "e\u0301", "é", "=", "-", "@", "+", "b"])
+    pieces = st.sampled_from(["a", " ", "\t", "\n", "\x1b", "\u00a0", "\u2028", "\u200b", "e\u0301", "é",
+                              "\u0430", "\u03bc", "=", "-", "@", "+", "b"])
     cells = st.lists(st.lists(pieces, max_size=4).map("".join), min_size=1, max_size=5)
 
     @settings(max_examples=500, deadline=None)
