@@ -12,6 +12,7 @@ from pathlib import Path
 from mandate_notes.cast import cast_column
 from mandate_notes.csvio import Problem, Table, parse_table, read_bounded
 from mandate_notes.model import table_file
+from mandate_notes.partial_files import partial_path, remove_abandoned
 from mandate_notes.paths import DEFAULT_DATABASE as DEFAULT_OUTPUT
 from mandate_notes.paths import ROOT
 from schemas.classes import Table as Spec
@@ -119,7 +120,8 @@ def build_database(data_dir: Path, target: Path) -> None:
 def write_database(rows_of: dict[str, list[tuple]], target: Path) -> None:
     """Write the tables' typed rows to a temporary file beside target and rename it into place when complete."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    remove_abandoned(target)
+    temporary = partial_path(target)
     temporary.unlink(missing_ok=True)
     try:
         connection = sqlite3.connect(temporary)

@@ -2,9 +2,10 @@
 
 The archive holds the CSVs, datapackage.json, the SQLite database, the codebook, CITATION.cff, the
 licence, each table as Stata .dta, as typed Parquet and as JSON, and SHA256SUMS. Refuses a dirty tree, a version with
-no dated CHANGELOG.md entry, and a version that was not bumped although released files changed since
+no dated CHANGELOG.md entry, a version that was not bumped although released files changed since
 the commit that introduced it (that commit is what `make diff FROM=X.Y.Z` compares, so it must hold
-exactly the released data). No git tag is read or needed.
+exactly the released data), and a commit whose files do not pass the gate and frictionless: the files
+checked are the files packed, the commit's own (`git archive HEAD`). No git tag is read or needed.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from mandate_notes.build import BuildError, build_database
 from mandate_notes.cast import cast
 from mandate_notes.csvio import Problem, parse_table, read_bounded
 from mandate_notes.model import file_facts
+from mandate_notes.partial_files import partial_path, remove_abandoned
 from mandate_notes.paths import CODEBOOK, DATA_DIR, DATABASE_FILE
 from mandate_notes.history import HistoryError, VersionHistory, git, is_repository, version_of
+from mandate_notes.validate import run_gate
 from mandate_notes.versions import ChangelogError, released
 
 NAME = "mandate-notes"
@@ -231,7 +234,8 @@ def write_zip(files: dict[str, bytes], target: Path, folder: str, released_on: s
     """Sorted entries, one fixed timestamp (the release date), fixed permissions: the same bytes every run."""
     when = dt.date.fromisoformat(released_on)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    remove_abandoned(target)
+    temporary = partial_path(target)
     try:
         with zipfile.ZipFile(temporary, "w") as archive:
             for path in sorted(files):
@@ -245,12 +249,24 @@ def write_zip(files: dict[str, bytes], target: Path, folder: str, released_on: s
         temporary.unlink(missing_ok=True)
 
 
+def packed_problems(tree: Path) -> list[str]:
+    """What the gate and frictionless find in the files a release packs (the commit's, extracted)."""
+    return run_gate(tree, frictionless=True).problems
+
+
 def release(root: Path, dist: Path) -> Path:
     version, released_on = preflight(root)
     folder = f"{NAME}-{version}"
     target = dist / f"{folder}.zip"
     with tempfile.TemporaryDirectory() as scratch:
-        files = members(committed_tree(root, Path(scratch)), released_on)
+        tree = committed_tree(root, Path(scratch))
+        # The files checked are the files packed: validating the working tree let a bad commit through
+        # behind an edit hidden from `git status` (skip-worktree).
+        problems = packed_problems(tree)
+        if problems:
+            listed = "\n".join(problems[:20]) + (f"\n... and {len(problems) - 20} more" if len(problems) > 20 else "")
+            raise ReleaseRefused(f"the commit does not pass validation ({len(problems)} problem(s)):\n{listed}")
+        files = members(tree, released_on)
     write_zip(files, target, folder, released_on)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     target.with_name(target.name + ".sha256").write_text(f"{digest}  {target.name}\n", encoding="ascii")

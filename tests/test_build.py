@@ -3,6 +3,7 @@
 import hashlib
 import shutil
 import sqlite3
+import subprocess
 
 import pytest
 
@@ -109,3 +110,16 @@ def test_the_column_by_column_conversion_stores_what_a_cell_by_cell_one_would(ro
         typed_rows(broken, spec)
     assert str(found.value) == str(expected.value)
     assert str(found.value) == f"{paragraphs.file}:{paragraphs.line(len(frame) - 3)}: last_line: type integer: '12x'"
+
+
+def test_a_killed_builds_temporary_file_is_removed_by_the_next_build(root, tmp_path):
+    """A build killed half way left `.mandate_notes.db.PID.tmp` beside the database for ever."""
+    from mandate_notes.partial_files import partial_name
+
+    process = subprocess.Popen(["true"])
+    process.wait()
+    target = tmp_path / "mandate_notes.db"
+    abandoned = tmp_path / partial_name(target.name, process.pid)
+    abandoned.write_bytes(b"half a database")
+    build_database(root / "data", target)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [target.name]

@@ -297,3 +297,34 @@ def test_a_change_hidden_from_git_status_never_reaches_the_release(clone, archiv
     [zip_path] = (clone / "dist").glob("*.zip")
     assert zip_path.read_bytes() == archive["runs"][0]["bytes"]
     assert all(b"zz_hidden" not in content for content in members(zip_path.read_bytes()).values())
+
+
+def test_the_release_validates_the_files_it_packs_not_the_working_files(clone):
+    """A bad date committed, then fixed only in a working file hidden from `git status` with
+    skip-worktree, was released (and its database made /at-a-glance answer 500): the release checks
+    the commit's files, the ones it packs."""
+    pyproject = clone / "pyproject.toml"
+    version = version_of(pyproject.read_bytes())
+    major, minor, _ = parse_version(version)
+    bumped = f"{major}.{minor + 1}.0"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace(f'version = "{version}"', f'version = "{bumped}"'))
+    changelog = clone / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace(
+        "## [Unreleased]\n", f"## [Unreleased]\n\n## [{bumped}] - 2099-12-31\n", 1))
+    path = csv_path(clone / "data", "events")
+    good = path.read_text(encoding="utf-8")
+    header, *rows = list(csv.reader(io.StringIO(good, newline="")))
+    rows[0][header.index("date")] = "2023-02-30"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *rows])
+    subprocess.run([sys.executable, str(clone / "scripts" / "generate.py")], capture_output=True, check=True,
+                   env=script_env(clone))
+    commit_all(clone, f"release {bumped} with a bad date")
+    path.write_text(good, encoding="utf-8")
+    git(clone, "update-index", "--skip-worktree", path.relative_to(clone).as_posix())
+    assert git(clone, "status", "--porcelain") == ""
+    result = run_release(clone)
+    assert result.returncode == 1
+    assert "release refused: the commit does not pass validation" in result.stderr
+    assert "data/events.csv:2: date" in result.stderr and "2023-02-30" in result.stderr
+    assert not (clone / "dist").exists()
