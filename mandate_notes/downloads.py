@@ -11,12 +11,18 @@ name has one type.
 ('true', '8', '0.5')
 >>> datasette_cell_as_published("0", "boolean"), datasette_cell_as_published("8.0", "number")
 ('false', '8')
+
+Every CSV made here (a query's, a filtered table's, the Excel flavour) is opened by spreadsheets, which
+run a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return as a formula: such a cell,
+unless it is a number, is written with a `'` before it, which a spreadsheet shows as text and does
+not run (`neutralised`). The published tables hold no such text cell (the gate refuses them).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,6 +35,22 @@ BOM = "\ufeff"
 # Arguments of a table page that only shape the page: a download holds every row, in the columns
 # of the published table.
 PAGE_ARGUMENTS = {"_size", "_next", "_labels", "_facet", "_facet_array", "_facet_date", "_nocount", "_nofacet"}
+# What opens a formula in a spreadsheet cell, and the numbers that open so and are not one.
+FORMULA_OPENERS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def neutralised(cell: str) -> str:
+    """The cell as a spreadsheet may open it: one it would run as a formula gets a ' before it.
+
+    >>> neutralised("=1+2"), neutralised("@SUM(A1)"), neutralised("+cmd")
+    ("'=1+2", "'@SUM(A1)", "'+cmd")
+    >>> neutralised("-5"), neutralised("-2.5e3"), neutralised("-x"), neutralised("a=b")
+    ('-5', '-2.5e3', "'-x", 'a=b')
+    """
+    if cell.startswith(FORMULA_OPENERS) and not NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def download_arguments(query: list[tuple[str, str]], table: bool) -> list[tuple[str, str]]:
@@ -86,10 +108,27 @@ def datasette_cell_as_published(text: str, kind: str | None) -> str:
 
 
 def write_csv(header: list[str], rows, line_end: str = "\n") -> str:
+    r"""A CSV of header and rows, every cell neutralised (a published table's cells never need it).
+
+    A carriage return in a cell is quoted, or a reader would end the record there (and read what
+    follows as a new row's first cell): the csv module quotes only the characters of its line end,
+    so a row holding one is written with CRLF and its own line end put back.
+
+    >>> write_csv(["a", "b"], [["x\ry", "=z"]])
+    'a,b\n"x\ry",\'=z\n'
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=line_end)
-    writer.writerow(header)
-    writer.writerows(rows)
+    quoting_cr = csv.writer(buffer, lineterminator="\r\n")
+    for row in [header, *rows]:
+        cells = [neutralised(cell) for cell in row]
+        if line_end == "\r\n" or not any("\r" in cell for cell in cells):
+            writer.writerow(cells)
+            continue
+        quoting_cr.writerow(cells)
+        buffer.seek(buffer.tell() - 2)
+        buffer.truncate()
+        buffer.write(line_end)
     return buffer.getvalue()
 
 

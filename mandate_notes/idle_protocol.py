@@ -1,20 +1,55 @@
-"""uvicorn's h11 protocol, closing a connection that sends no complete request head in time.
+"""uvicorn's h11 protocol, closing a connection that holds the server without using it, and putting
+the hardening headers on the responses uvicorn writes itself.
 
-uvicorn's own keep-alive timeout starts only after a first response and any byte resets it, so a
-connection that never sends a request, or sends one a byte at a time, would stay open for ever.
-The limit is the server's keep-alive timeout (`timeout_keep_alive`), which mandate_notes/serve.py
-sets to its idle timeout. A module of its own, named in the server's configuration, so that every
-worker process imports the same class.
+A connection must deliver a complete request, head and body, within the server's keep-alive timeout
+(`timeout_keep_alive`, which mandate_notes/serve.py sets to its idle timeout) of opening or of its
+last response; otherwise it is closed. uvicorn's own keep-alive timeout starts only after a first
+response and any byte resets it, so a connection that never sent a request, or sent its head or its
+body a byte at a time, stayed open for ever and counted against the concurrency limit. Likewise a
+response the client stops reading (the server's writes stay paused) is abandoned after the same time,
+with a reset, so that neither the server nor its kernel keeps the unsent bytes.
+
+uvicorn answers some requests without the app: 400 to a malformed request, 503 beyond the
+concurrency limit, 500 when the app fails before responding. Every response, the app's and these,
+passes through the connection's h11 `send`, which adds the headers of mandate_notes/headers.py that
+a response lacks.
+
+A module of its own, named in the server's configuration, so that every worker process imports the
+same class.
 """
 
 from __future__ import annotations
 
+import socket
+import struct
+
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from mandate_notes.headers import with_headers
+
+# Their states in which the client has not yet delivered a whole request.
+RECEIVING = (h11.IDLE, h11.SEND_BODY)
+
+
+def hardened(send):
+    """h11's Connection.send, adding the hardening headers to every response head it writes."""
+    def send_with_headers(event):
+        if isinstance(event, h11.Response):
+            event = h11.Response(status_code=event.status_code, headers=with_headers(event.headers),
+                                 http_version=event.http_version, reason=event.reason)
+        return send(event)
+
+    return send_with_headers
 
 
 class IdleClosingH11Protocol(H11Protocol):
     deadline = None
+    write_deadline = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.conn.send = hardened(self.conn.send)
 
     def _await_request(self) -> None:
         self._stop_waiting()
@@ -26,11 +61,11 @@ class IdleClosingH11Protocol(H11Protocol):
             self.deadline = None
 
     def _close_if_still_waiting(self) -> None:
-        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+        if self.conn.their_state in RECEIVING and not self.transport.is_closing():
             self.transport.close()
 
-    def _request_started(self) -> None:
-        if self.conn.their_state is not h11.IDLE:
+    def _request_received(self) -> None:
+        if self.conn.their_state not in RECEIVING:
             self._stop_waiting()
 
     def connection_made(self, transport) -> None:
@@ -39,13 +74,32 @@ class IdleClosingH11Protocol(H11Protocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        self._request_started()
+        self._request_received()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
         if not self.transport.is_closing():
             self._await_request()
 
+    def _abandon(self) -> None:
+        connection = self.transport.get_extra_info("socket")
+        if connection is not None:  # close with a reset: the unsent bytes are dropped, not kept to send
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.transport.abort()
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self.write_deadline is None:
+            self.write_deadline = self.loop.call_later(self.timeout_keep_alive, self._abandon)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        if self.write_deadline is not None:
+            self.write_deadline.cancel()
+            self.write_deadline = None
+
     def connection_lost(self, exc) -> None:
         self._stop_waiting()
+        if self.write_deadline is not None:
+            self.write_deadline.cancel()
         super().connection_lost(exc)

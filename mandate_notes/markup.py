@@ -11,6 +11,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from mandate_notes import request_budget
 from mandate_notes.paths import SUPERSCRIPT_DIGITS
 
 MARKER = re.compile(f"[{SUPERSCRIPT_DIGITS}]+")
@@ -19,12 +20,16 @@ TO_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 QUOTE_OPEN, QUOTE_CLOSE = "\ue000", "\ue001"  # never in the data (private use)
 OWN_NUMBER = re.compile(f"^([{SUPERSCRIPT_DIGITS}]+|[0-9]+)(?= )")
 # Markdown emphasis as CommonMark reads it: the delimiters hug the words and are not inside a word
-# (so snake_case codes and file_names stay as they are). Strong before emphasis.
+# (so snake_case codes and file_names stay as they are). Strong before emphasis. What lies between
+# two delimiters holds no delimiter but one inside a word (`a*b`, `support_level`), which can neither
+# open nor close: so a match attempt stops at the next delimiter that could, each character is read
+# by at most one attempt, and the time is linear in the text (`(.+?)` made "*a *a *a ..." quadratic).
+_INNER = r"((?:[^{d}]|(?<=\w){e}(?=\w))+?)"
 EMPHASIS = [
-    (re.compile(r"(?<![\w*])\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?![\w*])"), "strong"),
-    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), "em"),
-    (re.compile(r"(?<![\w_])__(?=[^\s_])(.+?)(?<=[^\s_])__(?![\w_])"), "strong"),
-    (re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])"), "em"),
+    (re.compile(r"(?<![\w*])\*\*(?=[^\s*])" + _INNER.format(d="*", e=r"\*") + r"(?<=[^\s*])\*\*(?![\w*])"), "strong"),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])" + _INNER.format(d="*", e=r"\*") + r"(?<=[^\s*])\*(?![\w*])"), "em"),
+    (re.compile(r"(?<![\w_])__(?=[^\s_])" + _INNER.format(d="_", e="_") + r"(?<=[^\s_])__(?![\w_])"), "strong"),
+    (re.compile(r"(?<![\w_])_(?=[^\s_])" + _INNER.format(d="_", e="_") + r"(?<=[^\s_])_(?![\w_])"), "em"),
 ]
 
 
@@ -35,8 +40,13 @@ def emphasised(text) -> Markup:
     '<em>Africa Report</em>, <strong>IPI</strong> and support_level &lt;i&gt;'
     >>> str(emphasised("2 * 3 * 4, a lone * and _x_"))
     '2 * 3 * 4, a lone * and <em>x</em>'
+    >>> str(emphasised("_see support_level_ and a*b*"))
+    '<em>see support_level</em> and a*b*'
     """
     html = str(escape(text))
+    budget = request_budget.current()
+    if budget is not None and not budget.charge_markup(len(html)):
+        return Markup(html)  # the request has rendered all the markup it may: the text stays plain
     for pattern, tag in EMPHASIS:
         html = pattern.sub(lambda match, tag=tag: f"<{tag}>{match.group(1)}</{tag}>", html)
     return Markup(html)

@@ -35,9 +35,11 @@ def coded_tables() -> list[Table]:
 
 def search_sql() -> str:
     # fts_query (mandate_notes/search.py, registered by the server) turns what was typed into an
-    # FTS5 query that is always valid: words in any form, "phrases", prefix*, OR. resolution_number
-    # reads a resolution's symbol or number ("S/RES/2640 (2022)", "2640"): that resolution comes first.
-    # Every hit names its document: a resolution by its symbol, a note by its title.
+    # FTS5 query that is always valid: words in any form, "phrases", prefix*, OR. It is the right-hand
+    # side of each MATCH itself: the server runs a full-text query only when its text is bounded by
+    # construction (mandate_notes/sql_guard.py), which a value read from a subquery is not.
+    # resolution_number reads a resolution's symbol or number ("S/RES/2640 (2022)", "2640"): that
+    # resolution comes first. Every hit names its document: a resolution by its symbol, a note by its title.
     parts = [
         "  select 'Resolutions' as found_in, r.document_id as row_id, null as section,\n"
         "    'resolutions' as table_name, r.symbol || ': ' || d.title as snippet,\n"
@@ -56,10 +58,10 @@ def search_sql() -> str:
             f"    snippet({fts}, -1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 16) as snippet,\n"
             f"    t.paragraph_id, {document} as document_id, bm25({fts}) as score\n"
             f"  from {fts} join {name} t on t.rowid = {fts}.rowid{join}\n"
-            f"  where {fts} match (select terms from query)"
+            f"  where {fts} match fts_query(:q)"
         )
     return (
-        "with query(terms, number) as (select fts_query(:q), resolution_number(:q)),\n"
+        "with query(number) as (select resolution_number(:q)),\n"
         "hits as (\n" + "\n  union all\n".join(parts) + "\n)\n"
         "select h.found_in, coalesce(r.symbol, d.title) as document, h.row_id, h.section, h.snippet,\n"
         "  h.paragraph_id, h.table_name\n"

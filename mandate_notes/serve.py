@@ -21,6 +21,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from mandate_notes.partial_files import partial_path, remove_abandoned
 from mandate_notes.paths import DEFAULT_DATABASE as DATABASE
 from mandate_notes.paths import ROOT, SERVER_METADATA
 
@@ -51,16 +52,49 @@ MAX_VALUE_BYTES = 1_000_000
 MAX_RESULT_BYTES = 20_000_000
 # What one response may send; the database download is the largest real response, about 1 MB.
 MAX_RESPONSE_BYTES = 50_000_000
+# How many values one query's rows may hold: each costs an HTML page about 8 microseconds of the event
+# loop, so a page of them about 0.16 s. The widest table (18 columns, and the rowid) fills a page of
+# 1,000 rows (`_size=max`) with 19,000.
+MAX_RESULT_CELLS = 20_000
+
+# Bounds on what runs between two of SQLite's time checks (mandate_notes/sql_guard.py), applied by
+# server/plugins/sql_limits.py. SQLite checks the time only between rows, so one row's expression runs
+# to its end: its scalar function calls are counted in its program (the site's own queries make at
+# most 17), and each call's time is bounded by MAX_VALUE_BYTES (the slowest, printf of a million
+# characters, takes about 6 ms of CPU here).
+MAX_FUNCTION_CALLS = 40
+# LIKE, GLOB, instr, replace, trim, ltrim, rtrim and json_patch take time with the product of two
+# arguments' lengths: a text of 10,000 characters against a pattern of 1,000 is allowed.
+MAX_LENGTH_PRODUCT = 10_000_000
+# A full-text query's time grows with its terms: what a search box, `_search` or an FTS5 MATCH in SQL
+# may ask is at most this many characters.
+MAX_SEARCH_CHARS = 500
+# The SQL time of all of one request's queries together (its page, count, facets, ...).
+REQUEST_SQL_SECONDS = 2.0
+# Text one request may render as markup (emphasis, footnote markers), at about 0.15 s of the event loop
+# per million characters: the real data hold 90,000 characters of paragraphs; beyond this, cells are
+# shown as plain escaped text.
+MAX_MARKUP_CHARS = 500_000
+
+# A request may carry at most this many query-string parameters (400 beyond): Datasette's handling
+# of repeated parameters grows with their square (1,800 `_where=1` held the event loop for 16 s).
+MAX_QUERY_PARAMETERS = 100
 
 # Beyond this many open connections or running requests, uvicorn answers 503.
 LIMIT_CONCURRENCY = 1000
-# A connection that has not sent a complete request head this long after opening, or after its last
-# response, is closed: idle and slow connections cannot hold the server's file descriptors.
+# A connection that has not sent a complete request (head and body) this long after opening, or after
+# its last response, is closed, and so is one that does not read its response for this long: idle and
+# slow connections cannot hold the server's file descriptors.
 IDLE_TIMEOUT_SECONDS = 10
+# The largest request head (request line and headers) h11 accepts; a larger one is answered 400.
+MAX_REQUEST_HEAD_BYTES = 16 * 1024
 
 # The idle-closing protocol (mandate_notes/idle_protocol.py), named so that worker processes import it.
 IDLE_CLOSING_PROTOCOL = "mandate_notes.idle_protocol:IdleClosingH11Protocol"
 SNAPSHOT_VARIABLE = "MANDATE_NOTES_SNAPSHOT"
+# Names the server is reached by beyond its own address and loopback (comma-separated); set, even
+# empty, it makes the server refuse requests for any other Host (server/plugins/own_addresses.py).
+HOSTS_VARIABLE = "MANDATE_NOTES_HOSTS"
 CDN_VARIABLE = "MANDATE_NOTES_CDN"
 
 SNAPSHOT_FOLDER = "snapshots"
@@ -112,6 +146,10 @@ def _remove_unused_snapshots(folder: Path, keep: Path) -> None:
             handle.close()
 
 
+class SnapshotError(Exception):
+    """The build could not be copied into a snapshot (a full disk); nothing partial is left."""
+
+
 def snapshot(database: Path):
     """Copy database to <its folder>/snapshots/<sha256 prefix>/<its name>, write the snapshot's inspect
     file, drop snapshots no server uses, and return (snapshot path, lock). The caller keeps the lock
@@ -120,8 +158,13 @@ def snapshot(database: Path):
     folder.mkdir(exist_ok=True)
     with open(folder / ".lock", "a+b") as guard:
         fcntl.flock(guard, fcntl.LOCK_EX)
-        copy = folder / f".{os.getpid()}.copy"
-        digest = _copy_hashing(database, copy)
+        copy = partial_path(folder / database.name)
+        remove_abandoned(folder / database.name)
+        try:
+            digest = _copy_hashing(database, copy)
+        except OSError as error:
+            copy.unlink(missing_ok=True)
+            raise SnapshotError(f"cannot copy {database.name} into {SNAPSHOT_FOLDER}/: {error.strerror}") from None
         target = folder / digest[:SNAPSHOT_DIGEST_LENGTH] / database.name
         target.parent.mkdir(exist_ok=True)
         if target.exists():
@@ -130,7 +173,13 @@ def snapshot(database: Path):
             os.replace(copy, target)
         in_use = _locked(target.parent / IN_USE, fcntl.LOCK_SH)
         if not inspect_path(target).exists():
-            write_inspect_file(target, inspect_path(target))
+            try:
+                write_inspect_file(target, partial_path(inspect_path(target)))
+                os.replace(partial_path(inspect_path(target)), inspect_path(target))
+            except (OSError, subprocess.CalledProcessError) as error:
+                partial_path(inspect_path(target)).unlink(missing_ok=True)
+                in_use.close()
+                raise SnapshotError(f"cannot write the inspect file of the snapshot: {error}") from None
         _remove_unused_snapshots(folder, keep=target.parent)
     return target, in_use
 
@@ -260,9 +309,11 @@ def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEO
     import uvicorn
 
     served, in_use = snapshot(database)
+    os.environ.setdefault(HOSTS_VARIABLE, "")
     options = dict(
         host=host, port=port, log_level="info", lifespan="on", http=IDLE_CLOSING_PROTOCOL,
         timeout_keep_alive=idle_timeout, limit_concurrency=LIMIT_CONCURRENCY,
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES,
     )
     try:
         if workers == 1:
@@ -430,7 +481,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     workers = f", {args.workers} worker processes" if args.workers > 1 else ""
     print(f"serving http://{args.host}:{args.port}/ (read-only{workers}; Ctrl-C stops)", flush=True)
-    serve(args.database, args.host, args.port, args.idle_timeout, args.workers, args.cdn)
+    try:
+        serve(args.database, args.host, args.port, args.idle_timeout, args.workers, args.cdn)
+    except SnapshotError as error:
+        print(f"serve: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

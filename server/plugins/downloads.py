@@ -2,10 +2,10 @@
 
 A table's `.csv` without filters is its published file, byte for byte (or, where that file is not
 beside the server or differs from the database, the database's rows written the same way); a
-filtered table's or a query's `.csv` is Datasette's export with true/false, numbers without ".0"
-and LF (mandate_notes/downloads.py). Every one is an attachment named after its table or query.
-With `_sources=on`, every row also carries its source as columns (server/plugins/csv_sources.py),
-in a file named NAME-with-sources.csv.
+filtered table's or a query's `.csv` is Datasette's export with true/false, numbers without ".0",
+LF, and every cell a spreadsheet would run as a formula neutralised (mandate_notes/downloads.py).
+Every one is an attachment named after its table or query. With `_sources=on`, every row also
+carries its source as columns (server/plugins/csv_sources.py), in a file named NAME-with-sources.csv.
 """
 
 import re
@@ -52,7 +52,7 @@ def downloads(datasette):
                 return
             name = match["name"] or DATABASE
             args = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-            if "_trace" in dict(args):
+            if "_trace" in dict(args):  # Datasette's CSV debug page: HTML showing the CSV, no download
                 await app(scope, receive, send)
                 return
             sourced = (SOURCES, "on") in args

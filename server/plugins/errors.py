@@ -6,10 +6,13 @@ dataset that takes a second or more of the server's single event loop per error,
 bad URLs could stall every other visitor. The plain `traceback.print_exc()` Datasette also does for a
 real 500 is kept.
 
-Datasette also answers 500 to some malformed query parameters: an unknown `_sort` column, a
-non-numeric `_timelimit`, `_through`, `_facet` or `__in` values that are not the JSON it expects, a
-number too large for SQLite. Those are the client's error: once such a request has failed, it gets
-400 with a message saying what to fix. Requests that succeed are never touched.
+Datasette also answers 500 to some malformed query parameters: an unknown `_sort` column, `_sort`
+beside `_sort_desc`, a non-numeric `_timelimit`, `_through`, `_facet` or `__in` values that are not
+the JSON it expects (or nest too deeply to read), a number too large for SQLite, a value or result
+beyond the server's limits in a table's filters. Those are the client's error: once such a request
+has failed, it gets 400 with a message saying what to fix. Requests that succeed are never touched.
+Every DatasetteError Datasette 0.65 raises with its default status 500 reports a bad request (an
+unknown sort column, both sort orders, a `_through` without its foreign key), so each is a 400.
 
 An error page is a page of the site: Datasette's own handler renders error.html with none of what
 every other page gets (the site's stylesheet, the request, the plugins' template variables), so the
@@ -18,6 +21,7 @@ Datasette's.
 """
 
 import json
+import sqlite3
 import traceback
 
 import datasette.handle_exception as default_handler
@@ -34,7 +38,7 @@ SQLITE_MAX_INTEGER = 2**63 - 1
 def _json(value: str):
     try:
         return json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's stack allows
         return None
 
 
@@ -62,8 +66,12 @@ def _parameter_error(key: str, value: str) -> str | None:
 
 def client_error(request, exception) -> str | None:
     """The message for an exception caused by a malformed parameter, or None."""
-    if isinstance(exception, DatasetteError) and str(exception.message).startswith("Cannot sort table by"):
-        return f"{exception.message}: _sort and _sort_desc take a sortable column of the table"
+    if isinstance(exception, DatasetteError) and exception.status == 500:
+        if str(exception.message).startswith("Cannot sort table by"):
+            return f"{exception.message}: _sort and _sort_desc take a sortable column of the table"
+        return str(exception.message)
+    if isinstance(exception, sqlite3.DataError):  # a value or result beyond the limits (limits.py)
+        return str(exception)
     for key in request.args.keys():
         for value in request.args.getlist(key):
             error = _parameter_error(key, value)

@@ -1,39 +1,27 @@
 """What the server tells strangers: hardening headers on every response, and no filesystem paths.
 
-Datasette 0.65 shows where its database lies in two places: the `path` of each database in
-`/-/databases.json` (and the `/-/databases` page), and the `file` column of SQLite's
-`pragma_database_list`, which any visitor can select. Neither helps a reader of the dataset, and
-both tell an attacker where the server's files are. The first route is answered here without the
-paths; the second column reads as NULL, through SQLite's authorizer, so queries that select it still run.
+Datasette 0.65 shows where its files lie in three places: the `path` of each database in
+`/-/databases.json` (and the `/-/databases` page), the code each running task stands at in
+`/-/threads.json` (and `/-/threads`: Python's own files, the plugins'), and the `file` column of
+SQLite's `pragma_database_list`, which any visitor can select. None helps a reader of the dataset,
+and each tells an attacker where the server's files are. The two routes are answered here without
+the paths (a file is named by its name alone); the column reads as NULL, through SQLite's
+authorizer, so queries that select it still run.
 
-Every response carries a Content-Security-Policy, X-Frame-Options, X-Content-Type-Options and a
-Referrer-Policy (no-referrer, as Datasette already sends on its query pages, whose URLs hold SQL).
-Datasette's own templates hold inline scripts (menus, the SQL editor), so scripts and styles may be
-inline; everything else must come from this site, nothing may frame it, and
-nothing is loaded from elsewhere. Escaping remains the defence against injected markup.
+Every response carries the headers of mandate_notes/headers.py (Content-Security-Policy,
+X-Frame-Options, X-Content-Type-Options, Referrer-Policy); the responses the HTTP server writes
+itself get them from its protocol (mandate_notes/idle_protocol.py). Escaping remains the defence
+against injected markup.
 """
 
 import json
+import re
 import sqlite3
 
 from datasette import Response, hookimpl
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
-HEADERS = {
-    b"content-security-policy": CONTENT_SECURITY_POLICY.encode(),
-    b"x-frame-options": b"DENY",
-    b"x-content-type-options": b"nosniff",
-    b"referrer-policy": b"no-referrer",
-}
+from mandate_notes.headers import with_headers
+
 # (table, column) pairs that hold a filesystem path; the authorizer makes them read as NULL.
 PATH_COLUMNS = {("pragma_database_list", "file")}
 
@@ -47,11 +35,6 @@ def hide_paths(action, table, column, database, trigger):
 @hookimpl
 def prepare_connection(conn):
     conn.set_authorizer(hide_paths)
-
-
-def with_headers(headers) -> list:
-    present = {name.lower() for name, _ in headers}
-    return list(headers) + [(name, value) for name, value in HEADERS.items() if name not in present]
 
 
 def harden(app):
@@ -82,10 +65,35 @@ async def databases(datasette, request):
     return Response.html(html)
 
 
+# A path of folders ending in a file's name, as Python writes where code stands ("/usr/lib/x/y.py").
+# Each repetition ends at the next separator, which the repeated part cannot hold: linear time.
+FOLDERS = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?[/\\](?:[^\s/\\:<>()\[\]'\"]*[/\\])+")
+
+
+def without_folders(text: str) -> str:
+    """text with every file named by its name alone.
+
+    >>> without_folders("cb=[_run() at /usr/lib/python3.11/asyncio/base_events.py:180]")
+    'cb=[_run() at base_events.py:180]'
+    """
+    return FOLDERS.sub("", text)
+
+
+async def threads(datasette, request):
+    """Datasette's /-/threads listing, each task's code named by its file's name alone."""
+    listing = json.loads(without_folders(json.dumps(datasette._threads())))
+    if request.url_vars.get("format"):
+        return Response.json(listing)
+    html = await datasette.render_template(
+        "show_json.html", {"filename": "threads.json", "data_json": json.dumps(listing, indent=4)},
+        request=request)
+    return Response.html(html)
+
+
 @hookimpl
 def register_routes():
-    # Plugin routes come before Datasette's own, so this one answers instead of Datasette's.
-    return [(r"^/-/databases(?P<format>\.json)?$", databases)]
+    # Plugin routes come before Datasette's own, so these answer instead of Datasette's.
+    return [(r"^/-/databases(?P<format>\.json)?$", databases), (r"^/-/threads(?P<format>\.json)?$", threads)]
 
 
 # Last in the hook order, so applied last: the outermost wrapper, whose headers reach every response the

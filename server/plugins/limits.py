@@ -1,24 +1,34 @@
 """One request cannot take the server's memory or its event loop for long.
 
+A request with more than MAX_QUERY_PARAMETERS query-string parameters is refused (400) before
+Datasette reads them: its handling of repeated parameters grows with their square.
+
 Datasette bounds a query's time (sql_time_limit_ms) and its row count (max_returned_rows) but not
 its bytes: `select zeroblob(100000000)` made a 600 MB response, took 3.9 GB of memory and kept every
 other visitor waiting. Three bounds, stated in mandate_notes/serve.py, close that:
 
 - no SQL value may exceed MAX_VALUE_BYTES (SQLite's own length limit: "string or blob too big");
-- one query's fetched rows may not exceed MAX_RESULT_BYTES, checked row by row as they are fetched;
+- one query's fetched rows may not exceed MAX_RESULT_BYTES, nor hold more than MAX_RESULT_CELLS
+  values (each costs an HTML page microseconds of the event loop), checked row by row as they are fetched;
 - no response may send more than MAX_RESPONSE_BYTES, whatever produced it.
 """
 
+import json
 import sqlite3
 import weakref
 
 from datasette import hookimpl
 
-from mandate_notes.serve import MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_VALUE_BYTES
+from mandate_notes.serve import (
+    MAX_QUERY_PARAMETERS, MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_RESULT_CELLS, MAX_VALUE_BYTES,
+)
 
 RESULT_TOO_BIG = (f"result too big: a query may return at most {MAX_RESULT_BYTES:,} bytes; "
                   "ask for fewer rows or columns")
+TOO_MANY_CELLS = (f"result too big: a query may return at most {MAX_RESULT_CELLS:,} values; "
+                  "ask for fewer rows or columns")
 RESPONSE_TOO_BIG = f"response too big: at most {MAX_RESPONSE_BYTES:,} bytes are sent for one request"
+TOO_MANY_PARAMETERS = f"too many query parameters: a request may have at most {MAX_QUERY_PARAMETERS}"
 
 
 def value_bytes(value) -> int:
@@ -26,14 +36,17 @@ def value_bytes(value) -> int:
 
 
 def budgeted_rows():
-    """A row factory building Datasette's sqlite3.Row while counting each cursor's bytes."""
+    """A row factory building Datasette's sqlite3.Row while counting each cursor's bytes and values."""
     spent = weakref.WeakKeyDictionary()
 
     def row_factory(cursor, values):
-        total = spent.get(cursor, 0) + sum(value_bytes(value) for value in values)
+        total, cells = spent.get(cursor, (0, 0))
+        total, cells = total + sum(value_bytes(value) for value in values), cells + len(values)
         if total > MAX_RESULT_BYTES:
             raise sqlite3.DataError(RESULT_TOO_BIG)
-        spent[cursor] = total
+        if cells > MAX_RESULT_CELLS:
+            raise sqlite3.DataError(TOO_MANY_CELLS)
+        spent[cursor] = total, cells
         return sqlite3.Row(cursor, values)
 
     return row_factory
@@ -45,12 +58,39 @@ def prepare_connection(conn):
     conn.row_factory = budgeted_rows()
 
 
-def too_big_response():
-    body = f'{{"ok": false, "error": "{RESPONSE_TOO_BIG}"}}'.encode()
-    start = {"type": "http.response.start", "status": 500,
+def error_response(status: int, message: str):
+    """The start and body messages of a JSON error response, as Datasette words its errors."""
+    body = json.dumps({"ok": False, "error": message}).encode()
+    start = {"type": "http.response.start", "status": status,
              "headers": [(b"content-type", b"application/json; charset=utf-8"),
                          (b"content-length", str(len(body)).encode())]}
     return start, {"type": "http.response.body", "body": body}
+
+
+def too_big_response():
+    return error_response(500, RESPONSE_TOO_BIG)
+
+
+def parameter_count(query_string: bytes) -> int:
+    """How many parameters a query string holds (counted without decoding them).
+
+    >>> parameter_count(b"_where=1&_where=2&_facet=kind&&x")
+    4
+    """
+    return sum(1 for part in query_string.split(b"&") if part)
+
+
+def bound_parameters(app):
+    """Refuse a request with more query-string parameters than MAX_QUERY_PARAMETERS."""
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] == "http" and parameter_count(scope.get("query_string", b"")) > MAX_QUERY_PARAMETERS:
+            for part in error_response(400, TOO_MANY_PARAMETERS):
+                await send(part)
+            return
+        await app(scope, receive, send)
+
+    return wrapped
 
 
 def declared_length(start) -> int:
@@ -116,4 +156,4 @@ def bound_responses(app):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return bound_responses
+    return lambda app: bound_parameters(bound_responses(app))
