@@ -32,28 +32,40 @@ SPACE_AFTER_NUL = re.compile("\x00\\s")
 SPACE_BEFORE_NUL = re.compile("\\s\x00")
 FORMULA_AFTER_NUL = re.compile("\x00[=+\\-@]")
 # Characters no cell may hold: controls but the line feed of a cell written on several lines (ESC,
-# DEL, tab, ...), format characters (a right-to-left override, a zero-width space, a byte order mark),
-# line and paragraph separators, private-use and unassigned code points. They are invisible or reorder
-# what is shown, so a cell that holds one reads as another value, and every format publishes it.
-HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
-ASCII_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+# DEL, tab, ...), line and paragraph separators, the controls of text direction (a right-to-left
+# override), the byte order mark, private-use code points and lone surrogates. They are invisible or
+# reorder what is shown, so a cell that holds one reads as another value, and every format publishes it.
+NEVER_IN_A_CELL = ("\x01-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+                   "\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd")
+# Unicode's invisible format characters (category Cf, Unicode 14; tests/test_validate.py holds the
+# list to Python's): a zero-width space, a word joiner, a soft hyphen may stand between two visible
+# characters, as the source texts hold them, never at a cell's start or end.
+FORMAT_CHARACTERS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+                     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+                     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+NEVER = re.compile(f"[\x00{NEVER_IN_A_CELL}]")
+# In a column joined by NUL, a cell's start follows NUL and its end precedes one.
+NEVER_JOINED = re.compile(f"[{NEVER_IN_A_CELL}]")
+FORMAT_AT_AN_EDGE = re.compile(f"(?:^|\x00)[{FORMAT_CHARACTERS}]|[{FORMAT_CHARACTERS}](?:\x00|$)")
 # Letters of these scripts look alike ("а" is Cyrillic, "a" Latin): one word may not mix them.
 LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
-NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
+# A word holding a Greek or Cyrillic letter (their blocks); only such a word can mix scripts.
+GREEK_OR_CYRILLIC_WORD = re.compile("\\w*[\u0370-\u03ff\u0400-\u052f\u1c80-\u1c8f\u1f00-\u1fff\u2de0-\u2dff"
+                                    "\ua640-\ua69f]\\w*")
 
 
 def hidden_characters(text: str) -> list[str]:
-    """The characters of text no cell may hold, each as U+XXXX and its name where it has one.
+    """The characters of text no cell may hold, or may not hold where they stand, each as U+XXXX and
+    its name where it has one.
 
-    >>> hidden_characters("a\x1bb\u202ec\u200b")
+    >>> hidden_characters("a\x1bb\u202ec\u2060d\u200b")
     ['U+001B', 'U+202E RIGHT-TO-LEFT OVERRIDE', 'U+200B ZERO WIDTH SPACE']
     """
-    found = []
-    for character in dict.fromkeys(text):
-        if character != "\n" and unicodedata.category(character) in HIDDEN_CATEGORIES:
-            name = unicodedata.name(character, "")
-            found.append(f"U+{ord(character):04X}" + (f" {name}" if name else ""))
-    return found
+    found = list(dict.fromkeys(NEVER.findall(text)))
+    found += [edge for edge in dict.fromkeys(text[:1] + text[-1:])
+              if FORMAT_AT_AN_EDGE.fullmatch(edge) and edge not in found]
+    return [f"U+{ord(character):04X}" + (f" {unicodedata.name(character)}" if unicodedata.name(character, "") else "")
+            for character in found]
 
 
 def mixed_scripts(text: str) -> list[str]:
@@ -63,7 +75,7 @@ def mixed_scripts(text: str) -> list[str]:
     ['Mаli', 'Μali']
     """
     mixed = []
-    for word in NON_ASCII_WORD.findall(text):
+    for word in GREEK_OR_CYRILLIC_WORD.findall(text):
         scripts = {unicodedata.name(letter, "").split(" ")[0] for letter in word if letter.isalpha()}
         if len(scripts & set(LOOKALIKE_SCRIPTS)) > 1:
             mixed.append(word)
@@ -110,10 +122,8 @@ def _clean_cells(values: list[str], text: bool) -> bool:
     joined = "\x00".join(values)
     if not unicodedata.is_normalized("NFC", joined):
         return False
-    if joined.isascii():
-        if ASCII_CONTROL.search(joined.replace("\x00", "")):
-            return False
-    elif hidden_characters(joined.replace("\x00", "")) or mixed_scripts(joined):
+    if NEVER_JOINED.search(joined) or (not joined.isascii() and (FORMAT_AT_AN_EDGE.search(joined)
+                                                                   or mixed_scripts(joined))):
         return False
     # Padding: a cell opening or closing with what str.strip removes; re's \s is the same test as
     # strip's (both are Py_UNICODE_ISSPACE).

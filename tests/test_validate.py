@@ -191,3 +191,17 @@ def test_the_whole_column_cell_test_agrees_with_the_cell_by_cell_rules():
         assert _clean_cells(values, text) == clean(values, text)
 
     agrees()
+
+
+def test_the_format_characters_the_gate_knows_are_pythons():
+    """checks.FORMAT_CHARACTERS lists Unicode's format characters (Cf) as ranges, so that the gate
+    need not walk every code point: it must be the list of the Unicode version Python knows."""
+    import re
+    import sys
+    import unicodedata
+
+    from mandate_notes.checks import FORMAT_CHARACTERS
+
+    listed = re.compile(f"[{FORMAT_CHARACTERS}]")
+    assert [code for code in range(sys.maxunicode + 1) if listed.match(chr(code))] == [
+        code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"]
