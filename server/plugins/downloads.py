@@ -27,11 +27,22 @@ WHOLE_TABLE_ARGUMENTS = {"_dl", "_stream", "_size"}
 async def published_table(datasette, name: str) -> bytes:
     kept = datasette.__dict__.setdefault("_published_tables", {})
     if name not in kept:
-        db = datasette.get_database(DATABASE)
-        result = await db.execute(f"select * from [{name}] order by rowid", custom_time_limit=10_000)
-        exported = table_as_published(list(result.columns), [tuple(row) for row in result.rows], name)
+        columns, rows = await datasette.get_database(DATABASE).execute_fn(
+            lambda conn: whole_table(conn, name))
+        exported = table_as_published(columns, rows, name)
         kept[name] = published_file_if_same(DATA, name, exported) or exported.encode("utf-8")
     return kept[name]
+
+
+def whole_table(conn, name: str) -> tuple[list, list]:
+    """A published table's columns and every row, read by the site itself: the bound on the values a
+    visitor's query may return (server/plugins/limits.py) is for what a visitor asks, and the largest
+    table holds more values than a page may."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(f"select * from [{name}] order by rowid")
+    rows = cursor.fetchall()
+    return [column[0] for column in cursor.description], rows
 
 
 def csv_headers(name: str) -> list:
