@@ -140,3 +140,17 @@ def test_an_actor_without_alias_an_unlinked_bullet_and_an_uncatalogued_note_are_
         f"data/recommendations.csv:{_line_of(package_copy, 'recommendations', 'recommendation_id', bullet)}: "
         f"recommendation_id: opening bullet that links to no body recommendation (recommendation_links): {bullet!r}",
     ]), printed
+
+
+def test_the_coding_rules_hold_principles_with_invented_examples_never_a_coded_rows_id(root):
+    """docs/coding-rules.md is what a blind coder is given: a row id, a paragraph id or a document id in
+    it would hand over a decision on the data (each note's decisions live in its own folder)."""
+    import re
+
+    from mandate_notes.documents import discover
+    from mandate_notes.paths import CODING_RULES
+
+    text = CODING_RULES.read_text(encoding="utf-8")
+    ids = re.compile(r"\b(?:rec|stat|evt)-\d{3}\b|\bp\d{3}\b|"
+                     + "|".join(re.escape(document.document_id) for document in discover(root)))
+    assert ids.findall(text) == []
