@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from mandate_notes.paths import DATA_DIR, ROOT
+from mandate_notes.paths import ROOT
 
 from schemas.definitions import (ANY, CODE_LICENSE, CODE_LISTS, CODE_PATTERN, CONTENT_TABLES, ID_PATTERN, PACKAGE,
                                  PUBLISHED, TABLES)
@@ -21,7 +21,7 @@ from schemas.definitions import DATA_LICENSE as DATA_LICENSE_FACTS
 from schemas.classes import Field, Table
 from mandate_notes.citation import citation_bibtex, citation_text, row_citation
 from mandate_notes.documents import DECISIONS, discover, package_sources
-from mandate_notes.generated import stale, stale_unless_unchanged, write_or_check
+from mandate_notes.generated import stale, write_or_check
 from mandate_notes.model import DATA, csv_path, descriptor, package_keywords, version
 from mandate_notes.doc_pages import CODEBOOK_MENTION, codebook_anchors, rendered, slug, template
 from mandate_notes.paths import (AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAME, PAGE_FRAGMENTS, SERVER_METADATA,
@@ -485,19 +485,9 @@ def outputs() -> dict[Path, str]:
     }
 
 
-def stale_files(remembered: bool = False) -> list[Path]:
-    """The files of outputs() that are not current. Rendering the codebook and the metadata takes a
-    while, so with remembered (the gate) they are made only when one of their inputs (the tables under
-    data/, the documents' document.toml and record, the docs, the version and changelog, the site's
-    pages, the code) or one of the files changed since the last check found them current."""
-    inputs = [*(ROOT / DATA_DIR).rglob("*.csv"), *(ROOT / "docs").rglob("*.md"), *ROOT.glob("sources/*/document.toml"),
-              *ROOT.glob("sources/*/metadata.jsonl"),
-              ROOT / "pyproject.toml", ROOT / "CHANGELOG.md", *SITE_PAGES.glob("*")]
-    files = [ROOT / "datapackage.json", SERVER_METADATA, CODEBOOK, ROOT / "CITATION.cff", ROOT / ".zenodo.json", README,
-             *PAGE_FRAGMENTS.glob("*.html")]
-    if not remembered:
-        return stale(outputs())
-    return stale_unless_unchanged("generate", ROOT, inputs, files, outputs)
+def stale_files() -> list[Path]:
+    """The files of outputs() that are not current."""
+    return stale(outputs())
 
 
 def main(argv: list[str] | None = None) -> int:

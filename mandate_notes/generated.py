@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import os
+import stat
 import sys
-import tempfile
-from collections.abc import Callable
+import sysconfig
 from pathlib import Path
 
-# Where the last clean check of each kind of generated file is remembered, per checkout: the digest of
-# every input and of every file it found current. Outside the checkout (a failed build leaves its folder
-# as it was); a missing or other record only means the files are made again and compared.
-CHECKS = Path(tempfile.gettempdir()) / "mandate-notes-checked"
-# The code that makes every generated file: a change to any of it is a change of input.
+# The state (checkout_state) of the package when the gate last passed, in the package's own build/
+# (ignored by git, emptied by `make clean`, never shared between checkouts, written only by a gate that
+# found nothing, so a failed build leaves build/ as it was). The same state gives the same files, so
+# the gate does not make them again to compare; a missing, unreadable or other record only means it does.
+PASSED = Path("build") / "gate-passed.sha256"
+# Folders whose files no generated file is made from: what the build and the tools write, and
+# the environments (whose installed packages the state names on its own).
+NOT_INPUTS = frozenset({".git", ".venv", ".venv-cff", "build", "dist", "__pycache__", "node_modules",
+                        ".pytest_cache", ".hypothesis", ".ruff_cache"})
+# The checkout whose code makes the files (root may be another package folder).
 CODE_ROOT = Path(__file__).resolve().parent.parent
-CODE = ("mandate_notes/*.py", "schemas/*.py")
 
 
 def stale(outputs: dict[Path, str]) -> list[Path]:
@@ -39,33 +43,66 @@ def write_or_check(outputs: dict[Path, str], check: bool, command: str, root: Pa
     return 0
 
 
-def digest(paths: list[Path], root: Path) -> str:
-    """One SHA-256 over the names (relative to root) and contents of paths."""
+def _files(root: Path) -> list[Path]:
+    found = []
+    for folder, folders, names in os.walk(root):
+        # A link to a folder counts as a link (os.walk lists it among the folders, never entering it).
+        links = [name for name in folders if os.path.islink(os.path.join(folder, name))]
+        folders[:] = sorted(name for name in folders if name not in NOT_INPUTS and name not in links)
+        found += [Path(folder, name) for name in sorted(names + links)]
+    return found
+
+
+def _content(path: Path) -> bytes:
+    """A regular file's SHA-256, read in blocks; a link by where it points (never followed: it may
+    point at a device that never ends), anything else by its kind."""
+    try:
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            return b"link:" + os.fsencode(os.readlink(path))
+        if not stat.S_ISREG(mode):
+            return b"other:%o" % stat.S_IFMT(mode)
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except OSError:
+        return b"unreadable"
+
+
+def checkout_state(root: Path) -> str:
+    """One SHA-256 over every file under root and under the code's checkout (their names and contents;
+    all but NOT_INPUTS' folders), the Python that runs and the packages installed beside it (their
+    dist-info folders name each one's version). No list of inputs to keep up to date: a generated
+    file is made from these or from nothing, so any change that could change one changes the state."""
     found = hashlib.sha256()
-    for path in sorted(paths):
-        found.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        found.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing")
+    for base in dict.fromkeys([root.resolve(), CODE_ROOT]):
+        for path in _files(base):
+            found.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
+            found.update(_content(path))
+        found.update(b"\1")
+    packages = sysconfig.get_paths()["purelib"]
+    found.update(sys.version.encode("utf-8"))
+    found.update("\0".join(sorted(os.listdir(packages)) if os.path.isdir(packages) else []).encode("utf-8"))
     return found.hexdigest()
 
 
-def stale_unless_unchanged(name: str, root: Path, inputs: list[Path], files: list[Path],
-                           outputs: Callable[[], dict[Path, str]]) -> list[Path]:
-    """stale(outputs()), unless neither an input (or the code) nor one of files changed since the last
-    check that found them all current: the same inputs give the same files, so that answer stands."""
-    record = CHECKS / hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16] / f"{name}.json"
-    state = {"inputs": digest(inputs, root) + digest([path for pattern in CODE for path in CODE_ROOT.glob(pattern)],
-                                                     CODE_ROOT),
-             "files": digest(files, root)}
+def passed_on(root: Path, state: str) -> bool:
+    """Whether the gate last passed on the package at root in this state."""
     try:
-        if json.loads(record.read_text(encoding="utf-8")) == state:
-            return []
-    except (OSError, ValueError):
-        pass
-    found = stale(outputs())
-    if not found:
-        try:
-            record.parent.mkdir(parents=True, exist_ok=True)
-            record.write_text(json.dumps(state), encoding="utf-8")
-        except OSError:
-            pass  # a read-only checkout is checked in full every time
-    return found
+        return (root / PASSED).read_text(encoding="utf-8") == state
+    except OSError:
+        return False
+
+
+def remember_passed(root: Path, state: str) -> None:
+    """Record that the gate passed on state, unless a file changed while it ran (the state it
+    checked is then not known)."""
+    if checkout_state(root) != state:
+        return
+    record = root / PASSED
+    written = record.with_name(f".{record.name}.{os.getpid()}.tmp")
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        written.write_text(state, encoding="utf-8")
+        os.replace(written, record)
+    except OSError:
+        written.unlink(missing_ok=True)  # a read-only package is checked in full every time

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mandate_notes.documents import NOTE, RESOLUTION, discover, documents_rows
 from mandate_notes.generated import stale as stale_outputs
-from mandate_notes.generated import stale_unless_unchanged, write_or_check
+from mandate_notes.generated import write_or_check
 from mandate_notes.model import csv_path
 from mandate_notes.paths import DATA_DIR, ROOT, SUPERSCRIPT_DIGITS
 from mandate_notes.changes import change_rows
@@ -217,10 +217,6 @@ def paragraph_rows(root: Path = ROOT) -> list[dict]:
     return rows
 
 
-GENERATED_TABLES = ("documents", "paragraphs", "resolutions", "resolution_votes", "paragraph_changes",
-                    "paragraph_tiers")
-
-
 def outputs(root: Path = ROOT) -> dict[Path, str]:
     """Each generated table's file and content."""
     data = root / DATA_DIR
@@ -236,16 +232,9 @@ def outputs(root: Path = ROOT) -> dict[Path, str]:
     }
 
 
-def stale(root: Path = ROOT, remembered: bool = False) -> list[Path]:
-    """The generated tables that differ from what the document folders give. Making them parses every
-    resolution's XML and aligns every mandate with the one before it (about a second), so with
-    remembered (the gate) they are made only when a document folder, the code or a table changed since
-    the last check found them current."""
-    if not remembered:
-        return stale_outputs(outputs(root))
-    tables = [csv_path(root / DATA_DIR, name) for name in GENERATED_TABLES]
-    inputs = [path for path in (root / "sources").rglob("*") if path.is_file()]
-    return stale_unless_unchanged("generated-tables", root, inputs, tables, lambda: outputs(root))
+def stale(root: Path = ROOT) -> list[Path]:
+    """The generated tables that differ from what the document folders give."""
+    return stale_outputs(outputs(root))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,14 +51,20 @@ def generated_problems(root: Path, agreement_report: str | None, tables_valid: b
     problems = []
     if (root / "sources").is_dir():
         problems += [f"{path.relative_to(root)}:0: -: stale (made from sources/*/): run `make paragraphs`"
-                     for path in paragraphs.stale(root, remembered=True)]
+                     for path in paragraphs.stale(root)]
     if root == ROOT and tables_valid:
-        problems += [f"{path.relative_to(root)}:0: -: stale: run `make generate`" for path in generate.stale_files(remembered=True)]
+        problems += [f"{path.relative_to(root)}:0: -: stale: run `make generate`" for path in generate.stale_files()]
         # None while the tables have problems: the report is remade once they are mended.
         if agreement_report is not None and (
                 not agreement.REPORT.is_file() or agreement.REPORT.read_text(encoding="utf-8") != agreement_report):
             problems.append(f"{agreement.REPORT.relative_to(root)}:0: -: stale: run `make agreement`")
     return problems
+
+
+def regenerates(root: Path) -> bool:
+    """Whether the gate makes files of root again to compare them: the generated tables from its
+    sources/, the documentation and metadata of this checkout."""
+    return root == ROOT or (root / "sources").is_dir()
 
 
 @dataclass
@@ -109,20 +115,29 @@ def gate(root: Path, frictionless: bool = False) -> Verdict:
     from mandate_notes.checks import check_package
     from mandate_notes.completeness import coverage_problems
     from mandate_notes.documents import source_problems
+    from mandate_notes.generated import checkout_state, passed_on, remember_passed
     from mandate_notes.retirement import retirement_problems
 
     data, tables = check_package(root)
     data = [str(problem) for problem in sorted(set(at_their_source(
         data + retirement_problems(root, tables) + council.series_problems(tables), tables, root)))]
+    # Making the generated files and the agreement report again takes most of the gate's time; where
+    # the gate passed on exactly this package, code and environment, they are what they were then.
+    state = checkout_state(root) if regenerates(root) and not data else None
+    unchanged = state is not None and passed_on(root, state)
     # The agreement report is made once, from valid tables only (it reads their values): compared
     # with its file here, its adjudication used below.
-    report, adjudication = agreement.render(root) if not data else (None, [])
-    other = [str(problem) for problem in source_problems(root)] + generated_problems(root, report, not data)
+    report, adjudication = agreement.render(root) if not data and not unchanged else (None, [])
+    other = [str(problem) for problem in source_problems(root)]
+    if not unchanged:
+        other += generated_problems(root, report, not data)
     if not data:
         other += [str(problem) for problem in coverage_problems(root)] + adjudication
         other += [str(problem) for problem in changes.gate_problems(root) + tiers.gate_problems(root)]
     if frictionless and not data and not other:
         data = [str(problem) for problem in frictionless_problems(root)]
+    if state is not None and not unchanged and not data and not other:
+        remember_passed(root, state)
     return Verdict(data, other, tables)
 
 

@@ -205,3 +205,46 @@ def test_the_format_characters_the_gate_knows_are_pythons():
     listed = re.compile(f"[{FORMAT_CHARACTERS}]")
     assert [code for code in range(sys.maxunicode + 1) if listed.match(chr(code))] == [
         code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"]
+
+
+def test_a_passing_gate_is_remembered_in_the_packages_build_folder_and_not_made_again(package_copy, monkeypatch):
+    from mandate_notes import agreement, generated, paragraphs, validate
+
+    assert validate.main(["--root", str(package_copy), "-q"]) == 0
+    assert (package_copy / "build" / "gate-passed.sha256").read_text(encoding="utf-8") == \
+        generated.checkout_state(package_copy)
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("made again on a package the gate passed unchanged")
+
+    monkeypatch.setattr(paragraphs, "outputs", not_again)
+    monkeypatch.setattr(agreement, "render", not_again)
+    assert validate.main(["--root", str(package_copy), "-q"]) == 0
+
+
+def test_after_a_pass_any_change_to_the_package_is_checked_again(package_copy, capsys):
+    from mandate_notes import validate
+
+    assert validate.main(["--root", str(package_copy), "-q"]) == 0
+    path = csv_path(package_copy / "data", "paragraphs")
+    path.write_text(path.read_text(encoding="utf-8").replace("Introduction", "Foreword", 1), encoding="utf-8")
+    assert validate.main(["--root", str(package_copy)]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert "data/generated/paragraphs.csv:0: -: stale (made from sources/*/): run `make paragraphs`" in printed
+
+
+def test_the_state_a_pass_is_remembered_by_covers_every_file_but_what_the_build_writes(package_copy):
+    from mandate_notes.generated import checkout_state
+
+    before = checkout_state(package_copy)
+    (package_copy / "build").mkdir()
+    (package_copy / "build" / "mandate_notes.db").write_bytes(b"a database")
+    assert checkout_state(package_copy) == before
+    # A file no list of inputs names, new or edited, changes the state.
+    notes = package_copy / "sources" / "a-new-folder" / "notes.md"
+    notes.parent.mkdir()
+    notes.write_text("one", encoding="utf-8")
+    added = checkout_state(package_copy)
+    assert added != before
+    notes.write_text("two", encoding="utf-8")
+    assert checkout_state(package_copy) not in (before, added)
