@@ -200,6 +200,9 @@ def page_paths(database: Path) -> dict[str, list[str]]:
                          for (value,) in connection.execute(f'SELECT "{key}" FROM "{spec.name}" ORDER BY 1')]
         paragraphs = [f"{prefix}/paragraphs/{value}"
                       for (value,) in connection.execute("SELECT paragraph_id FROM paragraphs ORDER BY 1")]
+        # The mandate pages: a mission's mandates one after another, and each resolution against its previous one.
+        compared = [f"/mandate-changes?resolution={value}" for (value,) in connection.execute(
+            "SELECT DISTINCT document_id FROM paragraph_changes ORDER BY 1")]
     finally:
         connection.close()
     queries = json.loads((ROOT / "server" / "generated" / "metadata.json").read_text(encoding="utf-8"))
@@ -213,6 +216,8 @@ def page_paths(database: Path) -> dict[str, list[str]]:
         "search": [f"{prefix}/search?q={word}" for word in commonest],
         "question": [f"{prefix}/{name}" for name in questions],
         "charts": ["/at-a-glance"],
+        "mandates": ["/mandates"],
+        "mandate changes": ["/mandate-changes", *compared],
         "CSV": [f"{prefix}/{spec.name}.csv?_stream=on" for spec in TABLES],
         "table JSON": [f"{prefix}/{spec.name}.json" for spec in TABLES],
     }

@@ -471,7 +471,8 @@ def queries() -> dict[str, dict]:
 LINKED_LINES = {"mandate_links": "recommendations", "outcomes": "recommendations"}
 
 # Each resolution's effective mandate for task counts: its own operative paragraphs' tasks and, where it
-# keeps an earlier mandate by reference, that resolution's.
+# keeps an earlier mandate by reference, that resolution's; and against its previous mandate, the tasks
+# it gained and lost. Each set is made once for all resolutions (a set difference), not once a row.
 EFFECTIVE_TASKS_CTE = (
     "own as (\n"
     "  select p.document_id, t.task from paragraphs p join paragraph_tasks t on t.paragraph_id = p.paragraph_id\n"
@@ -481,7 +482,15 @@ EFFECTIVE_TASKS_CTE = (
     "  select document_id, task from own\n"
     "  union select r.document_id, o.task from resolutions r join own o on o.document_id = r.keeps_mandate_of_id\n"
     "),\n"
-    "pairs as (select distinct document_id, previous_document_id from paragraph_changes)\n"
+    "pairs as (select distinct document_id, previous_document_id from paragraph_changes),\n"
+    "gained as (\n"
+    "  select p.document_id, e.task from pairs p join effective e on e.document_id = p.document_id\n"
+    "  except select p.document_id, e.task from pairs p join effective e on e.document_id = p.previous_document_id\n"
+    "),\n"
+    "lost as (\n"
+    "  select p.document_id, e.task from pairs p join effective e on e.document_id = p.previous_document_id\n"
+    "  except select p.document_id, e.task from pairs p join effective e on e.document_id = p.document_id\n"
+    ")\n"
 )
 
 TASKS_GAINED_AND_LOST_SQL = (
@@ -489,13 +498,11 @@ TASKS_GAINED_AND_LOST_SQL = (
     "select d.mission, r.symbol, r.adoption_date, pr.symbol as previous_symbol, c.change, c.task, mt.label as task_label,\n"
     "  r.document_id, c.previous_document_id\n"
     "from (\n"
-    "  select p.document_id, p.previous_document_id, 'gained' as change, e.task from pairs p\n"
-    "  join effective e on e.document_id = p.document_id\n"
-    "  where e.task not in (select task from effective where document_id = p.previous_document_id)\n"
+    "  select p.document_id, p.previous_document_id, 'gained' as change, g.task from pairs p\n"
+    "  join gained g on g.document_id = p.document_id\n"
     "  union all\n"
-    "  select p.document_id, p.previous_document_id, 'lost' as change, e.task from pairs p\n"
-    "  join effective e on e.document_id = p.previous_document_id\n"
-    "  where e.task not in (select task from effective where document_id = p.document_id)\n"
+    "  select p.document_id, p.previous_document_id, 'lost' as change, l.task from pairs p\n"
+    "  join lost l on l.document_id = p.document_id\n"
     ") c\n"
     "join resolutions r on r.document_id = c.document_id\n"
     "join resolutions pr on pr.document_id = c.previous_document_id\n"
@@ -516,20 +523,25 @@ MANDATE_TIMELINE_SQL = (
     "    sum(tier = 'other_task') as other_tasks, sum(tier = 'general_principle') as general_principles,\n"
     "    sum(tier = 'not_mission_task') as not_mission_tasks, count(*) as operative_paragraphs\n"
     "  from paragraph_tiers group by document_id\n"
+    "),\n"
+    "gained_list as (\n"
+    "  select document_id, group_concat(task, '; ') as tasks from (select * from gained order by document_id, task)\n"
+    "  group by document_id\n"
+    "),\n"
+    "lost_list as (\n"
+    "  select document_id, group_concat(task, '; ') as tasks from (select * from lost order by document_id, task)\n"
+    "  group by document_id\n"
     ")\n"
     "select d.mission, r.symbol, r.adoption_date, r.technical_extension, t.operative_paragraphs,\n"
-    "  c.unchanged, c.amended, c.new, c.dropped, c.kept_by_reference,\n"
-    "  (select group_concat(task, '; ') from (select task from effective e where e.document_id = r.document_id\n"
-    "     and c.previous_document_id is not null\n"
-    "     and task not in (select task from effective where document_id = c.previous_document_id) order by task)) as tasks_gained,\n"
-    "  (select group_concat(task, '; ') from (select task from effective e where e.document_id = c.previous_document_id\n"
-    "     and task not in (select task from effective where document_id = r.document_id) order by task)) as tasks_lost,\n"
+    "  c.unchanged, c.amended, c.new, c.dropped, c.kept_by_reference, g.tasks as tasks_gained, l.tasks as tasks_lost,\n"
     "  t.strategic_priority, t.priority_tasks, t.other_tasks, t.general_principles, t.not_mission_tasks,\n"
     "  r.document_id, c.previous_document_id\n"
     "from resolutions r\n"
     "join documents d on d.document_id = r.document_id\n"
     "left join counts c on c.document_id = r.document_id\n"
     "left join tiers t on t.document_id = r.document_id\n"
+    "left join gained_list g on g.document_id = r.document_id\n"
+    "left join lost_list l on l.document_id = r.document_id\n"
     "where coalesce(:mission, '') = '' or d.mission = lower(trim(:mission))\n"
     "order by d.mission, r.adoption_date"
 )
