@@ -148,8 +148,8 @@ def queries() -> dict[str, dict]:
     Beyond Datasette's keys, each names what one row of its result is ("noun": singular and plural,
     for the heading that counts them), titles each parameter in words ("parameter_titles") and
     offers a parameter's values as choices where a table holds them ("parameter_choices": the
-    table, the column whose value is passed, the column shown, their order, and whether a value
-    outside the list may be typed).
+    table, the column whose value is passed, the column shown, their order, whether a value
+    outside the list may be typed, and what choosing none means where it is not "(any)").
     """
     return {
         "search": {
@@ -257,14 +257,16 @@ def queries() -> dict[str, dict]:
             "noun": ["paragraph", "paragraphs"],
             "parameter_titles": {"resolution": "Resolution"},
             "parameter_choices": {"resolution": {
-                "table": "resolutions", "value": "symbol", "label": "symbol", "order": "adoption_date"}},
+                "table": "resolutions", "value": "symbol", "label": "symbol", "order": "adoption_date",
+                "none": "(the latest adopted)"}},
             "description": (
                 "The paragraphs of a resolution in reading order, numbered as printed, with the "
                 "recommendations whose mandate links or outcomes point at each (one a line: the "
                 "recommendation's id, what it asked of the paragraph or what became of it, and its "
                 "summary) and its mandate tasks. "
-                "Choose a resolution (or give its symbol, or part of one, e.g. 2640 or 2729); none chosen, none "
-                "shown: the 45 resolutions hold more paragraphs than a page shows (the whole table is paragraphs)."
+                "Choose a resolution (or give its symbol, or part of one, e.g. 2640 or 2729); none chosen, the "
+                "latest adopted is shown (all of them hold more paragraphs than a page shows: the whole table "
+                "is paragraphs)."
             ),
             "sql": (
                 "select s.symbol, p.number, pk.label as kind, p.text,\n"
@@ -283,8 +285,9 @@ def queries() -> dict[str, dict]:
                 "from paragraphs p\n"
                 "join resolutions s on s.document_id = p.document_id\n"
                 "join paragraph_kinds pk on pk.code = p.kind\n"
-                "where trim(:resolution) != ''\n"
-                "  and (instr(s.symbol, trim(:resolution)) > 0 or s.document_id = trim(:resolution))\n"
+                "where case when trim(:resolution) = ''\n"
+                "  then s.document_id = (select document_id from resolutions order by adoption_date desc, document_id desc limit 1)\n"
+                "  else instr(s.symbol, trim(:resolution)) > 0 or s.document_id = trim(:resolution) end\n"
                 "order by s.adoption_date, p.sequence"
             ),
         },

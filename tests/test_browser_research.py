@@ -173,6 +173,21 @@ def test_a_resolution_as_a_document_links_each_recommendation_with_its_outcome_i
     shot(browser, "resolution-document", width, max_height=1600)
 
 
+def test_a_resolution_as_a_document_shows_the_latest_adopted_until_one_is_chosen(server, browser, width):
+    resolutions = rows_of("resolutions")
+    latest = max(resolutions, key=lambda row: (row["adoption_date"], row["document_id"]))
+    paragraphs = [row for row in rows_of("paragraphs") if row["document_id"] == latest["document_id"]]
+    browser.get(f"{server}/{DB}/resolution_text")
+    chosen = css(browser, "form.question select[name=resolution] option:checked")
+    assert (chosen.get_attribute("value"), chosen.text) == ("", "(the latest adopted)")
+    assert css(browser, "h2.row-count").text == f"{len(paragraphs)} paragraphs"
+    shown = all_css(browser, "table.rows-and-columns tbody tr")
+    assert [row.find_element("css selector", "td.col-paragraph_id").text for row in shown] == \
+        [row["paragraph_id"] for row in sorted(paragraphs, key=lambda row: int(row["sequence"]))]
+    assert {row.find_element("css selector", "td.col-symbol").text for row in shown} == {latest["symbol"]}
+    shot(browser, "resolution-document-latest", width, max_height=1400)
+
+
 # 6. Search: resolutions by symbol or number, "did you mean", documents --------------------------
 
 

@@ -10,7 +10,8 @@ from datasette.utils import derive_named_parameters
 
 
 async def choices_of(db, parameters: dict) -> dict:
-    """{parameter: {"typed": bool, "options": [(value, label), ...]}}, read once per server."""
+    """{parameter: {"typed": bool, "options": [(value, label), ...], "none": what no choice means}}, the
+    options read once per server."""
     kept = db.__dict__.setdefault("_question_choices", {})
     chosen = {}
     for name, source in parameters.items():
@@ -19,7 +20,7 @@ async def choices_of(db, parameters: dict) -> dict:
             rows = await db.execute(
                 f'select "{source["value"]}", "{source["label"]}" from "{source["table"]}" order by {source["order"]}')
             kept[key] = [(row[0], row[1]) for row in rows]
-        chosen[name] = {"typed": bool(source.get("typed")), "options": kept[key]}
+        chosen[name] = {"typed": bool(source.get("typed")), "options": kept[key], "none": source.get("none", "(any)")}
     return chosen
 
 
