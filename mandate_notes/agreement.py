@@ -102,18 +102,26 @@ def undo_sets(values: dict[str, str], table: str, field: str, revised: list[dict
 
 
 
-def current_values(tables: dict[str, list[dict]], document_id: str) -> dict:
+def set_values(tables: dict[str, list[dict]]) -> dict:
+    """(table, unit) → {field: the unit's set of links, answers or tasks}, for every unit of every
+    document (made once, not once per document)."""
+    found: dict = {}
+    for table, unit, item, field in SET_CODINGS:
+        for key, value in unit_values(tables[table], unit, item, {row[unit] for row in tables[table]}).items():
+            found.setdefault((table, key), {})[field] = value
+    return found
+
+
+def current_values(tables: dict[str, list[dict]], document_id: str, sets: dict | None = None) -> dict:
     """(table, unit) → the unit's values by field, for every unit a revision may name: rows of
     recommendations and statistics, bullet links ('bullet|body'), and each unit's set of links,
-    answers or tasks."""
+    answers or tasks (sets: set_values(tables), where already made)."""
     current = {}
     for table, id_column in (("recommendations", "recommendation_id"), ("statistics", "statistic_id")):
         current.update({(table, row[id_column]): row for row in tables[table] if row["document_id"] == document_id})
     for row in tables["recommendation_links"]:
         current[("recommendation_links", f"{row['bullet_recommendation_id']}|{row['body_recommendation_id']}")] = {}
-    for table, unit, item, field in SET_CODINGS:
-        for key, value in unit_values(tables[table], unit, item, {row[unit] for row in tables[table]}).items():
-            current.setdefault((table, key), {})[field] = value
+    current.update(set_values(tables) if sets is None else sets)
     return current
 
 
@@ -287,9 +295,10 @@ def render(root: Path = ROOT) -> tuple[str, list[str]]:
     # Only documents coded twice are compared, each with its own second coding and adjudication.
     twice = [d for d in discover(root) if (d.coding / SECOND_CODER).is_dir()]
     sections, count, problems = [], 0, []
+    sets = set_values(tables)
     for document in discover(root):
         problems += [f"{document.relative(document.coding / REVISIONS, root)}: {problem}"
-                     for problem in revision_problems(revisions(document), current_values(tables, document.document_id))]
+                     for problem in revision_problems(revisions(document), current_values(tables, document.document_id, sets))]
     pooled: dict[str, dict[str, str]] = {"first": {}, "second": {}, "after": {}}
     for document in twice:
         adjudication = document.coding / ADJUDICATION

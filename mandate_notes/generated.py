@@ -9,7 +9,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-# The state (checkout_state) of the package when the gate last passed, in the package's own build/
+# The states (gate_states) of the package when the gate last passed, in the package's own build/
 # (ignored by git, emptied by `make clean`, never shared between checkouts, written only by a gate that
 # found nothing, so a failed build leaves build/ as it was). The same state gives the same files, so
 # the gate does not make them again to compare; a missing, unreadable or other record only means it does.
@@ -18,8 +18,12 @@ PASSED = Path("build") / "gate-passed.sha256"
 # the environments (whose installed packages the state names on its own).
 NOT_INPUTS = frozenset({".git", ".venv", ".venv-cff", "build", "dist", "__pycache__", "node_modules",
                         ".pytest_cache", ".hypothesis", ".ruff_cache"})
-# The checkout whose code makes the files (root may be another package folder).
+# The checkout whose code makes the files (root may be another package folder), and its code.
 CODE_ROOT = Path(__file__).resolve().parent.parent
+CODE = ("mandate_notes", "schemas")
+# What the generated tables of `make paragraphs` are made from, and the tables themselves (a test
+# holds the maker to it: tests/test_validate.py); everything else generated may read any file.
+TABLE_INPUTS = ("sources", "data/generated")
 
 
 def stale(outputs: dict[Path, str]) -> list[Path]:
@@ -43,13 +47,13 @@ def write_or_check(outputs: dict[Path, str], check: bool, command: str, root: Pa
     return 0
 
 
-def _files(root: Path) -> list[Path]:
+def _files(folder: Path) -> list[Path]:
     found = []
-    for folder, folders, names in os.walk(root):
+    for parent, folders, names in os.walk(folder):
         # A link to a folder counts as a link (os.walk lists it among the folders, never entering it).
-        links = [name for name in folders if os.path.islink(os.path.join(folder, name))]
+        links = [name for name in folders if os.path.islink(os.path.join(parent, name))]
         folders[:] = sorted(name for name in folders if name not in NOT_INPUTS and name not in links)
-        found += [Path(folder, name) for name in sorted(names + links)]
+        found += [Path(parent, name) for name in sorted(names + links)]
     return found
 
 
@@ -68,41 +72,50 @@ def _content(path: Path) -> bytes:
         return b"unreadable"
 
 
-def checkout_state(root: Path) -> str:
-    """One SHA-256 over every file under root and under the code's checkout (their names and contents;
-    all but NOT_INPUTS' folders), the Python that runs and the packages installed beside it (their
-    dist-info folders name each one's version). No list of inputs to keep up to date: a generated
-    file is made from these or from nothing, so any change that could change one changes the state."""
-    found = hashlib.sha256()
-    for base in dict.fromkeys([root.resolve(), CODE_ROOT]):
-        for path in _files(base):
-            found.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
-            found.update(_content(path))
-        found.update(b"\1")
-    packages = sysconfig.get_paths()["purelib"]
-    found.update(sys.version.encode("utf-8"))
-    found.update("\0".join(sorted(os.listdir(packages)) if os.path.isdir(packages) else []).encode("utf-8"))
+def _state(digests: dict[str, bytes], environment: bytes) -> str:
+    found = hashlib.sha256(environment)
+    for name, digest in digests.items():
+        found.update(name.encode("utf-8") + b"\0" + digest)
     return found.hexdigest()
 
 
-def passed_on(root: Path, state: str) -> bool:
-    """Whether the gate last passed on the package at root in this state."""
+def gate_states(root: Path) -> dict[str, str]:
+    """Two SHA-256, each over the names and contents of files, the Python that runs and the packages
+    installed beside it (their dist-info folders name each one's version): "tables" over the
+    package's TABLE_INPUTS and the code (CODE), "all" over every file of the package (all but
+    NOT_INPUTS' folders) and the code. No list of a generated file's inputs to keep up to date:
+    whatever a change could change, it changes a state."""
+    root = root.resolve()
+    packages = sysconfig.get_paths()["purelib"]
+    environment = "\0".join([sys.version, *(sorted(os.listdir(packages)) if os.path.isdir(packages) else [])])
+    code = {f"code:{path.relative_to(CODE_ROOT).as_posix()}": _content(path)
+            for folder in CODE for path in _files(CODE_ROOT / folder)}
+    files = {path.relative_to(root).as_posix(): _content(path) for path in _files(root)}
+    tables = {name: digest for name, digest in files.items()
+              if any(name.startswith(f"{folder}/") for folder in TABLE_INPUTS)}
+    return {"tables": _state(tables | code, environment.encode("utf-8")),
+            "all": _state(files | code, environment.encode("utf-8"))}
+
+
+def passed_states(root: Path) -> dict[str, str]:
+    """The states the gate last passed on (none where it never did, or the record is unreadable)."""
     try:
-        return (root / PASSED).read_text(encoding="utf-8") == state
-    except OSError:
-        return False
+        lines = (root / PASSED).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return dict(line.split(" ", 1) for line in lines if " " in line)
 
 
-def remember_passed(root: Path, state: str) -> None:
-    """Record that the gate passed on state, unless a file changed while it ran (the state it
+def remember_passed(root: Path, states: dict[str, str]) -> None:
+    """Record that the gate passed on states, unless a file changed while it ran (the state it
     checked is then not known)."""
-    if checkout_state(root) != state:
+    if gate_states(root) != states:
         return
     record = root / PASSED
     written = record.with_name(f".{record.name}.{os.getpid()}.tmp")
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
-        written.write_text(state, encoding="utf-8")
+        written.write_text("".join(f"{name} {state}\n" for name, state in states.items()), encoding="utf-8")
         os.replace(written, record)
     except OSError:
         written.unlink(missing_ok=True)  # a read-only package is checked in full every time

@@ -38,18 +38,20 @@ def frictionless_problems(root: Path) -> list:
     return problems
 
 
-def generated_problems(root: Path, agreement_report: str | None, tables_valid: bool = True) -> list[str]:
+def generated_problems(root: Path, agreement_report: str | None, tables_valid: bool = True,
+                       tables: bool = True) -> list[str]:
     """Generated files that differ from what their inputs give (none is ever edited by hand).
 
     The generated tables are checked against the document folders of root's sources/; a package
     without sources/ (a scaled benchmark package, an unpacked release) has nothing to check them
     against. The documentation and metadata files are the checkout's own; they are made from the
     tables (the code lists' labels and ranks), so they are compared only once the tables are valid.
+    Without tables, the generated tables are not compared.
     """
     from mandate_notes import agreement, generate, paragraphs
 
     problems = []
-    if (root / "sources").is_dir():
+    if tables and (root / "sources").is_dir():
         problems += [f"{path.relative_to(root)}:0: -: stale (made from sources/*/): run `make paragraphs`"
                      for path in paragraphs.stale(root)]
     if root == ROOT and tables_valid:
@@ -115,29 +117,31 @@ def gate(root: Path, frictionless: bool = False) -> Verdict:
     from mandate_notes.checks import check_package
     from mandate_notes.completeness import coverage_problems
     from mandate_notes.documents import source_problems
-    from mandate_notes.generated import checkout_state, passed_on, remember_passed
+    from mandate_notes.generated import gate_states, passed_states, remember_passed
     from mandate_notes.retirement import retirement_problems
 
     data, tables = check_package(root)
     data = [str(problem) for problem in sorted(set(at_their_source(
         data + retirement_problems(root, tables) + council.series_problems(tables), tables, root)))]
     # Making the generated files and the agreement report again takes most of the gate's time; where
-    # the gate passed on exactly this package, code and environment, they are what they were then.
-    state = checkout_state(root) if regenerates(root) and not data else None
-    unchanged = state is not None and passed_on(root, state)
+    # the gate passed on exactly this package (or its sources), code and environment, they are what
+    # they were then.
+    states = gate_states(root) if regenerates(root) and not data else {}
+    passed = passed_states(root) if states else {}
+    unchanged = {name for name, state in states.items() if passed.get(name) == state}
     # The agreement report is made once, from valid tables only (it reads their values): compared
     # with its file here, its adjudication used below.
-    report, adjudication = agreement.render(root) if not data and not unchanged else (None, [])
+    report, adjudication = agreement.render(root) if not data and "all" not in unchanged else (None, [])
     other = [str(problem) for problem in source_problems(root)]
-    if not unchanged:
-        other += generated_problems(root, report, not data)
+    if "all" not in unchanged:
+        other += generated_problems(root, report, not data, tables="tables" not in unchanged)
     if not data:
         other += [str(problem) for problem in coverage_problems(root)] + adjudication
         other += [str(problem) for problem in changes.gate_problems(root) + tiers.gate_problems(root)]
     if frictionless and not data and not other:
         data = [str(problem) for problem in frictionless_problems(root)]
-    if state is not None and not unchanged and not data and not other:
-        remember_passed(root, state)
+    if states and "all" not in unchanged and not data and not other:
+        remember_passed(root, states)
     return Verdict(data, other, tables)
 
 

@@ -211,8 +211,9 @@ def test_a_passing_gate_is_remembered_in_the_packages_build_folder_and_not_made_
     from mandate_notes import agreement, generated, paragraphs, validate
 
     assert validate.main(["--root", str(package_copy), "-q"]) == 0
+    states = generated.gate_states(package_copy)
     assert (package_copy / "build" / "gate-passed.sha256").read_text(encoding="utf-8") == \
-        generated.checkout_state(package_copy)
+        f"tables {states['tables']}\nall {states['all']}\n"
 
     def not_again(*args, **kwargs):
         raise AssertionError("made again on a package the gate passed unchanged")
@@ -220,6 +221,10 @@ def test_a_passing_gate_is_remembered_in_the_packages_build_folder_and_not_made_
     monkeypatch.setattr(paragraphs, "outputs", not_again)
     monkeypatch.setattr(agreement, "render", not_again)
     assert validate.main(["--root", str(package_copy), "-q"]) == 0
+    # A file changed outside sources/ and the generated tables: those tables are not made again, the rest is.
+    (package_copy / "notes.md").write_text("A note beside the package.", encoding="utf-8")
+    monkeypatch.setattr(agreement, "render", lambda root: (None, ["checked again"]))
+    assert validate.main(["--root", str(package_copy), "-q"]) == 1
 
 
 def test_after_a_pass_any_change_to_the_package_is_checked_again(package_copy, capsys):
@@ -233,18 +238,55 @@ def test_after_a_pass_any_change_to_the_package_is_checked_again(package_copy, c
     assert "data/generated/paragraphs.csv:0: -: stale (made from sources/*/): run `make paragraphs`" in printed
 
 
-def test_the_state_a_pass_is_remembered_by_covers_every_file_but_what_the_build_writes(package_copy):
-    from mandate_notes.generated import checkout_state
+def test_the_states_a_pass_is_remembered_by_cover_every_file_but_what_the_build_writes(package_copy):
+    from mandate_notes.generated import gate_states
 
-    before = checkout_state(package_copy)
+    before = gate_states(package_copy)
     (package_copy / "build").mkdir()
     (package_copy / "build" / "mandate_notes.db").write_bytes(b"a database")
-    assert checkout_state(package_copy) == before
-    # A file no list of inputs names, new or edited, changes the state.
+    assert gate_states(package_copy) == before
+    # A file no list of inputs names, new or edited, changes the states.
     notes = package_copy / "sources" / "a-new-folder" / "notes.md"
     notes.parent.mkdir()
     notes.write_text("one", encoding="utf-8")
-    added = checkout_state(package_copy)
-    assert added != before
+    added = gate_states(package_copy)
+    assert added["tables"] != before["tables"] and added["all"] != before["all"]
     notes.write_text("two", encoding="utf-8")
-    assert checkout_state(package_copy) not in (before, added)
+    assert gate_states(package_copy)["all"] not in (before["all"], added["all"])
+    # Outside sources/ and the generated tables, only the state of all.
+    now = gate_states(package_copy)
+    row = csv_path(package_copy / "data", "themes")
+    row.write_text(row.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    edited = gate_states(package_copy)
+    assert edited["tables"] == now["tables"] and edited["all"] != now["all"]
+
+
+# Each file the generated tables are compared with or made from is opened under TABLE_INPUTS or CODE
+# (their code imported included): what their state must cover, so that the gate may skip them.
+OPENED = """
+import os, sys
+from pathlib import Path
+opened = []
+sys.addaudithook(lambda event, args: opened.append(os.fsdecode(args[0])) if event == "open"
+                 and isinstance(args[0], (str, bytes, os.PathLike)) else None)
+from mandate_notes import paragraphs
+from mandate_notes.paths import ROOT
+assert paragraphs.stale(ROOT) == []
+for name in opened:
+    path = Path(name).resolve()
+    if path.is_relative_to(ROOT):
+        print(path.relative_to(ROOT).as_posix())
+"""
+
+
+def test_the_generated_tables_are_made_from_their_inputs_and_code_only(root):
+    from mandate_notes.generated import CODE, NOT_INPUTS, TABLE_INPUTS
+
+    finished = subprocess.run([sys.executable, "-c", OPENED], capture_output=True, text=True, cwd=root)
+    assert finished.returncode == 0, finished.stderr
+    opened = set(finished.stdout.split())
+    assert {name.split("/")[0] for name in opened} >= {"sources", "data", "mandate_notes"}
+    # The environments' files are named by the packages installed (their own part of the state).
+    outside = [name for name in opened if not any(name.startswith(f"{folder}/") for folder in TABLE_INPUTS + CODE)
+               and not NOT_INPUTS & set(name.split("/"))]
+    assert outside == []
