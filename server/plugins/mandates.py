@@ -64,7 +64,8 @@ async def timeline(datasette):
 
 async def comparison(datasette, request):
     """One resolution's paragraphs against its previous mandate's, changed words marked."""
-    choices = [row for row in await rows(datasette, CHOICES_SQL) if row["previous"]]
+    resolutions = await rows(datasette, CHOICES_SQL)
+    choices = [row for row in resolutions if row["previous"]]
     wanted = (request.args.get("resolution") or "").strip()
     chosen = next((row for row in choices if wanted and wanted in (row["document_id"], row["symbol"],
                                                                    row["symbol"].split(" ")[0].removeprefix("S/RES/"))),
@@ -72,7 +73,7 @@ async def comparison(datasette, request):
     found = {"choices": choices, "chosen": chosen, "asked": wanted}
     if chosen is None:
         return found
-    previous = next(row for row in await rows(datasette, CHOICES_SQL) if row["document_id"] == chosen["previous"])
+    previous = next(row for row in resolutions if row["document_id"] == chosen["previous"])
     pairs = await rows(datasette, COMPARED_SQL, {"document": chosen["document_id"]})
     counts = {code: 0 for code in CHANGE_ORDER}
     for pair in pairs:
