@@ -9,6 +9,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from mandate_notes.partial_files import partial_path, remove_abandoned
+
 # The states (gate_states) of the package when the gate last passed, in the package's own build/
 # (ignored by git, emptied by `make clean`, never shared between checkouts, written only by a gate that
 # found nothing, so a failed build leaves build/ as it was). The same state gives the same files, so
@@ -112,9 +114,10 @@ def remember_passed(root: Path, states: dict[str, str]) -> None:
     if gate_states(root) != states:
         return
     record = root / PASSED
-    written = record.with_name(f".{record.name}.{os.getpid()}.tmp")
+    written = partial_path(record)
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(record)
         written.write_text("".join(f"{name} {state}\n" for name, state in states.items()), encoding="utf-8")
         os.replace(written, record)
     except OSError:
