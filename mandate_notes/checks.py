@@ -47,11 +47,13 @@ NEVER = re.compile(f"[\x00{NEVER_IN_A_CELL}]")
 # In a column joined by NUL, a cell's start follows NUL and its end precedes one.
 NEVER_JOINED = re.compile(f"[{NEVER_IN_A_CELL}]")
 FORMAT_AT_AN_EDGE = re.compile(f"(?:^|\x00)[{FORMAT_CHARACTERS}]|[{FORMAT_CHARACTERS}](?:\x00|$)")
+FORMAT_CHARACTER = re.compile(f"[{FORMAT_CHARACTERS}]")
 # Letters of these scripts look alike ("а" is Cyrillic, "a" Latin): one word may not mix them.
 LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 # A word holding a Greek or Cyrillic letter (their blocks); only such a word can mix scripts.
-GREEK_OR_CYRILLIC_WORD = re.compile("\\w*[\u0370-\u03ff\u0400-\u052f\u1c80-\u1c8f\u1f00-\u1fff\u2de0-\u2dff"
-                                    "\ua640-\ua69f]\\w*")
+GREEK_OR_CYRILLIC = "\u0370-\u03ff\u0400-\u052f\u1c80-\u1c8f\u1f00-\u1fff\u2de0-\u2dff\ua640-\ua69f"
+GREEK_OR_CYRILLIC_LETTER = re.compile(f"[{GREEK_OR_CYRILLIC}]")
+GREEK_OR_CYRILLIC_WORD = re.compile(f"\\w*[{GREEK_OR_CYRILLIC}]\\w*")
 
 
 def hidden_characters(text: str) -> list[str]:
@@ -75,6 +77,10 @@ def mixed_scripts(text: str) -> list[str]:
     ['Mаli', 'Μali']
     """
     mixed = []
+    # Most texts hold no such letter: one pass of a character class says so, where the word pattern
+    # would try every word.
+    if not GREEK_OR_CYRILLIC_LETTER.search(text):
+        return mixed
     for word in GREEK_OR_CYRILLIC_WORD.findall(text):
         scripts = {unicodedata.name(letter, "").split(" ")[0] for letter in word if letter.isalpha()}
         if len(scripts & set(LOOKALIKE_SCRIPTS)) > 1:
@@ -122,8 +128,9 @@ def _clean_cells(values: list[str], text: bool) -> bool:
     joined = "\x00".join(values)
     if not unicodedata.is_normalized("NFC", joined):
         return False
-    if NEVER_JOINED.search(joined) or (not joined.isascii() and (FORMAT_AT_AN_EDGE.search(joined)
-                                                                   or mixed_scripts(joined))):
+    # A format character at a cell's edge: the cells' first and last characters hold one.
+    if NEVER_JOINED.search(joined) or (not joined.isascii() and (
+            FORMAT_CHARACTER.search("".join(value[:1] + value[-1:] for value in values)) or mixed_scripts(joined))):
         return False
     # Padding: a cell opening or closing with what str.strip removes; re's \s is the same test as
     # strip's (both are Py_UNICODE_ISSPACE).
