@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from mandate_notes.model import version
 from tests.gitrepo import commit_all, git, init, script_env
 
 # Slow (`make check` leaves it out): follows the recipe in a copy of the repository and runs its tests there.
@@ -298,7 +299,7 @@ MISTAKES = {
         f"marks nor is: '{P}005'"),
     "a released row deleted without retiring its id": (
         _drop_line("data/events.csv", "ipi-2023-minusma-evt-001,"), None, None,
-        "data/events.csv:0: event_id: id of release 1.1.0 deleted without a row in data/retired_ids.csv (add one "
+        f"data/events.csv:0: event_id: id of release {version()} deleted without a row in data/retired_ids.csv (add one "
         "saying what replaced it and why, or restore the row): 'ipi-2023-minusma-evt-001'"),
     "a decision adopted before the workshop": (
         _council_decision("s-res-2640-2022"), f"sources/{DOCUMENT}/document.toml", "date = ",
