@@ -33,6 +33,11 @@ def coded_tables() -> list[Table]:
     ]
 
 
+# The search page shows the best matches only: a common word matches about a thousand paragraphs,
+# and writing a passage for each took the page 370 ms.
+SEARCH_MATCHES_SHOWN = 100
+
+
 def search_sql() -> str:
     # fts_query (mandate_notes/search.py, registered by the server) turns what was typed into an
     # FTS5 query that is always valid: words in any form, "phrases", prefix*, OR. It is the right-hand
@@ -69,7 +74,8 @@ def search_sql() -> str:
         "left join documents d on d.document_id = h.document_id\n"
         "left join resolutions r on r.document_id = h.document_id\n"
         "where trim(:q) != ''\n"
-        "order by h.score, h.found_in, h.row_id"
+        "order by h.score, h.found_in, h.row_id\n"
+        f"limit {SEARCH_MATCHES_SHOWN}"
     )
 
 
@@ -164,7 +170,8 @@ def queries() -> dict[str, dict]:
             "description": (
                 f"Rows of {_titles(searchable_tables())} whose text holds every word searched for, "
                 "best match first, with where it was found, its document, the section, the matching passage "
-                "(matches between ⟦ and ⟧) and the paragraph each row comes from; a resolution's "
+                "(matches between ⟦ and ⟧) and the paragraph each row comes from, the best "
+                f"{SEARCH_MATCHES_SHOWN} at most (add words to narrow the search); a resolution's "
                 "symbol or number (S/RES/2640 (2022), 2640) finds the resolution first. Words match in "
                 "any form (election, elections); \"quote a phrase\"; elect* for every word "
                 "beginning so; OR between two words for either. Nothing found? Try fewer words, "

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from mandate_notes.paths import DATABASE_NAME as DB
-from mandate_notes.queries import searchable_tables
+from mandate_notes.queries import SEARCH_MATCHES_SHOWN, searchable_tables
 from tests.test_site import csv_rows, get, html_of
 
 
@@ -48,7 +48,17 @@ def test_every_box_finds_exactly_the_rows_the_query_means(root, datasette_app, q
         expected = {key for key, text in texts(root, spec).items() if re.search(pattern, text, flags=re.I)}
         assert found(datasette_app, spec, query) == expected, (spec.name, query)
         everywhere |= {(spec.name, key) for key in expected}
-    assert everywhere and searched(datasette_app, query) == everywhere
+    # The site-wide search shows the best SEARCH_MATCHES_SHOWN of them; each table's box, every one.
+    hits = searched(datasette_app, query)
+    assert everywhere and hits <= everywhere and len(hits) == min(len(everywhere), SEARCH_MATCHES_SHOWN)
+
+
+def test_the_site_wide_search_shows_the_best_matches_of_a_common_word_and_says_how_many_at_most(root, datasette_app):
+    spec = next(s for s in searchable_tables() if s.name == "paragraphs")
+    holding = [key for key, text in texts(root, spec).items() if re.search(r"\bcouncil\b", text, flags=re.I)]
+    assert len(holding) > SEARCH_MATCHES_SHOWN, "a word more rows hold than the search shows"
+    assert len(searched(datasette_app, "council")) == SEARCH_MATCHES_SHOWN
+    assert f"the best {SEARCH_MATCHES_SHOWN} at most" in html_of(datasette_app, f"/{DB}/search?q=council")
 
 
 def test_a_paragraph_is_not_found_by_the_heading_it_stands_under(root, datasette_app):
