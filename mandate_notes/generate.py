@@ -15,11 +15,11 @@ from pathlib import Path
 
 from mandate_notes.paths import ROOT
 
-from schemas.definitions import (ANY, CODE_LICENSE, CODE_LISTS, CODE_PATTERN, CONTENT_TABLES, ID_PATTERN, PACKAGE,
-                                 PUBLISHED, TABLES)
+from schemas.definitions import (ANY, AUTHORS, CODE_LICENSE, CODE_LISTS, CODE_PATTERN, CONTENT_TABLES, ID_PATTERN,
+                                 PACKAGE, PUBLISHED, TABLES)
 from schemas.definitions import DATA_LICENSE as DATA_LICENSE_FACTS
 from schemas.classes import Field, Table
-from mandate_notes.citation import citation_bibtex, citation_text, row_citation
+from mandate_notes.citation import citation_bibtex, citation_text, doi_address, row_citation, row_reference
 from mandate_notes.documents import DECISIONS, discover, package_sources
 from mandate_notes.generated import stale, write_or_check
 from mandate_notes.model import DATA, csv_path, descriptor, package_keywords, version
@@ -122,8 +122,9 @@ def dataset_json_ld() -> dict:
         "keywords": package_keywords(),
         "license": PACKAGE["licenses"][0]["path"],
         "isAccessibleForFree": True,
-        "creator": [{"@type": "Organization", "name": c["title"]} for c in PACKAGE["contributors"]],
+        "creator": [author.schema_org() for author in AUTHORS],
         "creditText": citation_text(release),
+        **({"identifier": doi_address()} if doi_address() else {}),
         "isBasedOn": [{"@type": "CreativeWork", "name": s["title"]} for s in package_sources()],
         "distribution": [
             {"@type": "DataDownload", "name": f"Release archive: {'; '.join(release_contents())}",
@@ -145,8 +146,10 @@ def server_config() -> dict:
         "sources": [{"title": s["title"], "copyright": s["copyright"]} for s in package_sources()],
         "content_tables": [spec.name for spec in CONTENT_TABLES],
         "code_lists": [spec.name for spec in CODE_LISTS],
-        # Filled with the table and the row's key by the row page.
-        "row_citation": row_citation("{table}", "{row_id}"),
+        # Filled with the table and the row's key by the row page, which adds the row's source and,
+        # once published, its public address and the DOI.
+        "row_citation": row_reference("{table}", "{row_id}"),
+        "published": PUBLISHED,
         "row_link_columns": row_link_columns(),
         "linked_line_columns": LINKED_LINES,
         "snippet_marks": [MARK_OPEN, MARK_CLOSE],
@@ -401,10 +404,11 @@ def render_citation_cff() -> str:
     lines += [
         f"abstract: {_yaml_string(PACKAGE['description'])}",
         "authors:",
-        *[f"  - name: {_yaml_string(person['title'])}" for person in PACKAGE["contributors"]],
+        *[line for author in AUTHORS for line in author.cff()],
         f"license: {DATA_LICENSE}",
         f"repository-code: {_yaml_string(PACKAGE['homepage'])}",
         f"url: {_yaml_string(PACKAGE['homepage'])}",
+        *([f"doi: {_yaml_string(PUBLISHED['doi'])}"] if PUBLISHED["doi"] else []),
         "keywords:",
         *[f"  - {_yaml_string(keyword)}" for keyword in package_keywords()],
     ]
@@ -419,7 +423,7 @@ def render_zenodo() -> str:
         "title": PACKAGE["title"],
         "version": release,
         "description": PACKAGE["description"],
-        "creators": [{"name": person["title"]} for person in PACKAGE["contributors"]],
+        "creators": [author.zenodo() for author in AUTHORS],
         "license": DATA_LICENSE.lower(),
         "access_right": "open",
         "keywords": package_keywords(),

@@ -9,7 +9,7 @@ from pathlib import Path
 from mandate_notes.documents import keywords, package_sources
 from mandate_notes.paths import DATA_DIR, GENERATED, ROOT
 from schemas.classes import Field, Table
-from schemas.definitions import PACKAGE, TABLES, table
+from schemas.definitions import AUTHORS, PACKAGE, TABLES, table
 
 DATA = ROOT / DATA_DIR
 
@@ -91,11 +91,10 @@ def descriptor(root: Path = ROOT) -> dict:
     meta = {key: value for key, value in PACKAGE.items() if key != "code_license"}
     meta["keywords"] = package_keywords(root)
     meta = {**meta, "sources": package_sources(root)}
-    contributors = meta.pop("contributors")
     return {
         "profile": "tabular-data-package",
         **meta,
-        "contributors": contributors,
+        "contributors": [author.contributor() for author in AUTHORS],
         "version": version(),
         "resources": resources,
     }

@@ -96,6 +96,7 @@ SNAPSHOT_VARIABLE = "MANDATE_NOTES_SNAPSHOT"
 # empty, it makes the server refuse requests for any other Host (server/plugins/own_addresses.py).
 HOSTS_VARIABLE = "MANDATE_NOTES_HOSTS"
 CDN_VARIABLE = "MANDATE_NOTES_CDN"
+METADATA_VARIABLE = "MANDATE_NOTES_METADATA"
 
 SNAPSHOT_FOLDER = "snapshots"
 SNAPSHOT_DIGEST_LENGTH = 16
@@ -282,7 +283,8 @@ def schema_answered_once(database_class: type) -> type:
                 {name: kept(getattr(database_class, name)) for name in SCHEMA_QUESTIONS})
 
 
-def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT, cdn: bool = False):
+def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT, cdn: bool = False,
+                   metadata: Path = METADATA):
     """The Datasette app exactly as `make serve` runs it, for tests through datasette.client."""
     choose_plugins(cdn)
     dirs = optional_dirs()
@@ -290,7 +292,7 @@ def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT, cdn:
     datasette = site_class()(
         immutables=[str(database)],
         inspect_data=json.loads(inspect_file.read_text(encoding="utf-8")) if inspect_file.exists() else None,
-        metadata=json.loads(METADATA.read_text(encoding="utf-8")),
+        metadata=json.loads(metadata.read_text(encoding="utf-8")),
         settings=SETTINGS,
         template_dir=str(dirs["template_dir"]) if "template_dir" in dirs else None,
         plugins_dir=str(dirs["plugins_dir"]) if "plugins_dir" in dirs else None,
@@ -303,7 +305,7 @@ def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT, cdn:
 
 
 def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1,
-          cdn: bool = False) -> None:
+          cdn: bool = False, metadata: Path = METADATA) -> None:
     """Serve a snapshot of database until interrupted, by one process or by `workers` uvicorn
     processes (the snapshot is immutable, so they share it safely)."""
     import uvicorn
@@ -317,11 +319,12 @@ def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEO
     )
     try:
         if workers == 1:
-            uvicorn.Server(uvicorn.Config(site_app(served, cdn), **options)).run()
+            uvicorn.Server(uvicorn.Config(site_app(served, cdn, metadata), **options)).run()
         else:
             # Each worker imports the app factory and finds the snapshot in its environment.
             os.environ[SNAPSHOT_VARIABLE] = str(served)
             os.environ[CDN_VARIABLE] = "1" if cdn else ""
+            os.environ[METADATA_VARIABLE] = str(metadata)
             serve_workers(workers, options)
     finally:
         in_use.close()
@@ -382,11 +385,11 @@ def _worker(options: dict) -> None:
     uvicorn.Server(config).run(sockets=[reuse_port_socket(options["host"], options["port"])])
 
 
-def site_app(served: Path, cdn: bool = False):
+def site_app(served: Path, cdn: bool = False, metadata: Path = METADATA):
     """The ASGI app of one serving process; its plugins' startup hooks have run."""
     import asyncio
 
-    datasette = make_datasette(served, inspect_path(served), cdn=cdn)
+    datasette = make_datasette(served, inspect_path(served), cdn=cdn, metadata=metadata)
     asyncio.run(datasette.invoke_startup())
     return datasette.app()
 
@@ -395,16 +398,18 @@ def worker_app():
     """The app of one worker process of `serve(..., workers=N)` (Datasette runs the startup hooks
     on the first request, as the worker's event loop is already running when this is called)."""
     served = Path(os.environ[SNAPSHOT_VARIABLE])
-    return make_datasette(served, inspect_path(served), cdn=os.environ.get(CDN_VARIABLE) == "1").app()
+    return make_datasette(served, inspect_path(served), cdn=os.environ.get(CDN_VARIABLE) == "1",
+                          metadata=Path(os.environ[METADATA_VARIABLE])).app()
 
 
 def serve_command(host: str, port: int, database: Path = DATABASE,
-                  idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1, cdn: bool = False) -> list[str]:
+                  idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1, cdn: bool = False,
+                  metadata: Path = METADATA) -> list[str]:
     """The argv of a process serving database exactly as `make serve` does."""
     return [
         sys.executable, "-m", "mandate_notes.serve",
         "--host", host, "--port", str(port), "--database", str(database), "--idle-timeout", str(idle_timeout),
-        "--workers", str(workers),
+        "--workers", str(workers), "--metadata", str(metadata),
     ] + (["--cdn"] if cdn else [])
 
 
@@ -422,14 +427,15 @@ def port_is_free(host: str, port: int) -> bool:
 
 @contextmanager
 def running_server(database: Path, port: int, host: str = "127.0.0.1", timeout: float = 60.0,
-                   idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1, cdn: bool = False):
+                   idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1, cdn: bool = False,
+                   metadata: Path = METADATA):
     """Serve database exactly as `make serve` does, in a child process; yield (process, base URL) once it
     answers, and stop it on leaving. Used by the tests and the load test."""
     if not port_is_free(host, port):
         raise RuntimeError(f"port {port} on {host} is in use")
     # A file, not a pipe: a pipe nobody reads would fill with the access log and stall the server.
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(serve_command(host, port, database, idle_timeout, workers, cdn),
+    process = subprocess.Popen(serve_command(host, port, database, idle_timeout, workers, cdn, metadata),
                                stdout=log, stderr=subprocess.STDOUT)
     base = f"http://{host}:{port}"
     try:
@@ -469,6 +475,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"seconds a connection may wait without a request (default {IDLE_TIMEOUT_SECONDS})")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")),
                         help="worker processes (default: $WEB_CONCURRENCY or 1)")
+    parser.add_argument("--metadata", type=Path, default=METADATA,
+                        help="the site's metadata (default: server/generated/metadata.json, which `make generate` "
+                             "writes)")
     parser.add_argument("--cdn", action="store_true",
                         help="for serving behind a CDN or caching proxy: the database's address carries its "
                              "hash and its pages are cached for a year (datasette-hashed-urls)")
@@ -482,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     workers = f", {args.workers} worker processes" if args.workers > 1 else ""
     print(f"serving http://{args.host}:{args.port}/ (read-only{workers}; Ctrl-C stops)", flush=True)
     try:
-        serve(args.database, args.host, args.port, args.idle_timeout, args.workers, args.cdn)
+        serve(args.database, args.host, args.port, args.idle_timeout, args.workers, args.cdn, args.metadata)
     except SnapshotError as error:
         print(f"serve: {error}", file=sys.stderr)
         return 1

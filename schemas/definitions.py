@@ -17,6 +17,7 @@ import, naming the table and field.
 
 from __future__ import annotations
 
+from schemas.authors import checked_authors
 from schemas.classes import Table, checked_tables
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -31,8 +32,14 @@ PATTERN_WORDS = {
     CODE_PATTERN: "a code: lower-case letters, digits and '_', starting with a letter, e.g. protection_of_civilians",
     SYMBOL_PATTERN: "a resolution's symbol, e.g. S/RES/2640 (2022)",
 }
-# Who the dataset is by, and its licences: stated here once, used by every file that names them.
-AUTHOR = "mandate-notes contributors"
+# Who the dataset is by: its authors, in the order they are cited, each as CITATION.cff writes one.
+# A person is {"family-names": "…", "given-names": "…", "orcid": "https://orcid.org/…"} (the ORCID
+# optional), a group or body {"name": "…"}. Every citation reads this list (schemas/authors.py):
+# CITATION.cff, .zenodo.json, datapackage.json, README, and the site's citations and schema.org block.
+AUTHORS = checked_authors([
+    {"name": "mandate-notes contributors"},
+])
+# The dataset's licences: stated here once, used by every file that names them.
 DATA_LICENSE = {"id": "CC-BY-4.0", "name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 CODE_LICENSE = "MIT"
 # In a rule's condition: any non-empty value.
@@ -122,7 +129,7 @@ PACKAGE = {
     "code_license": CODE_LICENSE,
     # "sources" (each archived text, its hash and copyright) and the documents' own keywords are
     # added from sources/*/document.toml by mandate_notes/model.py.
-    "contributors": [{"title": AUTHOR, "role": "author"}],
+    # "contributors" are the AUTHORS above, added by mandate_notes/model.py.
 }
 
 # Where the dataset is published, for citations that outlast any one server: the public base

@@ -6,7 +6,7 @@ a local server listens on."""
 from datasette import hookimpl
 from datasette.utils import urlsafe_components
 
-from mandate_notes.citation import with_source_and_address
+from mandate_notes.citation import completed
 
 
 async def source_of(db, table: str, pks: list[str], values: list[str]) -> str:
@@ -39,8 +39,11 @@ def extra_template_vars(template, database, table, request, datasette):
         values = urlsafe_components(request.url_vars["pks"])
         source = await source_of(db, table, await db.primary_keys(table), values)
         # The dataset's part is made once per build (server metadata), not read again per request.
-        plain = config["row_citation"].replace("{table}", table).replace("{row_id}", ",".join(values))
-        text = with_source_and_address(plain, source, request.path)
+        reference = config["row_citation"].replace("{table}", table).replace("{row_id}", ",".join(values))
+        # The row's address by the database's name: with hashed addresses (--cdn) the page's own path
+        # carries this build's hash, and the plain one lasts (it redirects to the current build).
+        path = f"/{database}/{table}/{request.url_vars['pks']}"
+        text = completed(reference, source, path, config["published"])
         return {"row_citation": text, "row_citation_lines": len(text) // 70 + 2}
 
     return context
