@@ -4,7 +4,9 @@ and stops instances with the traffic), both with the same files and options as `
 
 The container serves with `datasette serve`: the plugins, templates, static files, settings and
 metadata of this repository, the database immutable, hashed addresses and compression on (the
-platform's CDN caches the pages for a year; a new build is a new address). The code the plugins
+platform's CDN caches the pages for a year; a new build is a new address). It carries the version's
+release archive and its checksum file when `make release` has made them (dist/), and serves them at
+/release/ as `make serve` does; without them the site says it has none and how it is made. The code the plugins
 import (mandate_notes/ and schemas/) goes in as a small package of its own whose one dependency is
 pydantic (the table model's checks), and every package is installed at the version
 requirements.lock pins.
@@ -20,7 +22,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-from mandate_notes.paths import DATABASE_FILE, DEFAULT_DATABASE, ROOT, SERVER_METADATA
+from mandate_notes.archive import RELEASE_MOUNT, archive_in
+from mandate_notes.paths import DATABASE_FILE, DEFAULT_DATABASE, RELEASES, ROOT, SERVER_METADATA
 
 DEPLOY = ROOT / "build" / "deploy"
 LOCK = ROOT / "requirements.lock"
@@ -44,8 +47,10 @@ def locked_versions(lock: Path = LOCK) -> dict[str, str]:
     return {name.lower(): version for name, version in found}
 
 
-def prepare(folder: Path = DEPLOY, database: Path = DEFAULT_DATABASE, lock: Path = LOCK) -> Path:
-    """Write what the container is made from into folder; return the copy of the database."""
+def prepare(folder: Path = DEPLOY, database: Path = DEFAULT_DATABASE, lock: Path = LOCK,
+            releases: Path = RELEASES) -> Path:
+    """Write what the container is made from into folder; return the copy of the database. The
+    version's release archive goes in with its checksum file when releases holds both, in accord."""
     from mandate_notes.model import version
 
     if folder.exists():
@@ -62,6 +67,12 @@ def prepare(folder: Path = DEPLOY, database: Path = DEFAULT_DATABASE, lock: Path
         encoding="utf-8")
     (library / "constraints.txt").write_text(
         "".join(f"{name}=={pinned}\n" for name, pinned in sorted(locked_versions(lock).items())), encoding="utf-8")
+    carried = folder / RELEASE_MOUNT
+    carried.mkdir()
+    archive = archive_in(releases, version())
+    if "sha256" in archive:
+        for name in (archive["name"], f"{archive['name']}.sha256"):
+            shutil.copyfile(releases / name, carried / name)
     served = folder / DATABASE_FILE
     shutil.copyfile(database, served)
     return served
@@ -80,6 +91,7 @@ def datasette_options(folder: Path = DEPLOY, lock: Path = LOCK) -> list[str]:
         "--plugins-dir", str(ROOT / "server" / "plugins"),
         "--static", f"static:{ROOT / 'server' / 'static'}",
         "--static", f"{LIBRARY}:{folder / LIBRARY}",
+        "--static", f"{RELEASE_MOUNT}:{folder / RELEASE_MOUNT}",
         # Every package, datasette first among them, at the version the lock file pins.
         "--install", f"--constraint=/app/{LIBRARY}/constraints.txt",
     ]
@@ -113,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{DEFAULT_DATABASE.relative_to(ROOT)} is missing: run `make build` first", file=sys.stderr)
         return 1
     prepare()
+    archive = archive_in(RELEASES, version())
+    if "missing" in archive:
+        print(f"deployed without the release archive of version {version()} ({archive['missing']}, in dist/): "
+              "the site says so and how it is made (`make release`)", file=sys.stderr)
     command = package_command(args.tag) if args.target == "package" else publish_command(args.service)
     if args.print:
         print(" ".join(command))

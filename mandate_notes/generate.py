@@ -26,9 +26,9 @@ from mandate_notes.model import DATA, csv_path, descriptor, package_keywords, ve
 from mandate_notes.doc_pages import CODEBOOK_MENTION, codebook_anchors, rendered, slug, template
 from mandate_notes.paths import (AGREEMENT, CODEBOOK, CODING_RULES, DATABASE_NAME, PAGE_FRAGMENTS, SERVER_METADATA,
                                  SITE_PAGES)
-from mandate_notes.versions import ChangelogError, release_date
+from mandate_notes.versions import CHANGELOG, ChangelogError, release_date
 from mandate_notes.queries import LINKED_LINES, MARK_CLOSE, MARK_OPEN, queries, row_link_columns
-from mandate_notes.archive import ARCHIVE_PARTS
+from mandate_notes.archive import ARCHIVE_PARTS, archive_name
 
 README = ROOT / "README.md"
 # generate.py rewrites only the text between these two lines of README.md.
@@ -57,7 +57,7 @@ def license_line() -> str:
 
 def release_archive_url(release: str) -> str:
     """Where the release archive (dist/NAME-X.Y.Z.zip) is published: the repository's release."""
-    return f"{PACKAGE['homepage']}/releases/download/v{release}/{PACKAGE['name']}-{release}.zip"
+    return f"{PACKAGE['homepage']}/releases/download/v{release}/{archive_name(release)}"
 
 
 def release_contents() -> list[str]:
@@ -140,7 +140,6 @@ def server_config() -> dict:
         "release_archive": release_archive_url(version()),
         "release_contents": release_contents(),
         "release_date": release_date(version()),
-        "changelog_url": at_version(version(), "CHANGELOG.md"),
         "license_file_url": at_version(version(), "LICENSE"),
         "code_license": PACKAGE["code_license"],
         "sources": [{"title": s["title"], "copyright": s["copyright"]} for s in package_sources()],
@@ -199,9 +198,18 @@ def codebook_links() -> dict[str, dict[str, str]]:
     return codebook_anchors(rendered(render_codebook())[1], {t: c for t, c in mentions.items() if c})
 
 
+def changelog_body() -> str:
+    """CHANGELOG.md without its title, which the changelog page writes above the version's archive."""
+    text = CHANGELOG.read_text(encoding="utf-8")
+    first, _, rest = text.partition("\n")
+    return rest if first.startswith("# ") else text
+
+
 def render_page_fragments() -> dict[Path, str]:
-    """The codebook and, where it has been made, the agreement report, as HTML for the site's pages."""
-    pages = {PAGE_FRAGMENTS / "codebook.html": template(rendered(render_codebook())[0], "docs/generated/codebook.md")}
+    """The codebook, the changelog and, where it has been made, the agreement report, as HTML for the
+    site's pages."""
+    pages = {PAGE_FRAGMENTS / "codebook.html": template(rendered(render_codebook())[0], "docs/generated/codebook.md"),
+             PAGE_FRAGMENTS / "changelog.html": template(rendered(changelog_body())[0], "CHANGELOG.md")}
     if AGREEMENT.exists():
         pages[PAGE_FRAGMENTS / "agreement.html"] = template(
             rendered(AGREEMENT.read_text(encoding="utf-8"))[0], "docs/generated/agreement.md")

@@ -15,6 +15,8 @@ SOURCES_DIR = "sources"
 DATABASE_NAME = "mandate_notes"
 DATABASE_FILE = f"{DATABASE_NAME}.db"
 DEFAULT_DATABASE = ROOT / "build" / DATABASE_FILE
+# Where `make release` writes the release archives, and `make serve` serves them from.
+RELEASES = ROOT / "dist"
 CODEBOOK = ROOT / "docs" / GENERATED / "codebook.md"
 AGREEMENT = ROOT / "docs" / GENERATED / "agreement.md"
 BENCHMARKS = ROOT / "docs" / GENERATED / "benchmarks.md"

@@ -26,18 +26,17 @@ from pathlib import Path
 
 from mandate_notes.paths import ROOT
 
-from mandate_notes.archive import archive_part
+from mandate_notes.archive import archive_name, archive_part
 from mandate_notes.build import BuildError, build_database
 from mandate_notes.cast import cast
 from mandate_notes.csvio import Problem, parse_table, read_bounded
 from mandate_notes.model import file_facts
 from mandate_notes.partial_files import partial_path, remove_abandoned
-from mandate_notes.paths import CODEBOOK, DATA_DIR, DATABASE_FILE
+from mandate_notes.paths import CODEBOOK, DATA_DIR, DATABASE_FILE, RELEASES
 from mandate_notes.history import HistoryError, VersionHistory, git, is_repository, version_of
 from mandate_notes.validate import run_gate
 from mandate_notes.versions import ChangelogError, released
 
-NAME = "mandate-notes"
 # What a version number stands for: a change to any of these needs a new version.
 RELEASED_PATHS = ["data", "datapackage.json", "docs/generated/codebook.md", "CITATION.cff", "LICENSE"]
 STATA_STRING_LIMIT = 2045  # bytes; longer text goes into a strL
@@ -256,8 +255,8 @@ def packed_problems(tree: Path) -> list[str]:
 
 def release(root: Path, dist: Path) -> Path:
     version, released_on = preflight(root)
-    folder = f"{NAME}-{version}"
-    target = dist / f"{folder}.zip"
+    target = dist / archive_name(version)
+    folder = target.stem
     with tempfile.TemporaryDirectory() as scratch:
         tree = committed_tree(root, Path(scratch))
         # The files checked are the files packed: validating the working tree let a bad commit through
@@ -276,7 +275,7 @@ def release(root: Path, dist: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only decide whether this commit may be released")
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist/)")
+    parser.add_argument("--dist", type=Path, default=RELEASES, help="output folder (default: dist/)")
     args = parser.parse_args(argv)
     try:
         if args.check:

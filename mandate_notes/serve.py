@@ -21,9 +21,10 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from mandate_notes.archive import RELEASE_MOUNT
 from mandate_notes.partial_files import partial_path, remove_abandoned
 from mandate_notes.paths import DEFAULT_DATABASE as DATABASE
-from mandate_notes.paths import ROOT, SERVER_METADATA
+from mandate_notes.paths import RELEASES, ROOT, SERVER_METADATA
 
 INSPECT = ROOT / "build" / "inspect.json"
 SERVER = ROOT / "server"
@@ -97,6 +98,7 @@ SNAPSHOT_VARIABLE = "MANDATE_NOTES_SNAPSHOT"
 HOSTS_VARIABLE = "MANDATE_NOTES_HOSTS"
 CDN_VARIABLE = "MANDATE_NOTES_CDN"
 METADATA_VARIABLE = "MANDATE_NOTES_METADATA"
+RELEASES_VARIABLE = "MANDATE_NOTES_RELEASES"
 
 SNAPSHOT_FOLDER = "snapshots"
 SNAPSHOT_DIGEST_LENGTH = 16
@@ -284,11 +286,14 @@ def schema_answered_once(database_class: type) -> type:
 
 
 def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT, cdn: bool = False,
-                   metadata: Path = METADATA):
-    """The Datasette app exactly as `make serve` runs it, for tests through datasette.client."""
+                   metadata: Path = METADATA, releases: Path | None = None, supervisor: str = "ours"):
+    """The Datasette app exactly as `make serve` runs it, for tests through datasette.client; with a
+    folder of release archives (releases), served at /release/, the version's archive among them."""
     choose_plugins(cdn)
     dirs = optional_dirs()
-    static = [("static", str(dirs["static"]))] if "static" in dirs else None
+    static = [("static", str(dirs["static"]))] if "static" in dirs else []
+    if releases is not None:
+        static.append((RELEASE_MOUNT, str(releases)))
     datasette = site_class()(
         immutables=[str(database)],
         inspect_data=json.loads(inspect_file.read_text(encoding="utf-8")) if inspect_file.exists() else None,
@@ -304,8 +309,13 @@ def make_datasette(database: Path = DATABASE, inspect_file: Path = INSPECT, cdn:
     return datasette
 
 
+# Who starts and watches the worker processes: serve_workers below, or uvicorn's own supervisor
+# (`uvicorn --workers`), which `make bench` measures beside it.
+SUPERVISORS = ("ours", "uvicorn")
+
+
 def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1,
-          cdn: bool = False, metadata: Path = METADATA) -> None:
+          cdn: bool = False, metadata: Path = METADATA, releases: Path | None = None, supervisor: str = "ours") -> None:
     """Serve a snapshot of database until interrupted, by one process or by `workers` uvicorn
     processes (the snapshot is immutable, so they share it safely)."""
     import uvicorn
@@ -319,13 +329,17 @@ def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEO
     )
     try:
         if workers == 1:
-            uvicorn.Server(uvicorn.Config(site_app(served, cdn, metadata), **options)).run()
+            uvicorn.Server(uvicorn.Config(site_app(served, cdn, metadata, releases), **options)).run()
         else:
             # Each worker imports the app factory and finds the snapshot in its environment.
             os.environ[SNAPSHOT_VARIABLE] = str(served)
             os.environ[CDN_VARIABLE] = "1" if cdn else ""
             os.environ[METADATA_VARIABLE] = str(metadata)
-            serve_workers(workers, options)
+            os.environ[RELEASES_VARIABLE] = str(releases or "")
+            if supervisor == "uvicorn":
+                uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)
+            else:
+                serve_workers(workers, options)
     finally:
         in_use.close()
 
@@ -385,11 +399,11 @@ def _worker(options: dict) -> None:
     uvicorn.Server(config).run(sockets=[reuse_port_socket(options["host"], options["port"])])
 
 
-def site_app(served: Path, cdn: bool = False, metadata: Path = METADATA):
+def site_app(served: Path, cdn: bool = False, metadata: Path = METADATA, releases: Path | None = None):
     """The ASGI app of one serving process; its plugins' startup hooks have run."""
     import asyncio
 
-    datasette = make_datasette(served, inspect_path(served), cdn=cdn, metadata=metadata)
+    datasette = make_datasette(served, inspect_path(served), cdn=cdn, metadata=metadata, releases=releases)
     asyncio.run(datasette.invoke_startup())
     return datasette.app()
 
@@ -398,18 +412,21 @@ def worker_app():
     """The app of one worker process of `serve(..., workers=N)` (Datasette runs the startup hooks
     on the first request, as the worker's event loop is already running when this is called)."""
     served = Path(os.environ[SNAPSHOT_VARIABLE])
+    releases = os.environ.get(RELEASES_VARIABLE)
     return make_datasette(served, inspect_path(served), cdn=os.environ.get(CDN_VARIABLE) == "1",
-                          metadata=Path(os.environ[METADATA_VARIABLE])).app()
+                          metadata=Path(os.environ[METADATA_VARIABLE]), releases=Path(releases) if releases else None).app()
 
 
 def serve_command(host: str, port: int, database: Path = DATABASE,
                   idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1, cdn: bool = False,
-                  metadata: Path = METADATA) -> list[str]:
-    """The argv of a process serving database exactly as `make serve` does."""
+                  metadata: Path = METADATA, releases: Path | None = None, supervisor: str = "ours") -> list[str]:
+    """The argv of a process serving database exactly as `make serve` does (without a folder of
+    release archives unless one is given)."""
     return [
         sys.executable, "-m", "mandate_notes.serve",
         "--host", host, "--port", str(port), "--database", str(database), "--idle-timeout", str(idle_timeout),
-        "--workers", str(workers), "--metadata", str(metadata),
+        "--workers", str(workers), "--metadata", str(metadata), "--releases", str(releases or ""),
+        "--supervisor", supervisor,
     ] + (["--cdn"] if cdn else [])
 
 
@@ -428,14 +445,15 @@ def port_is_free(host: str, port: int) -> bool:
 @contextmanager
 def running_server(database: Path, port: int, host: str = "127.0.0.1", timeout: float = 60.0,
                    idle_timeout: float = IDLE_TIMEOUT_SECONDS, workers: int = 1, cdn: bool = False,
-                   metadata: Path = METADATA):
+                   metadata: Path = METADATA, releases: Path | None = None, supervisor: str = "ours"):
     """Serve database exactly as `make serve` does, in a child process; yield (process, base URL) once it
     answers, and stop it on leaving. Used by the tests and the load test."""
     if not port_is_free(host, port):
         raise RuntimeError(f"port {port} on {host} is in use")
     # A file, not a pipe: a pipe nobody reads would fill with the access log and stall the server.
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(serve_command(host, port, database, idle_timeout, workers, cdn, metadata),
+    process = subprocess.Popen(serve_command(host, port, database, idle_timeout, workers, cdn, metadata, releases,
+                                             supervisor),
                                stdout=log, stderr=subprocess.STDOUT)
     base = f"http://{host}:{port}"
     try:
@@ -478,6 +496,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--metadata", type=Path, default=METADATA,
                         help="the site's metadata (default: server/generated/metadata.json, which `make generate` "
                              "writes)")
+    parser.add_argument("--releases", default=str(RELEASES),
+                        help="folder of release archives, served at /release/ (default: dist/, where `make release` "
+                             "writes them; '' for none)")
+    parser.add_argument("--supervisor", choices=SUPERVISORS, default="ours",
+                        help="with --workers: each worker on a socket of its own (ours, the default) or uvicorn's "
+                             "own supervisor, all workers on one socket (see README, 'Serving beyond one process')")
     parser.add_argument("--cdn", action="store_true",
                         help="for serving behind a CDN or caching proxy: the database's address carries its "
                              "hash and its pages are cached for a year (datasette-hashed-urls)")
@@ -491,7 +515,8 @@ def main(argv: list[str] | None = None) -> int:
     workers = f", {args.workers} worker processes" if args.workers > 1 else ""
     print(f"serving http://{args.host}:{args.port}/ (read-only{workers}; Ctrl-C stops)", flush=True)
     try:
-        serve(args.database, args.host, args.port, args.idle_timeout, args.workers, args.cdn, args.metadata)
+        serve(args.database, args.host, args.port, args.idle_timeout, args.workers, args.cdn, args.metadata,
+              Path(args.releases) if args.releases else None, args.supervisor)
     except SnapshotError as error:
         print(f"serve: {error}", file=sys.stderr)
         return 1

@@ -1,23 +1,30 @@
-"""Citations in headless Chromium at 400 and 1400 pixels: the authors of AUTHORS, and, on a site
-built with a published address (a fixture: the real PUBLISHED stays empty), a row's citation ending
-with its public page and the DOI.
+"""Citations in headless Chromium at 400 and 1400 pixels: the authors of AUTHORS; on a site built
+with a published address (a fixture: the real PUBLISHED stays empty), a row's citation ending with
+its public page and the DOI; the version's changelog and release archive served by the site itself,
+with the archive beside the build and without it.
 
 Screenshots go to build/screenshots/citation-*.png.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from urllib.request import urlopen
 
 import pytest
 
 from mandate_notes import generate
+from mandate_notes.archive import archive_name
 from mandate_notes.citation import citation_bibtex, citation_text, row_reference
+from mandate_notes.model import version
 from schemas.authors import cited_names
 from schemas.definitions import AUTHORS, PUBLISHED
+from tests.test_browser import screenshot
 from tests.test_browser_records import element_screenshot
 from tests.test_browser_research import WIDTHS, all_css, css, rows_of
 from tests.test_citation import PUBLISHED_FIXTURE
+from tests.test_version_files import write_archive
 
 DB = "mandate_notes"
 
@@ -31,7 +38,8 @@ def width(browser, request):
 
 @pytest.fixture(scope="module")
 def published(built_database, free_port, tmp_path_factory):
-    """The site as it is served once published: its metadata generated with PUBLISHED set."""
+    """The site as it is served once published: its metadata generated with PUBLISHED set, and the
+    version's release archive beside the build."""
     from mandate_notes.serve import running_server
 
     folder = tmp_path_factory.mktemp("published")
@@ -40,8 +48,11 @@ def published(built_database, free_port, tmp_path_factory):
             patch.setitem(PUBLISHED, key, value)
         (folder / "metadata.json").write_text(generate.render_metadata(), encoding="utf-8")
         texts = {"text": citation_text(), "bibtex": citation_bibtex()}
-    with running_server(built_database, free_port(), metadata=folder / "metadata.json") as (_, base):
-        yield {"base": base, **texts}
+    (folder / "dist").mkdir()
+    archive = write_archive(folder / "dist", version())
+    with running_server(built_database, free_port(), metadata=folder / "metadata.json",
+                        releases=folder / "dist") as (_, base):
+        yield {"base": base, "archive": archive, **texts}
 
 
 def fits(browser) -> None:
@@ -92,3 +103,45 @@ def test_a_published_rows_citation_ends_with_its_public_page_and_the_doi(server,
     browser.get(f"{server}/{DB}/recommendations/{recommendation}")
     unpublished = css(browser, "#row-citation").get_attribute("value")
     assert "doi.org" not in unpublished and "example.org" not in unpublished
+
+
+def test_the_home_page_and_the_changelog_page_serve_the_versions_archive_with_its_sha256(
+        published, browser, width, accessibility_violations):
+    name = archive_name(version())
+    browser.get(published["base"] + "/")
+    address = css(browser, "li.release a.release-archive").get_attribute("href")
+    assert address == f"{published['base']}/release/{name}"
+    shown = css(browser, "li.release code.sha256").text
+    with urlopen(address) as response:
+        assert hashlib.sha256(response.read()).hexdigest() == shown == published["archive"]["sha256"]
+    fits(browser)
+    element_screenshot(browser, css(browser, "li.release"), f"citation-archive-home-{width}.png")
+    # The citation block leads to the archive and to the changelog, a page of the site.
+    assert css(browser, "a.cite-archive").get_attribute("href") == address
+    css(browser, "a.cite-changelog").click()
+    assert browser.current_url == f"{published['base']}/changelog"
+    assert css(browser, "h1").text == "Changelog"
+    assert css(browser, "section.this-version a.release-archive").get_attribute("href") == address
+    assert css(browser, "section.this-version code.sha256").text == shown
+    assert css(browser, "article.document h2").text == "[Unreleased]"
+    fits(browser)
+    assert accessibility_violations(browser) == []
+    element_screenshot(browser, css(browser, "section.this-version"), f"citation-changelog-archive-{width}.png")
+
+
+def test_without_the_archive_the_changelog_page_says_so_and_how_it_is_made(server, browser, width,
+                                                                          accessibility_violations):
+    browser.get(f"{server}/")
+    css(browser, "p.facts a.changelog").click()
+    assert browser.current_url == f"{server}/changelog"
+    section = css(browser, "section.this-version")
+    assert "not on this server" in section.text and "make release" in section.text
+    assert css(browser, "section.this-version a.published-archive").get_attribute("href") == \
+        generate.release_archive_url(version())
+    assert all_css(browser, "section.this-version a.release-archive") == []
+    fits(browser)
+    assert accessibility_violations(browser) == []
+    element_screenshot(browser, section, f"citation-changelog-no-archive-{width}.png")
+    screenshot(browser, f"citation-changelog-{width}.png", max_height=900)
+    browser.get(f"{server}/{DB}/recommendations/{rows_of('recommendations')[0]['recommendation_id']}")
+    assert css(browser, "section.cite-row a.cite-changelog").get_attribute("href") == f"{server}/changelog"

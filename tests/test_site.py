@@ -579,7 +579,8 @@ def test_the_sitemap_lists_every_page_of_the_site_and_robots_txt_points_at_it(ro
     assert response.status_code == 200 and "xml" in response.headers["content-type"]
     paths = [urlsplit(location).path for location in re.findall(r"<loc>([^<]+)</loc>", response.text)]
     assert len(paths) == len(set(paths)), "a page is listed twice"
-    pages = {"/", f"/{DB}", "/at-a-glance", "/codebook", "/agreement", "/mandates", "/mandate-changes"}
+    pages = {"/", f"/{DB}", "/at-a-glance", "/changelog", "/codebook", "/agreement", "/mandates",
+             "/mandate-changes"}
     pages |= {f"/{DB}/{spec.name}" for spec in TABLES} | {f"/{DB}/{name}" for name in queries()}
     rows = {f"/{DB}/{name}/{row[key]}" for name, key in sitemap_tables() for row in csv_rows(root / "data", name)}
     assert {"documents", "recommendations", "paragraphs", "actors", "themes"} <= {name for name, _ in sitemap_tables()}

@@ -44,6 +44,7 @@ def extra_template_vars(template, database, table, request, datasette):
         # carries this build's hash, and the plain one lasts (it redirects to the current build).
         path = f"/{database}/{table}/{request.url_vars['pks']}"
         text = completed(reference, source, path, config["published"])
-        return {"row_citation": text, "row_citation_lines": len(text) // 70 + 2}
+        return {"row_citation": text, "row_citation_lines": len(text) // 70 + 2,
+                "changelog_url": datasette.urls.path("changelog")}
 
     return context

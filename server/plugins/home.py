@@ -12,6 +12,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from mandate_notes.archive import RELEASE_MOUNT, archive_in, release_folder
+
 DATABASE = "mandate_notes"
 
 
@@ -49,6 +51,11 @@ def extra_template_vars(template, request, datasette):
             "left join resolutions r on r.document_id = d.document_id order by d.kind, d.document_id")).rows
         database_file = urls.database(DATABASE, format="db")
         json_ld = dict(config["json_ld"])
+        archive = archive_in(release_folder(datasette.static_mounts), datasette.metadata("version"))
+        if "sha256" in archive:
+            # The archive this server serves (server/plugins/release_archive.py), in place of the published one.
+            json_ld["distribution"] = [{**json_ld["distribution"][0], "sha256": archive["sha256"], "contentUrl":
+                                        datasette.absolute_url(request, urls.path(f"{RELEASE_MOUNT}/{archive['name']}"))}]
         json_ld["distribution"] = json_ld["distribution"] + [
             {"@type": "DataDownload", "name": "SQLite database", "encodingFormat": "application/vnd.sqlite3",
              "contentUrl": datasette.absolute_url(request, database_file)}
