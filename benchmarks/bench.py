@@ -45,6 +45,8 @@ SCALE_ROWS = 1_000_000
 # Targets of the earlier benchmarks issue, still reported.
 BUILD_RATIO = 3.0
 GROWTH_LIMIT = 12.0
+# What a run measures (--parts): the contributor's loop, the pages for one reader, worker processes, scale.
+PARTS = ("loop", "pages", "workers", "scale")
 VERSIONS = ("pandas", "numpy", "pandera", "frictionless", "sqlite-utils", "datasette", "uvicorn")
 TOOLS_NEEDED = {"hyperfine": "hyperfine", "wrk": "wrk", "/usr/bin/time": "time"}
 # A wrk script: cycle through the paths of a file, one after another; print the figures as JSON.
@@ -168,6 +170,10 @@ class Load:
     paths: int
     connections: int
     workers: int
+    # Who started the workers (mandate_notes/serve.py SUPERVISORS), and the busiest worker's share of
+    # the CPU time all the workers spent under the load (1.0 for one worker; 0.5 an even split of two).
+    supervisor: str = "ours"
+    busiest_share: float = 1.0
     requests: int = 0
     seconds: float = 0.0
     p50_ms: float = 0.0
@@ -267,23 +273,60 @@ def bench_pages(port: int, seconds: float) -> tuple[list[Load], dict[str, list[s
     return loads, pages
 
 
-def bench_workers(port: int, seconds: float, worker_counts: list[int], connections: int) -> list[Load]:
-    """Throughput at `connections` concurrent clients over a mix of every page type."""
+def worker_cpu_seconds(server_pid: int) -> dict[int, float]:
+    """CPU seconds (user and system) spent so far by each worker process of a server: its child
+    processes, or the server itself when it serves alone."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(pid: int) -> list[str] | None:
+        try:
+            text = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return None
+        # The fields after the command's name, which is in brackets and may hold spaces.
+        return None if b"resource_tracker" in command else text.rsplit(")", 1)[1].split()
+
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = stat(int(entry.name))
+            if fields and int(fields[1]) == server_pid:
+                children[int(entry.name)] = fields
+    if not children:
+        children = {server_pid: stat(server_pid) or []}
+    return {pid: (int(fields[11]) + int(fields[12])) / tick for pid, fields in children.items() if fields}
+
+
+def bench_workers(port: int, seconds: float, worker_counts: list[int], connections: int,
+                  rounds: int) -> list[Load]:
+    """Throughput at `connections` concurrent clients over a mix of every page type: our workers at
+    each count, and uvicorn's own supervisor at the largest, each in `rounds` rounds taken in turn (so
+    that a burst of load from elsewhere falls on every setup); the round of median throughput is kept."""
     from mandate_notes.serve import DATABASE, running_server
 
     pages = page_paths(DATABASE)
     # The mix: each page type in turn, so that no type's many paths crowd out the others.
     longest = max(len(paths) for paths in pages.values())
     mix = [paths[index % len(paths)] for index in range(longest) for paths in pages.values()]
-    loads = []
-    for workers in worker_counts:
-        with running_server(DATABASE, port, workers=workers) as (_, base):
-            warm(base, sorted(set(mix)))
-            load = wrk(base, "mix", mix, connections=connections, threads=2, seconds=seconds, workers=workers)
-            say(f"  {workers} worker(s): {load.rate:.0f} requests/s, p50 {load.p50_ms:.1f} ms, "
-                f"p95 {load.p95_ms:.1f} ms")
-            loads.append(load)
-    return loads
+    most = max(worker_counts)
+    setups = [(workers, "ours") for workers in worker_counts] + ([(most, "uvicorn")] if most > 1 else [])
+    measured: dict[tuple[int, str], list[Load]] = {setup: [] for setup in setups}
+    for round_number in range(1, rounds + 1):
+        for workers, supervisor in setups:
+            with running_server(DATABASE, port, workers=workers, supervisor=supervisor) as (process, base):
+                warm(base, sorted(set(mix)))
+                before = worker_cpu_seconds(process.pid)
+                load = wrk(base, "mix", mix, connections=connections, threads=2, seconds=seconds, workers=workers)
+                after = worker_cpu_seconds(process.pid)
+            spent = [after[pid] - before.get(pid, 0.0) for pid in after]
+            load.supervisor = supervisor
+            load.busiest_share = max(spent) / sum(spent) if sum(spent) else 1.0
+            say(f"  round {round_number}, {workers} worker(s), {supervisor} supervisor: {load.rate:.0f} requests/s, "
+                f"p50 {load.p50_ms:.1f} ms, p95 {load.p95_ms:.1f} ms, busiest worker {load.busiest_share:.0%} of "
+                "the workers' CPU")
+            measured[(workers, supervisor)].append(load)
+    return [sorted(loads, key=lambda load: load.rate)[len(loads) // 2] for loads in measured.values()]
 
 
 # ---------------------------------------------------------------- 4. at scale
@@ -492,13 +535,23 @@ def targets(loop: dict[str, Timing], pages: list[Load], workers: list[Load], pac
         out.append("  Over: " + ", ".join(f"{load.name} by {load.p95_ms - PAGE_P95_MS:.1f} ms" for load in slow)
                    + ". The slowest table pages render every cell of up to 50 rows through Datasette's "
                    "templates and cell hooks; the time is in rendering, not in SQLite.")
-    if len(workers) > 1:
-        one, most = workers[0], workers[-1]
-        grows = all(b.rate > a.rate for a, b in zip(workers, workers[1:]))
+    ours = [load for load in workers if load.supervisor == "ours"]
+    if len(ours) > 1:
+        one, most = ours[0], ours[-1]
+        grows = all(b.rate > a.rate for a, b in zip(ours, ours[1:]))
         out.append(f"- {verdict(grows)}: throughput grows with worker processes at {one.connections} concurrent "
-                   "clients: " + ", ".join(f"{load.workers} worker(s) {load.rate:.0f} requests/s" for load in workers)
+                   "clients: " + ", ".join(f"{load.workers} worker(s) {load.rate:.0f} requests/s" for load in ours)
                    + f" ({most.rate / one.rate:.2f}x with {most.workers}); the load generator shares the same "
                    f"{os.cpu_count()} cores.")
+    theirs = [load for load in workers if load.supervisor == "uvicorn"]
+    if ours and theirs:
+        mine = next(load for load in ours if load.workers == theirs[0].workers)
+        out.append(f"- Compared: {mine.workers} workers started by uvicorn's own supervisor (`uvicorn --workers "
+                   f"{mine.workers}`, one socket shared) against ours (a socket each) at {mine.connections} clients: "
+                   + "; ".join(f"{who} {load.rate:.0f} requests/s, p95 {load.p95_ms:.1f} ms, the busiest worker "
+                               f"{load.busiest_share:.0%} of the workers' CPU time"
+                               for who, load in (("ours", mine), ("uvicorn's", theirs[0])))
+                   + f"; ours {mine.rate / theirs[0].rate:.2f}x uvicorn's throughput.")
     for ours, other in PAIRS:
         goal = SCALE_RATIO if ours == "ours_validate" else BUILD_RATIO
         both = [p for p in packages if p.label != "real" and ratio(p.results.get(other), p.results.get(ours))]
@@ -587,14 +640,18 @@ def write_report(path: Path, loop: dict[str, Timing], pages: list[Load], paths: 
             "",
             "## More than one process",
             "",
-            f"`scripts/serve.py --workers N`; wrk with {workers[0].connections} connections on 2 threads for "
+            "`scripts/serve.py --workers N`, the workers started by our supervisor (each on a socket of its own,",
+            "`SO_REUSEPORT`) or by uvicorn's own (`--supervisor uvicorn`: `uvicorn --workers N`, one socket shared),",
+            f"the same app and limits; wrk with {workers[0].connections} connections on 2 threads for "
             f"{args.worker_seconds:g} s over a mix of every page type ({workers[0].paths} paths in turn), on the "
-            "same cores as the server.",
+            f"same cores as the server. Each setup ran {args.worker_rounds} time(s), the setups in turn; the run of "
+            "median throughput is shown. The busiest worker's share is of the CPU time the workers spent under the "
+            "load (from /proc): 50% is an even split of two.",
             "",
-            "| workers | requests/s | p50 ms | p95 ms | p99 ms |",
-            "|---:|---:|---:|---:|---:|",
-            *(f"| {load.workers} | {load.rate:.0f} | {load.p50_ms:.1f} | {load.p95_ms:.1f} | {load.p99_ms:.1f} |"
-              for load in workers),
+            "| supervisor | workers | requests/s | p50 ms | p95 ms | p99 ms | busiest worker's share |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            *(f"| {load.supervisor} | {load.workers} | {load.rate:.0f} | {load.p50_ms:.1f} | {load.p95_ms:.1f} | "
+              f"{load.p99_ms:.1f} | {load.busiest_share:.0%} |" for load in workers),
         ]
     lines += [
         "",
@@ -668,8 +725,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker-seconds", type=int, default=10, help="seconds of load per worker count (default 10)")
     parser.add_argument("--workers", default="1,2", help="worker counts to compare (default %(default)s)")
     parser.add_argument("--connections", type=int, default=20, help="concurrent clients for the workers (default 20)")
+    parser.add_argument("--worker-rounds", type=int, default=3,
+                        help="runs of each worker setup, taken in turn; the median is kept (default 3)")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help="what to measure, comma-separated, of %(default)s; the report is written only when "
+                             "every part ran (otherwise the figures are printed)")
     parser.add_argument("--output", type=Path, default=REPORT, help="report file (default docs/generated/benchmarks.md)")
     args = parser.parse_args(argv)
+    parts = [part for part in args.parts.split(",") if part]
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        parser.error(f"--parts: unknown part(s) {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
     sizes = sorted(int(size) for size in args.sizes.split(",") if size)
     started_at = time.monotonic()
     deadline = started_at + args.budget_minutes * 60
@@ -678,18 +744,28 @@ def main(argv: list[str] | None = None) -> int:
         ensure_tools()
         machine_lines = machine()
         BENCH.mkdir(parents=True, exist_ok=True)
-        say("the contributor's loop")
-        loop = contributor_loop(args.loop_runs)
-        say("  " + "; ".join(f"{name} {timing.median_s:.2f} s" for name, timing in loop.items()))
-        say("pages for one reader")
-        pages, paths = bench_pages(free_port(), args.page_seconds)
-        say("worker processes")
-        workers = bench_workers(free_port(), args.worker_seconds,
-                                [int(n) for n in args.workers.split(",") if n], args.connections)
-        packages = bench_scale(sizes, args.scaled_runs, deadline, args.long_run_seconds)
+        loop, pages, paths, workers, packages = {}, [], {}, [], []
+        if "loop" in parts:
+            say("the contributor's loop")
+            loop = contributor_loop(args.loop_runs)
+            say("  " + "; ".join(f"{name} {timing.median_s:.2f} s" for name, timing in loop.items()))
+        if "pages" in parts:
+            say("pages for one reader")
+            pages, paths = bench_pages(free_port(), args.page_seconds)
+        if "workers" in parts:
+            say("worker processes")
+            workers = bench_workers(free_port(), args.worker_seconds, [int(n) for n in args.workers.split(",") if n],
+                                    args.connections, args.worker_rounds)
+        if "scale" in parts:
+            packages = bench_scale(sizes, args.scaled_runs, deadline, args.long_run_seconds)
     except BenchError as error:
         print(f"bench failed: {error}", file=sys.stderr)
         return 1
+    if set(parts) != set(PARTS):
+        now = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        say(f"measured {', '.join(parts)} only, so {args.output.name} is left as it was. "
+            f"{machine_lines[-1].lstrip('- ')}; at the end: {now}")
+        return 0
     write_report(args.output, loop, pages, paths, workers, packages, args, started,
                  (time.monotonic() - started_at) / 60, machine_lines)
     say(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
