@@ -53,16 +53,20 @@ def harden(app):
     return wrapped
 
 
+async def json_listing(datasette, request, filename: str, listing):
+    """A /-/ listing as Datasette shows it: JSON where the address asks for it, else its page."""
+    if request.url_vars.get("format"):
+        return Response.json(listing)
+    html = await datasette.render_template(
+        "show_json.html", {"filename": filename, "data_json": json.dumps(listing, indent=4)}, request=request)
+    return Response.html(html)
+
+
 async def databases(datasette, request):
     """Datasette's /-/databases listing, each database without its path on disk."""
     listing = [{key: value for key, value in database.items() if key != "path"}
                for database in datasette._connected_databases()]
-    if request.url_vars.get("format"):
-        return Response.json(listing)
-    html = await datasette.render_template(
-        "show_json.html", {"filename": "databases.json", "data_json": json.dumps(listing, indent=4)},
-        request=request)
-    return Response.html(html)
+    return await json_listing(datasette, request, "databases.json", listing)
 
 
 # A path of folders ending in a file's name, as Python writes where code stands ("/usr/lib/x/y.py").
@@ -82,12 +86,7 @@ def without_folders(text: str) -> str:
 async def threads(datasette, request):
     """Datasette's /-/threads listing, each task's code named by its file's name alone."""
     listing = json.loads(without_folders(json.dumps(datasette._threads())))
-    if request.url_vars.get("format"):
-        return Response.json(listing)
-    html = await datasette.render_template(
-        "show_json.html", {"filename": "threads.json", "data_json": json.dumps(listing, indent=4)},
-        request=request)
-    return Response.html(html)
+    return await json_listing(datasette, request, "threads.json", listing)
 
 
 @hookimpl
