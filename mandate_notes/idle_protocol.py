@@ -9,6 +9,13 @@ body a byte at a time, stayed open for ever and counted against the concurrency 
 response the client stops reading (the server's writes stay paused) is abandoned after the same time,
 with a reset, so that neither the server nor its kernel keeps the unsent bytes.
 
+Beyond its concurrency limit uvicorn answers 503, and it counts open connections, idle ones too: a
+thousand connections sending a byte now and then, each reopened when closed, kept every visitor on
+503. So a connection that opens when the server holds as many as its limit allows makes room: the
+connection that has waited longest for a request (one still sending its head or body, or one kept
+alive after its response) is closed. A visitor's connection delivers its request at once, so it is
+never the one that waited longest.
+
 uvicorn answers some requests without the app: 400 to a malformed request, 503 beyond the
 concurrency limit, 500 when the app fails before responding. Every response, the app's and these,
 passes through the connection's h11 `send`, which adds the headers of mandate_notes/headers.py that
@@ -20,6 +27,7 @@ same class.
 
 from __future__ import annotations
 
+import itertools
 import socket
 import struct
 
@@ -46,6 +54,8 @@ def hardened(send):
 class IdleClosingH11Protocol(H11Protocol):
     deadline = None
     write_deadline = None
+    # This process's connections waiting for a request, longest waiting first (one server a process).
+    waiting: dict[IdleClosingH11Protocol, None] = {}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -54,11 +64,24 @@ class IdleClosingH11Protocol(H11Protocol):
     def _await_request(self) -> None:
         self._stop_waiting()
         self.deadline = self.loop.call_later(self.timeout_keep_alive, self._close_if_still_waiting)
+        self.waiting[self] = None
 
     def _stop_waiting(self) -> None:
+        self.waiting.pop(self, None)
         if self.deadline is not None:
             self.deadline.cancel()
             self.deadline = None
+
+    def _make_room(self) -> None:
+        """Close the connections that have waited longest for a request, so that this one, counted,
+        leaves the server below its concurrency limit."""
+        if self.limit_concurrency is None:
+            return
+        excess = len(self.connections) - (self.limit_concurrency - 1)
+        for longest in list(itertools.islice(self.waiting, max(excess, 0))):
+            if longest is not self and longest.conn.their_state in RECEIVING:
+                longest._stop_waiting()
+                longest._abandon()
 
     def _close_if_still_waiting(self) -> None:
         if self.conn.their_state in RECEIVING and not self.transport.is_closing():
@@ -70,6 +93,7 @@ class IdleClosingH11Protocol(H11Protocol):
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
+        self._make_room()
         self._await_request()
 
     def data_received(self, data: bytes) -> None:

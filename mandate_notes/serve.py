@@ -65,7 +65,8 @@ MAX_RESULT_CELLS = 20_000
 # characters, takes about 6 ms of CPU here).
 MAX_FUNCTION_CALLS = 40
 # LIKE, GLOB, instr, replace, trim, ltrim, rtrim and json_patch take time with the product of two
-# arguments' lengths: a text of 10,000 characters against a pattern of 1,000 is allowed.
+# arguments' lengths: a text of 10,000 characters against a pattern of 1,000 is allowed. (printf's %c
+# takes time with its repetitions, bounded by MAX_VALUE_BYTES.)
 MAX_LENGTH_PRODUCT = 10_000_000
 # A full-text query's time grows with its terms: what a search box, `_search` or an FTS5 MATCH in SQL
 # may ask is at most this many characters.
@@ -74,14 +75,16 @@ MAX_SEARCH_CHARS = 500
 REQUEST_SQL_SECONDS = 2.0
 # Text one request may render as markup (emphasis, footnote markers), at about 0.15 s of the event loop
 # per million characters: the real data hold 90,000 characters of paragraphs; beyond this, cells are
-# shown as plain escaped text.
+# shown as plain escaped text. Each element written into a cell (a footnote marker, a link of a listed
+# row) counts as mandate_notes/markup.py's ELEMENT_CHARS.
 MAX_MARKUP_CHARS = 500_000
 
 # A request may carry at most this many query-string parameters (400 beyond): Datasette's handling
 # of repeated parameters grows with their square (1,800 `_where=1` held the event loop for 16 s).
 MAX_QUERY_PARAMETERS = 100
 
-# Beyond this many open connections or running requests, uvicorn answers 503.
+# Beyond this many running requests uvicorn answers 503; a connection opened while this many are open
+# closes the one that has waited longest for a request (mandate_notes/idle_protocol.py).
 LIMIT_CONCURRENCY = 1000
 # A connection that has not sent a complete request (head and body) this long after opening, or after
 # its last response, is closed, and so is one that does not read its response for this long: idle and

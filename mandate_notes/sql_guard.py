@@ -11,6 +11,8 @@ Three bounds make the time between two checks small, whatever the statement:
   so a call whose time grows with its arguments' length is bounded;
 - the calls whose time grows with the product of two arguments' lengths (LIKE, GLOB, instr, replace,
   trim, ltrim, rtrim, json_patch) refuse arguments whose lengths multiply beyond a bound (`guard`);
+- printf (and format) refuses a call whose `%c` conversions would repeat their characters more times
+  than a value may hold (`printf_guard`): SQLite writes them one at a time, on past the length limit;
 - a statement's program may hold at most a fixed number of scalar function calls (`program_problem`,
   from the program EXPLAIN lists), so one row's expression is bounded too.
 
@@ -67,13 +69,78 @@ def guard(aux: sqlite3.Connection, name: str, arguments: int, max_product: int):
     return call
 
 
+# printf's %c writes its character as many times as the conversion's precision says, one append at a
+# time, and goes on appending (each refused) past the length limit: printf('%.*c', 2147483647, 'a') is
+# one call of 16 s, and a format of 100,000 `%.999999c` one of six minutes, whatever the time limit.
+PRINTF_NAMES = ("printf", "format")
+# A conversion as SQLite's printf reads it: flags, width and precision (digits or `*`, each `*` taking
+# an argument), a length, the conversion's letter; `%%` is one.
+CONVERSION = re.compile(r"%([-+ #!0-9,.*]*)l{0,2}(.)", re.S)
+DIGITS = re.compile(r"[0-9]+")
+# What SQLite reads as an argument's whole number (sqlite3_value_int64): a text's leading digits.
+LEADING_INTEGER = re.compile(r"\s*[-+]?([0-9]+)")
+
+
+def whole_number(value) -> int:
+    """The magnitude SQLite reads from value as a width or precision (at least, never less)."""
+    if isinstance(value, (int, float)):
+        return abs(int(value)) if value == value and abs(value) != float("inf") else 2**63
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    found = LEADING_INTEGER.match(value) if isinstance(value, str) else None
+    return int(found.group(1)[:20]) if found else 0
+
+
+def repeated_characters(values) -> int:
+    """At most how many characters a printf call's %c conversions repeat: each counts every number
+    written in it, and each `*` in it the largest whole number among the arguments.
+
+    >>> repeated_characters(["%.*c and %.5c, 100%%c", 1_000_000, "a", "b", 7])
+    1000005
+    >>> repeated_characters(["%d %s", 10**12, "a"])
+    0
+    """
+    if not values or values[0] is None:
+        return 0
+    text = values[0].decode("latin-1") if isinstance(values[0], bytes) else str(values[0])
+    written, stars = 0, 0
+    for spec, conversion in CONVERSION.findall(text):
+        if conversion == "c":
+            written += sum(min(int(digits[:20]), 2**63) for digits in DIGITS.findall(spec))
+            stars += spec.count("*")
+    if stars:
+        written += stars * max((whole_number(value) for value in values[1:]), default=0)
+    return written
+
+
+def printf_guard(aux: sqlite3.Connection, name: str, max_value_bytes: int):
+    """SQLite's own printf (or format), called on aux, for a connection that replaces it: the same
+    result, or "string or blob too big" (OverflowError) when its %c conversions would repeat more
+    characters than a value may hold."""
+    statements = {}
+
+    def call(*values):
+        if repeated_characters(values) > max_value_bytes:
+            raise OverflowError(f"{name}: too many characters repeated")
+        statement = statements.setdefault(len(values), f"select {name}({', '.join('?' * len(values))})")
+        try:
+            return aux.execute(statement, values).fetchone()[0]
+        except sqlite3.DataError as error:
+            raise OverflowError(str(error)) from error
+
+    return call
+
+
 def install_guards(conn: sqlite3.Connection, max_value_bytes: int, max_product: int) -> None:
-    """Replace conn's LIKE, GLOB, instr, replace, trim, ltrim, rtrim and json_patch by guarded calls."""
+    """Replace conn's LIKE, GLOB, instr, replace, trim, ltrim, rtrim, json_patch, printf and format by
+    guarded calls."""
     aux = sqlite3.connect(":memory:", check_same_thread=False)
     aux.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, max_value_bytes)
     for name, forms in QUADRATIC.items():
         for arguments in forms:
             conn.create_function(name, arguments, guard(aux, name, arguments, max_product), deterministic=True)
+    for name in PRINTF_NAMES:
+        conn.create_function(name, -1, printf_guard(aux, name, max_value_bytes), deterministic=True)
 
 
 def writes(row, register: int) -> bool:

@@ -29,9 +29,9 @@ from mandate_notes.build import build_database
 from mandate_notes.model import csv_path
 from mandate_notes.paths import DATABASE_NAME as DB
 from mandate_notes.serve import (
-    MAX_FUNCTION_CALLS, MAX_MARKUP_CHARS, MAX_QUERY_PARAMETERS, MAX_RESPONSE_BYTES, MAX_RESULT_BYTES,
-    MAX_RESULT_CELLS, MAX_SEARCH_CHARS, REQUEST_SQL_SECONDS, SETTINGS, SNAPSHOT_DIGEST_LENGTH, SNAPSHOT_FOLDER,
-    running_server, serve_command,
+    LIMIT_CONCURRENCY, MAX_FUNCTION_CALLS, MAX_MARKUP_CHARS, MAX_QUERY_PARAMETERS, MAX_RESPONSE_BYTES,
+    MAX_RESULT_BYTES, MAX_RESULT_CELLS, MAX_SEARCH_CHARS, REQUEST_SQL_SECONDS, SETTINGS, SNAPSHOT_DIGEST_LENGTH,
+    SNAPSHOT_FOLDER, running_server, serve_command,
 )
 
 # Slow (`make check` leaves it out): builds a copy and attacks its server.
@@ -323,6 +323,22 @@ def test_idle_connections_are_closed_and_requests_are_answered_meanwhile(impatie
     assert httpx.get(f"{impatient_server.base}/-/versions.json", timeout=10).status_code == 200
 
 
+def test_connections_waiting_for_a_request_make_room_for_a_visitor(server):
+    """Beyond its concurrency limit uvicorn answered 503, counting idle connections: 1,000 connections
+    sending a byte now and then, reopened when closed, kept every visitor on 503."""
+    waiting = open_idle(server.port, LIMIT_CONCURRENCY, b"GET /-/versions.json HTTP/1.1\r\nHost: x\r\n")
+    try:
+        with httpx.Client(base_url=server.base, timeout=10) as client:
+            answers = [client.get("/-/versions.json").status_code for _ in range(5)]
+            assert answers == [200] * 5
+        # The connection that had waited longest was closed to make room, the last ones were not.
+        assert closed_by_the_server(waiting[:1], within=5) == 1
+        assert closed_by_the_server(waiting[-100:], within=1) == 0
+    finally:
+        for connection in waiting:
+            connection.close()
+
+
 # ---------------------------------------------------------------- script injection
 
 
@@ -539,6 +555,23 @@ def test_a_call_whose_time_grows_with_two_lengths_refuses_long_arguments(server,
     assert response.json()["error"] == TOO_BIG
 
 
+# printf's %c repeats its character one append at a time, on past the length limit, whatever the
+# time limit: the first took 16 s in one call, the last (a format of 1,000 conversions) 10 s.
+REPEATING_CALLS = {
+    "printf": "select printf('%.*c', 2147483647, 'a')",
+    "format": "select format('%!.*c', -2147483647, 'é')",
+    "precision as text": "select printf('%.*c', '3000000000', 'a')",
+    "many conversions": "select printf(replace(printf('%.*c', 1000, 'x'), 'x', '%.999999c'))",
+}
+
+
+@pytest.mark.parametrize("sql", REPEATING_CALLS.values(), ids=REPEATING_CALLS.keys())
+def test_a_printf_repeating_a_character_past_the_length_limit_is_refused(server, sql):
+    started = time.monotonic()
+    response = server.client.get(f"/{DB}.json", params={"sql": sql})
+    assert (response.status_code, response.json()["error"]) == (400, TOO_BIG), time.monotonic() - started
+
+
 GUARDED_CALLS = [
     "'abc' like 'A%'", "'abc' like 'a_c'", "'a%c' like 'a!%c' escape '!'", "'é' like 'É'", "123 like '12%'",
     "null like 'a'", "x'616263' like 'a%'", "'abc' glob 'a*'", "'abc' glob '[a-c]?c'", "'ABC' glob 'a*'",
@@ -547,6 +580,9 @@ GUARDED_CALLS = [
     "replace('aXbX', 'X', '-')", "replace('abc', '', 'x')", "replace(1.5e20, 'e', 'E')", "replace(12, 2, 3)",
     "replace('abc', 'b', null)", "trim('xxhixx', 'x')", "ltrim('  hi', ' ')", "rtrim('hé!!', '!')",
     "trim(12300, '0')", "json_patch('{\"a\":1,\"b\":{\"c\":2}}', '{\"b\":{\"c\":null,\"d\":3.0}}')",
+    "printf('%5.2f|%-4d|%s|%q|%%|%,d', 3.14159, 7, 'x', 'it''s', 1234567)", "printf('%.*c', 3, 'é')",
+    "format('%c%c', 'ab', 'cd')", "printf(12)", "printf(null)", "printf('%d', '12abc')", "printf(x'2564', 5)",
+    "printf('%.*c', 999999, 'a') = printf('%.999999c', 'a')", "printf('%s %s')",
 ]
 
 
@@ -636,6 +672,45 @@ def test_markup_rendering_stops_at_the_request_budget(server):
     assert "*a *a *a" in page.text and "<em>a " not in page.text
     within = server.client.get(f"/{DB}", params={"sql": "select '*a* and **b**' as text"})
     assert "<em>a</em> and <strong>b</strong>" in within.text
+
+
+LINES = 20_000
+# Cells that plugins write elements into, one per line or number: links to listed rows, footnote
+# markers; 300,000 lines held the event loop for 19 s, 300,000 markers for 46 s.
+ELEMENT_CELLS = {
+    "rows listed one a line": (f"replace(printf('%.*c', {LINES}, 'x'), 'x', 'rec-1 a: b' || char(10)) as outcomes",
+                               '<li><span class="line-label">'),
+    "footnote numbers": f"replace(printf('%.*c', {LINES}, 'x'), 'x', '1;') as footnote_markers",
+    "footnote markers in a text": f"replace(printf('%.*c', {LINES}, 'x'), 'x', 'a¹ ') as text",
+}
+
+
+@pytest.mark.parametrize("column", ELEMENT_CELLS.values(), ids=ELEMENT_CELLS.keys())
+def test_the_elements_one_page_writes_into_its_cells_are_bounded(server, column):
+    """Beyond the request's markup budget (an element counted as ELEMENT_CHARS characters), cells
+    are shown as written."""
+    from mandate_notes.markup import ELEMENT_CHARS
+
+    if isinstance(column, tuple):
+        column, element = column
+    else:
+        element = '<sup class="marker">'
+    page = server.client.get(f"/{DB}", params={"sql": f"select {column}"})
+    assert page.status_code == 200
+    assert page.text.count(element) <= MAX_MARKUP_CHARS // ELEMENT_CHARS
+    within = server.client.get(f"/{DB}", params={"sql": f"select {column.replace(str(LINES), '2')}"})
+    assert within.text.count(element) == 2
+
+
+def test_a_cell_beyond_the_markup_budget_is_shown_as_datasette_shows_any_text(server):
+    """Twenty cells of a million escaped characters, each with a footnote marker, made a page of 100 MB
+    (2.4 s of the event loop, then "response too big"): a cell the budget cannot render is shown as
+    any other text, cut at Datasette's `truncate_cells_html`."""
+    sql = ("with recursive c(n) as (select 1 union all select n + 1 from c where n < 9) "
+           "select '¹' || printf('%.*c', 999000, '&') as text, '⟦a⟧' || printf('%.*c', 999000, '&') as snippet from c")
+    page = server.client.get(f"/{DB}", params={"sql": sql})
+    assert page.status_code == 200
+    assert len(page.content) < 1_000_000
 
 
 # ---------------------------------------------------------------- connections that hold the server
@@ -766,6 +841,14 @@ SITE_HOLDERS = {
     "all the values allowed": (f"/{DB}", {"sql": "with recursive c(n) as (select 1 union all select n + 1 from c "
                                                  f"where n < 1000) select {', '.join(['n'] * (MAX_RESULT_CELLS // 1000))} "
                                                  "from c"}, {200}),
+    # One printf of 1,000 `%.999999c`: 10 s in one call (and 40 in a row allowed).
+    "printf repeating a character": (f"/{DB}.json", {"sql": REPEATING_CALLS["many conversions"]}, {400}),
+    # 300,000 rows listed one a line in one cell: 19 s of the event loop.
+    "a listing's links": (f"/{DB}", {"sql": "select replace(printf('%.*c', 300000, 'x'), 'x', 'a' || char(10)) "
+                                           "as outcomes"}, {200}),
+    "twenty cells of markers": (f"/{DB}", {"sql": "with recursive c(n) as (select 1 union all select n + 1 from c "
+                                                 "where n < 19) select replace(printf('%.*c', 300000, 'x'), 'x', '¹ ') "
+                                                 "as text from c"}, {200}),
 }
 
 
@@ -881,6 +964,15 @@ def test_deeply_nested_json_in_a_parameter_is_a_client_error(server, name, value
     response = server.client.get(f"/{DB}/paragraphs.json?{name}={quote(value)}")
     assert response.status_code == 400
     assert response.json()["error"] == message
+
+
+@pytest.mark.parametrize("where", ["1; select 2", "rowid = ?", "rowid = :x", "text = '\x00'"],
+                         ids=["two statements", "a parameter", "a named parameter", "a NUL character"])
+def test_a_where_clause_python_refuses_to_run_is_a_client_error(server, where):
+    """Python's sqlite3 refuses these before SQLite reads them (ProgrammingError): they answered 500."""
+    response = server.client.get(f"/{DB}/paragraphs.json", params={"_where": where})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("_where: ")
 
 
 def test_sort_beside_sort_desc_is_a_client_error(server):

@@ -9,7 +9,8 @@ real 500 is kept.
 Datasette also answers 500 to some malformed query parameters: an unknown `_sort` column, `_sort`
 beside `_sort_desc`, a non-numeric `_timelimit`, `_through`, `_facet` or `__in` values that are not
 the JSON it expects (or nest too deeply to read), a number too large for SQLite, a value or result
-beyond the server's limits in a table's filters. Those are the client's error: once such a request
+beyond the server's limits in a table's filters, a `_where` that Python's sqlite3 refuses to run (two
+statements, a parameter without a value, a NUL character). Those are the client's error: once such a request
 has failed, it gets 400 with a message saying what to fix. Requests that succeed are never touched.
 Every DatasetteError Datasette 0.65 raises with its default status 500 reports a bad request (an
 unknown sort column, both sort orders, a `_through` without its foreign key), so each is a 400.
@@ -72,6 +73,10 @@ def client_error(request, exception) -> str | None:
         return str(exception.message)
     if isinstance(exception, sqlite3.DataError):  # a value or result beyond the limits (limits.py)
         return str(exception)
+    if isinstance(exception, sqlite3.ProgrammingError) and "_where" in request.args:
+        # SQL the visitor wrote that Python's sqlite3 refuses before SQLite reads it: two statements,
+        # a parameter with no value, a NUL character.
+        return f"_where: {exception}"
     for key in request.args.keys():
         for value in request.args.getlist(key):
             error = _parameter_error(key, value)

@@ -5,7 +5,7 @@ footnotes), and columns of footnote numbers shown as markers. CSV and JSON stay 
 from datasette import hookimpl
 from markupsafe import escape
 
-from mandate_notes.markup import MARKER, document_of, emphasised, footnote_pages, marked_up, markers
+from mandate_notes.markup import MARKER, document_of, emphasised, footnote_pages, marked_up, markers, renderable
 from schemas.definitions import TABLES
 
 # Columns, by table, that are prose: strings without a pattern (ids, codes and dates have one).
@@ -26,6 +26,8 @@ def is_prose(value):
 def render_cell(row, value, column, table, database, datasette):
     if value in (None, "") or isinstance(value, (dict, bytes)):
         return None
+    if isinstance(value, str) and not renderable(value):
+        return None  # the request has rendered all the markup it may: Datasette shows the text
     config = datasette.plugin_config("mandate-notes")
     number_column = column in (MARKERS.get(table, ()) if table else QUESTION_MARKERS)
     if table is None and (column in config["row_link_columns"] or column in config["linked_line_columns"]

@@ -11,7 +11,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
-from mandate_notes.markup import document_of, footnote_pages, marked_up
+from mandate_notes.markup import affordable, document_of, footnote_pages, marked_up, renderable
 
 
 @hookimpl
@@ -28,7 +28,7 @@ def render_cell(row, value, column, table, database, datasette):
     lines_of = config["linked_line_columns"].get(column) if table is None else None
     if lines_of:
         return linked_lines(datasette, database, lines_of, value)
-    if table is None and column == "snippet":
+    if table is None and column == "snippet" and renderable(value):
         opening, closing = config["snippet_marks"]
 
         async def snippet():
@@ -40,10 +40,14 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
-def linked_lines(datasette, database: str, table: str, value: str) -> Markup:
-    """Each line "<id> <label>: <words>" as a list item: the label, and the words linked to the row."""
+def linked_lines(datasette, database: str, table: str, value: str) -> Markup | None:
+    """Each line "<id> <label>: <words>" as a list item: the label, and the words linked to the row
+    (None, the value as written, once the request has written all the elements it may)."""
+    lines = value.splitlines()
+    if not affordable(len(lines), len(value)):
+        return None
     items = []
-    for line in value.splitlines():
+    for line in lines:
         row_id, _, rest = line.partition(" ")
         label, _, words = rest.partition(": ")
         url = datasette.urls.row(database, table, tilde_encode(row_id))

@@ -6,7 +6,8 @@ check every 1,000 instructions, so up to 1,000 instructions, and every function 
 to their end past the limit: 40 calls of `printf('%.*c', 999000, 'a')` in a row ran 2 s past it.
 This plugin bounds what runs between two checks (mandate_notes/sql_guard.py):
 
-- the guarded LIKE, GLOB, instr, replace, trim, ltrim, rtrim and json_patch on every connection;
+- the guarded LIKE, GLOB, instr, replace, trim, ltrim, rtrim, json_patch, printf and format on every
+  connection;
 - before a statement runs, its program (what EXPLAIN lists, asked once per SQL text) is checked for
   too many function calls and for full-text queries not bounded by construction;
 - the time is checked every CHECK_EVERY instructions instead of 1,000.
