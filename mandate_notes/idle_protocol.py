@@ -21,6 +21,9 @@ concurrency limit, 500 when the app fails before responding. Every response, the
 passes through the connection's h11 `send`, which adds the headers of mandate_notes/headers.py that
 a response lacks.
 
+h11 answers 400 to a request head beyond its size limit only if the head is incomplete when it
+checks; data is handed to it in pieces one byte longer than that limit, so any longer head is refused.
+
 A module of its own, named in the server's configuration, so that every worker process imports the
 same class.
 """
@@ -97,7 +100,15 @@ class IdleClosingH11Protocol(H11Protocol):
         self._await_request()
 
     def data_received(self, data: bytes) -> None:
-        super().data_received(data)
+        # h11 refuses a request head longer than its size limit only while the head is incomplete, so a
+        # head of 200 KB that arrived in one read was read whole. Fed in pieces one byte longer than
+        # that limit, a head longer than a piece is incomplete, and too long, after its first piece.
+        limit = self.config.h11_max_incomplete_event_size
+        step = limit + 1 if limit else len(data)
+        for start in range(0, len(data), step):
+            if self.transport.is_closing():
+                return
+            super().data_received(data[start:start + step])
         self._request_received()
 
     def on_response_complete(self) -> None:

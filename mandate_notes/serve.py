@@ -328,7 +328,9 @@ def serve(database: Path, host: str, port: int, idle_timeout: float = IDLE_TIMEO
     options = dict(
         host=host, port=port, log_level="info", lifespan="on", http=IDLE_CLOSING_PROTOCOL,
         timeout_keep_alive=idle_timeout, limit_concurrency=LIMIT_CONCURRENCY,
-        h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES,
+        # h11 refuses an incomplete head longer than this; idle_protocol.py hands it data in pieces one byte
+        # longer, so that a head of more than MAX_REQUEST_HEAD_BYTES is incomplete when it checks.
+        h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES - 1,
     )
     try:
         if workers == 1:

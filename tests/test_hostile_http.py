@@ -29,8 +29,8 @@ from mandate_notes.build import build_database
 from mandate_notes.model import csv_path
 from mandate_notes.paths import DATABASE_NAME as DB
 from mandate_notes.serve import (
-    LIMIT_CONCURRENCY, MAX_FUNCTION_CALLS, MAX_MARKUP_CHARS, MAX_QUERY_PARAMETERS, MAX_RESPONSE_BYTES,
-    MAX_RESULT_BYTES, MAX_RESULT_CELLS, MAX_SEARCH_CHARS, REQUEST_SQL_SECONDS, SETTINGS, SNAPSHOT_DIGEST_LENGTH,
+    LIMIT_CONCURRENCY, MAX_FUNCTION_CALLS, MAX_MARKUP_CHARS, MAX_QUERY_PARAMETERS, MAX_REQUEST_HEAD_BYTES,
+    MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_RESULT_CELLS, MAX_SEARCH_CHARS, REQUEST_SQL_SECONDS, SETTINGS, SNAPSHOT_DIGEST_LENGTH,
     SNAPSHOT_FOLDER, running_server, serve_command,
 )
 
@@ -321,6 +321,19 @@ def test_idle_connections_are_closed_and_requests_are_answered_meanwhile(impatie
         for connection in idle:
             connection.close()
     assert httpx.get(f"{impatient_server.base}/-/versions.json", timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize("size, status", [(MAX_REQUEST_HEAD_BYTES - 200, 200), (MAX_REQUEST_HEAD_BYTES + 1, 400),
+                                          (60_000, 400)])
+def test_a_request_head_beyond_its_limit_is_refused_however_it_arrives(server, size, status):
+    """h11 checked the limit only on a head still incomplete: 60 KB arriving in one read was read."""
+    head = f"GET /-/versions.json HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nX-Long: ".encode()
+    head += b"a" * (size - len(head) - 4) + b"\r\n\r\n"
+    assert len(head) == size
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+        connection.sendall(head)
+        answer = connection.recv(100)
+    assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer
 
 
 def test_connections_waiting_for_a_request_make_room_for_a_visitor(server):
