@@ -43,11 +43,19 @@ NEVER_IN_A_CELL = ("\x01-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u2
 FORMAT_CHARACTERS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
                      "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
                      "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+# Unicode's other default-ignorable code points (Default_Ignorable_Code_Point, DerivedCoreProperties.txt,
+# less the format characters), invisible by definition: Hangul fillers and the code points reserved
+# as ignorable stand alone, so, like the format characters, never at a cell's start or end; a grapheme
+# joiner and the variation selectors mark what precedes them, so never at a cell's start.
+IGNORABLE_FILLERS = ("\u115f\u1160\u2065\u3164\uffa0\ufff0-\ufff8\U000e0000\U000e0002-\U000e001f"
+                     "\U000e0080-\U000e00ff\U000e01f0-\U000e0fff")
+IGNORABLE_MARKS = "\u034f\u17b4\u17b5\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef"
 NEVER = re.compile(f"[\x00{NEVER_IN_A_CELL}]")
 # In a column joined by NUL, a cell's start follows NUL and its end precedes one.
 NEVER_JOINED = re.compile(f"[{NEVER_IN_A_CELL}]")
-FORMAT_AT_AN_EDGE = re.compile(f"(?:^|\x00)[{FORMAT_CHARACTERS}]|[{FORMAT_CHARACTERS}](?:\x00|$)")
-FORMAT_CHARACTER = re.compile(f"[{FORMAT_CHARACTERS}]")
+# A cell's first and last characters: an invisible one opening or closing it pads it unseen.
+INVISIBLE_FIRST = re.compile(f"[{FORMAT_CHARACTERS}{IGNORABLE_FILLERS}{IGNORABLE_MARKS}]")
+INVISIBLE_LAST = re.compile(f"[{FORMAT_CHARACTERS}{IGNORABLE_FILLERS}]")
 # Letters of these scripts look alike ("а" is Cyrillic, "a" Latin): one word may not mix them.
 LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 # A word holding a Greek or Cyrillic letter (their blocks); only such a word can mix scripts.
@@ -62,10 +70,13 @@ def hidden_characters(text: str) -> list[str]:
 
     >>> hidden_characters("a\x1bb\u202ec\u2060d\u200b")
     ['U+001B', 'U+202E RIGHT-TO-LEFT OVERRIDE', 'U+200B ZERO WIDTH SPACE']
+    >>> hidden_characters("\u034fa\u3164b\ufe0f"), hidden_characters("a\u3164")
+    (['U+034F COMBINING GRAPHEME JOINER'], ['U+3164 HANGUL FILLER'])
     """
     found = list(dict.fromkeys(NEVER.findall(text)))
-    found += [edge for edge in dict.fromkeys(text[:1] + text[-1:])
-              if FORMAT_AT_AN_EDGE.fullmatch(edge) and edge not in found]
+    edges = [text[:1]] if INVISIBLE_FIRST.match(text[:1]) else []
+    edges += [text[-1:]] if INVISIBLE_LAST.match(text[-1:]) else []
+    found += [edge for edge in dict.fromkeys(edges) if edge not in found]
     return [f"U+{ord(character):04X}" + (f" {unicodedata.name(character)}" if unicodedata.name(character, "") else "")
             for character in found]
 
@@ -128,9 +139,10 @@ def _clean_cells(values: list[str], text: bool) -> bool:
     joined = "\x00".join(values)
     if not unicodedata.is_normalized("NFC", joined):
         return False
-    # A format character at a cell's edge: the cells' first and last characters hold one.
+    # An invisible character at a cell's edge: the cells' first and last characters hold one.
     if NEVER_JOINED.search(joined) or (not joined.isascii() and (
-            FORMAT_CHARACTER.search("".join(value[:1] + value[-1:] for value in values)) or mixed_scripts(joined))):
+            INVISIBLE_FIRST.search("".join(value[:1] for value in values))
+            or INVISIBLE_LAST.search("".join(value[-1:] for value in values)) or mixed_scripts(joined))):
         return False
     # Padding: a cell opening or closing with what str.strip removes; re's \s is the same test as
     # strip's (both are Py_UNICODE_ISSPACE).

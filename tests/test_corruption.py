@@ -333,6 +333,20 @@ def hidden_character(character, column="description", table="actors", name=None)
     return corrupt
 
 
+def invisible_at_an_edge(character, at_start, name):
+    """A default-ignorable character that is not a format character (a Hangul filler, a variation
+    selector) opening or closing a text cell, where it pads the value unseen."""
+    def corrupt(root):
+        value = records(root, "actors")[-1]["description"]
+        value = character + value if at_start else value + character
+        line = set_cell(root, "actors", "description", value)
+        return message("actors", line, "description",
+                       f"control or invisible character (U+{ord(character):04X} {unicodedata.name(character)})", value)
+
+    corrupt.__name__ = name
+    return corrupt
+
+
 def cyrillic_look_alike_in_an_id(root):
     value = records(root, "actors")[-1]["actor_id"].replace("a", "\u0430", 1)
     assert "\u0430" in value, "the last actor's id holds no a"
@@ -647,6 +661,8 @@ CORRUPTIONS = [
     hidden_character("\u200b", column="code", table="themes", name="zero_width_space_after_a_code"),
     hidden_character("\ufeff", column="code", table="themes", name="byte_order_mark_in_a_code"),
     cyrillic_look_alike_in_an_id, greek_look_alike_in_a_name, millions_of_blank_lines,
+    invisible_at_an_edge("\u3164", at_start=False, name="hangul_filler_ending_a_text"),
+    invisible_at_an_edge("\ufe0f", at_start=True, name="variation_selector_opening_a_text"),
 ]
 # Descriptors the gate cannot read as a data package: named, and no table is read by them.
 MISSHAPEN_DESCRIPTORS = [descriptor_is_a_list, descriptor_resource_without_a_schema]
