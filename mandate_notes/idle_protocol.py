@@ -85,6 +85,9 @@ class IdleClosingH11Protocol(H11Protocol):
             if longest is not self and longest.conn.their_state in RECEIVING:
                 longest._stop_waiting()
                 longest._abandon()
+                # Uncounted at once, as its connection_lost will: a request read before that runs
+                # (in the same turn of the event loop) would otherwise still find the server full.
+                self.connections.discard(longest)
 
     def _close_if_still_waiting(self) -> None:
         if self.conn.their_state in RECEIVING and not self.transport.is_closing():

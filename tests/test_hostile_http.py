@@ -347,6 +347,18 @@ def test_connections_waiting_for_a_request_make_room_for_a_visitor(server):
         # The connection that had waited longest was closed to make room, the last ones were not.
         assert closed_by_the_server(waiting[:1], within=5) == 1
         assert closed_by_the_server(waiting[-100:], within=1) == 0
+        # A visitor's request read in the same turn of the event loop as a newly opened connection
+        # finds the room that connection made (the closed one no longer counted).
+        visitor = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        statuses = []
+        for _ in range(100):
+            waiting += open_idle(server.port, 1, b"GET /-/versions.json HTTP/1.1\r\nHost: x\r\n")
+            visitor.request("GET", "/-/versions.json")
+            response = visitor.getresponse()
+            response.read()
+            statuses.append(response.status)
+        visitor.close()
+        assert statuses == [200] * 100
     finally:
         for connection in waiting:
             connection.close()
