@@ -7,7 +7,9 @@ last response; otherwise it is closed. uvicorn's own keep-alive timeout starts o
 response and any byte resets it, so a connection that never sent a request, or sent its head or its
 body a byte at a time, stayed open for ever and counted against the concurrency limit. Likewise a
 response the client stops reading (the server's writes stay paused) is abandoned after the same time,
-with a reset, so that neither the server nor its kernel keeps the unsent bytes.
+with a reset, so that neither the server nor its kernel keeps the unsent bytes; and whenever the
+responses left unread hold more than MAX_UNREAD_BYTES together, the connections that stopped
+reading first are abandoned at once.
 
 Beyond its concurrency limit uvicorn answers 503, and it counts open connections, idle ones too: a
 thousand connections sending a byte now and then, each reopened when closed, kept every visitor on
@@ -38,6 +40,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from mandate_notes.headers import with_headers
+from mandate_notes.serve import MAX_UNREAD_BYTES
 
 # Their states in which the client has not yet delivered a whole request.
 RECEIVING = (h11.IDLE, h11.SEND_BODY)
@@ -59,6 +62,8 @@ class IdleClosingH11Protocol(H11Protocol):
     write_deadline = None
     # This process's connections waiting for a request, longest waiting first (one server a process).
     waiting: dict[IdleClosingH11Protocol, None] = {}
+    # Its connections whose client has stopped reading (writing paused), the first to stop first.
+    unread: dict[IdleClosingH11Protocol, None] = {}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -129,15 +134,31 @@ class IdleClosingH11Protocol(H11Protocol):
         super().pause_writing()
         if self.write_deadline is None:
             self.write_deadline = self.loop.call_later(self.timeout_keep_alive, self._abandon)
+        self.unread[self] = None
+        self._bound_unread()
 
-    def resume_writing(self) -> None:
-        super().resume_writing()
+    def _bound_unread(self) -> None:
+        """Abandon the connections that stopped reading first while the responses left unread hold
+        more than MAX_UNREAD_BYTES of the server's memory together."""
+        held = sum(connection.transport.get_write_buffer_size() for connection in self.unread)
+        for first in list(self.unread):
+            if held <= MAX_UNREAD_BYTES:
+                break
+            held -= first.transport.get_write_buffer_size()
+            first._stop_unread()
+            first._abandon()
+
+    def _stop_unread(self) -> None:
+        self.unread.pop(self, None)
         if self.write_deadline is not None:
             self.write_deadline.cancel()
             self.write_deadline = None
 
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._stop_unread()
+
     def connection_lost(self, exc) -> None:
         self._stop_waiting()
-        if self.write_deadline is not None:
-            self.write_deadline.cancel()
+        self._stop_unread()
         super().connection_lost(exc)

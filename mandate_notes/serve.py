@@ -90,6 +90,9 @@ LIMIT_CONCURRENCY = 1000
 # its last response, is closed, and so is one that does not read its response for this long: idle and
 # slow connections cannot hold the server's file descriptors.
 IDLE_TIMEOUT_SECONDS = 10
+# What the responses clients leave unread may hold of a server's memory together; beyond, the
+# connections that stopped reading first are abandoned (mandate_notes/idle_protocol.py).
+MAX_UNREAD_BYTES = 2 * MAX_RESPONSE_BYTES
 # The largest request head (request line and headers) h11 accepts; a larger one is answered 400.
 MAX_REQUEST_HEAD_BYTES = 16 * 1024
 

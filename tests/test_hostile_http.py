@@ -30,8 +30,8 @@ from mandate_notes.model import csv_path
 from mandate_notes.paths import DATABASE_NAME as DB
 from mandate_notes.serve import (
     LIMIT_CONCURRENCY, MAX_FUNCTION_CALLS, MAX_MARKUP_CHARS, MAX_QUERY_PARAMETERS, MAX_REQUEST_HEAD_BYTES,
-    MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_RESULT_CELLS, MAX_SEARCH_CHARS, REQUEST_SQL_SECONDS, SETTINGS, SNAPSHOT_DIGEST_LENGTH,
-    SNAPSHOT_FOLDER, running_server, serve_command,
+    MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_RESULT_CELLS, MAX_SEARCH_CHARS, MAX_UNREAD_BYTES, REQUEST_SQL_SECONDS,
+    SETTINGS, SNAPSHOT_DIGEST_LENGTH, SNAPSHOT_FOLDER, running_server, serve_command,
 )
 
 # Slow (`make check` leaves it out): builds a copy and attacks its server.
@@ -806,6 +806,31 @@ def test_a_response_the_client_does_not_read_is_abandoned_at_the_idle_timeout(im
         assert tcp_state(connection) != TCP_ESTABLISHED
     finally:
         connection.close()
+
+
+def test_responses_left_unread_hold_a_bounded_share_of_the_servers_memory(server):
+    """Unread responses were kept whole until the idle timeout closed them: beyond MAX_UNREAD_BYTES
+    together, those that stopped reading first are abandoned at once."""
+    sql = ("with recursive c(n) as (select 1 union all select n + 1 from c where n < 1000) "
+           "select printf('%.*c', 19000, 'x') from c")
+    unread = []
+    try:
+        for _ in range(MAX_UNREAD_BYTES // 19_000_000 + 4):
+            connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            connection.connect(("127.0.0.1", server.port))
+            connection.sendall(f"GET /{DB}.json?sql={quote(sql)} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n"
+                               .encode())
+            unread.append(connection)
+            time.sleep(0.3)  # one response at a time, so that the first to stop reading is the first asked
+        deadline = time.monotonic() + 5  # half the idle timeout (10 s)
+        while tcp_state(unread[0]) == TCP_ESTABLISHED and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert tcp_state(unread[0]) != TCP_ESTABLISHED
+        assert tcp_state(unread[-1]) == TCP_ESTABLISHED
+    finally:
+        for connection in unread:
+            connection.close()
 
 
 def test_responses_the_http_server_writes_itself_carry_the_hardening_headers(server):
