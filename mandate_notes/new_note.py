@@ -162,7 +162,7 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def _append_rows(path: Path, rows: list[dict]) -> None:
+def append_rows(path: Path, rows: list[dict]) -> None:
     """Rows added at the end of a hand-edited table, in its columns' order, empty where not given."""
     with open(path, encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
@@ -208,7 +208,7 @@ def start(document_id: str, source: Path | None, root: Path = ROOT) -> list[str]
     citations = csv_path(root / DATA_DIR, "citations")
     taken = {row["citation_id"] for row in read_dicts(citations)}
     stubs = [row for row in citation_stubs(document_id, paragraphs) if row["citation_id"] not in taken]
-    _append_rows(citations, stubs)
+    append_rows(citations, stubs)
     if stubs:
         written.append(citations)
     return [path.relative_to(root).as_posix() for path in written]

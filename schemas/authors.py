@@ -14,6 +14,8 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from schemas.classes import explained
+
 ORCID_ADDRESS = r"^https://orcid\.org/[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
 
 
@@ -117,16 +119,7 @@ def checked_authors(declared: list[dict]) -> list[Author]:
         try:
             authors.append(kind.model_validate(author))
         except ValidationError as error:
-            problems = []
-            for problem in error.errors():
-                where = ".".join(str(part) for part in problem["loc"])
-                if problem["type"] == "missing":
-                    problems.append(f"missing key {where!r}")
-                elif problem["type"] == "extra_forbidden":
-                    problems.append(f"unknown key {where!r}")
-                else:
-                    problems.append(f"{where}: {problem['msg']}: {problem['input']!r}")
-            raise AuthorError(f"schemas/definitions.py: AUTHORS, author {number}: {'; '.join(problems)}") from None
+            raise AuthorError(f"schemas/definitions.py: AUTHORS, author {number}: {explained(error)}") from None
     return authors
 
 

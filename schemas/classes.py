@@ -282,7 +282,7 @@ def _place(table: str, field: str | None) -> str:
     return f"schemas/definitions.py: table {table}" + (f", field {field}" if field else "")
 
 
-def _explained(error: ValidationError) -> str:
+def explained(error: ValidationError) -> str:
     """Pydantic's errors in the words of the model: the key and what is wrong with it."""
     parts = []
     for detail in error.errors():
@@ -305,7 +305,7 @@ def _checked_field(table: str, declared: dict | str, shared: dict[str, dict]) ->
     try:
         field = Field.model_validate(declared)
     except ValidationError as error:
-        raise ModelError(f"{_place(table, name)}: {_explained(error)}") from None
+        raise ModelError(f"{_place(table, name)}: {explained(error)}") from None
     written = HAND_WRITTEN_REFERENCE.search(field.description)
     if written:
         raise ModelError(f"{_place(table, name)}: the description names the reference {written.group(0)} by hand; "
@@ -400,7 +400,7 @@ def checked_table(declared: dict, shared: dict[str, dict] | None = None) -> Tabl
     try:
         spec = Table.model_validate({**declared, "fields": fields})
     except ValidationError as error:
-        raise ModelError(f"{_place(name, None)}: {_explained(error)}") from None
+        raise ModelError(f"{_place(name, None)}: {explained(error)}") from None
     _check_columns(spec)
     return spec
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from mandate_notes.model import version
+from mandate_notes.new_note import append_rows
 from tests.gitrepo import commit_all, git, init, script_env
 
 # Slow (`make check` leaves it out): follows the recipe in a copy of the repository and runs its tests there.
@@ -54,17 +55,6 @@ def run(repo: Path, script: str, *args: str) -> subprocess.CompletedProcess:
     """A command of the recipe, run as its make target runs it, in the copy."""
     return subprocess.run([sys.executable, str(repo / script), *args], cwd=repo, capture_output=True, text=True,
                           env=script_env(repo))
-
-
-def append(repo: Path, path: str, rows: list[dict]) -> None:
-    """Rows added at the end of a hand-edited CSV, columns in the file's order, empty where not given."""
-    target = repo / path
-    with open(target, encoding="utf-8", newline="") as handle:
-        header = next(csv.reader(handle))
-    buffer = io.StringIO()
-    csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator="\n").writerows(rows)
-    with open(target, "a", encoding="utf-8", newline="") as handle:
-        handle.write(buffer.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -133,32 +123,32 @@ def added(repo: Path, tmp_path_factory) -> Path:
     result = run(repo, "scripts/make_paragraphs.py")
     assert result.returncode == 0, result.stderr
     # 3. The coded rows, each quoting its paragraph.
-    append(repo, "data/missions.csv", [{
+    append_rows(repo / "data/missions.csv", [{
         "code": "zz_test_mission", "label": "ZZTEST", "full_name": "Test mission", "operation_type": "peacekeeping_operation",
         "host_country_iso3": "ZZZ", "established": "2025-01-01", "established_by": "S/RES/9999 (2025)",
         "actor_id": MISSION, "definition": "The invented mission of the recipe test."}])
-    append(repo, "data/actors.csv", [{"actor_id": MISSION, "name": "Test mission", "actor_type": "un_mission",
+    append_rows(repo / "data/actors.csv", [{"actor_id": MISSION, "name": "Test mission", "actor_type": "un_mission",
                                       "description": "The invented mission of the recipe test."}])
-    append(repo, "data/actor_aliases.csv", [
+    append_rows(repo / "data/actor_aliases.csv", [
         {"actor_id": MISSION, "alias": "the mission", "document_id": DOCUMENT, "paragraph_id": f"{p}002"},
         # An actor the MINUSMA note names too: this note needs its own alias for it.
         {"actor_id": "un-security-council", "alias": "Security Council", "document_id": DOCUMENT,
          "paragraph_id": f"{p}002"}])
-    append(repo, "data/recommendations.csv", [{
+    append_rows(repo / "data/recommendations.csv", [{
         "recommendation_id": f"{DOCUMENT}-rec-001", "document_id": DOCUMENT, "paragraph_id": f"{p}004",
         "quote": "Participants urged the mission to protect civilians in the north.",
         "summary": "Protect civilians in the north.", "is_opening_bullet": "false",
         "addressee_actor_id": MISSION, "addressee_as_written": "the mission", "addressee_is_inferred": "false",
         "theme": "protection_of_civilians", "support_level": "participants",
         "attribution_phrase": "Participants urged"}])
-    append(repo, "data/statistics.csv", [{
+    append_rows(repo / "data/statistics.csv", [{
         "statistic_id": f"{DOCUMENT}-stat-001", "document_id": DOCUMENT, "paragraph_id": f"{p}005",
         "quote": "40 percent of the mission’s posts were vacant", "quantity": "Share of the mission's posts vacant",
         "value": "40", "value_as_written": "40 percent", "unit": "percent", "comparator": "exactly",
         "reference_period": "2025"}])
     # The footnote's stub, made by new-note with its anchors and quotes: what it does is the coder's to say.
     set_cells(repo, "data/citations.csv", f"{DOCUMENT}-fn01-1", {"citation_role": "explanatory"})
-    append(repo, "data/series_notes.csv", [{
+    append_rows(repo / "data/series_notes.csv", [{
         "note_id": "zz-test-2026", "mission": "Test mission", "workshop_date": "2026-02-10",
         "publisher_url": "https://example.org/test-note/", "found_as": "full text", "coding_status": "coded",
         "document_id": DOCUMENT, "url_checked": "false", "notes": "Invented for the recipe test."}])
