@@ -39,14 +39,18 @@ SIZES = (10_000, 100_000, 1_000_000)
 # The targets of the speed issue.
 VALIDATE_TARGET_S = 1.0
 BUILD_TARGET_S = 1.5
+# The test suite on two cores: everything (what CI runs) and the inner loop.
+TEST_TARGET_S = 90.0
+CHECK_TARGET_S = 20.0
 PAGE_P95_MS = 50.0
 SCALE_RATIO = 5.0
 SCALE_ROWS = 1_000_000
 # Targets of the earlier benchmarks issue, still reported.
 BUILD_RATIO = 3.0
 GROWTH_LIMIT = 12.0
-# What a run measures (--parts): the contributor's loop, the pages for one reader, worker processes, scale.
-PARTS = ("loop", "pages", "workers", "scale")
+# What a run measures (--parts): the contributor's loop, the pages for one reader, worker processes, scale,
+# the test suite.
+PARTS = ("loop", "pages", "workers", "scale", "suite")
 VERSIONS = ("pandas", "numpy", "pandera", "frictionless", "sqlite-utils", "datasette", "uvicorn")
 TOOLS_NEEDED = {"hyperfine": "hyperfine", "wrk": "wrk", "/usr/bin/time": "time"}
 # A wrk script: cycle through the paths of a file, one after another; print the figures as JSON.
@@ -157,6 +161,38 @@ def contributor_loop(runs: int) -> dict[str, Timing]:
                                  f"{shlex.quote(str(ROOT / 'datapackage.json'))}",
     }
     return hyperfine(commands, runs, BENCH / "out" / "loop.log", warmup=1)
+
+
+@dataclass
+class Suite:
+    """The test suite timed by hyperfine, with the machine's load before and after."""
+
+    timings: dict[str, Timing]
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float]
+
+
+def test_suite(runs: int) -> Suite:
+    """make check and make test on two test processes (TEST_WORKERS=2), each run a fresh process,
+    after one warm-up run of make check (which also installs anything missing)."""
+    make = f"make --no-print-directory -s -C {shlex.quote(str(ROOT))} TEST_WORKERS=2"
+    before = os.getloadavg()
+    timings = hyperfine({"make check": f"{make} check", "make test": f"{make} test"}, runs,
+                        BENCH / "out" / "suite.log", warmup=0)
+    return Suite(timings, before, os.getloadavg())
+
+
+def suite_lines(suite: Suite) -> list[str]:
+    """The targets of the test suite, met or missed, with the load the figures were measured under."""
+    out = []
+    for name, goal in (("make test", TEST_TARGET_S), ("make check", CHECK_TARGET_S)):
+        got = suite.timings[name].median_s
+        out.append(f"- {verdict(got <= goal)}: `{name}` with 2 test processes {got:.1f} s (median of "
+                   f"{suite.timings[name].runs}; target at most {goal:.0f} s on 2 idle cores).")
+    out.append("  Load average (1, 5, 15 min) before: " + ", ".join(f"{v:.2f}" for v in suite.load_before)
+               + "; after: " + ", ".join(f"{v:.2f}" for v in suite.load_after)
+               + f"; {os.cpu_count()} logical cores. A load above the core count slows the figures by as much.")
+    return out
 
 
 # ---------------------------------------------------------------- 2 and 3. serving, by wrk
@@ -593,7 +629,7 @@ def targets(loop: dict[str, Timing], pages: list[Load], workers: list[Load], pac
 
 def write_report(path: Path, loop: dict[str, Timing], pages: list[Load], paths: dict[str, list[str]],
                  workers: list[Load], packages: list[Package], args, started: str, minutes: float,
-                 machine_lines: list[str]) -> None:
+                 machine_lines: list[str], suite: Suite) -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -609,6 +645,7 @@ def write_report(path: Path, loop: dict[str, Timing], pages: list[Load], paths: 
         "## Targets",
         "",
         *targets(loop, pages, workers, packages),
+        *suite_lines(suite),
         "",
         "## The contributor's loop",
         "",
@@ -621,6 +658,16 @@ def write_report(path: Path, loop: dict[str, Timing], pages: list[Load], paths: 
         "| command | median s | runs | peak MB |",
         "|---|---:|---:|---:|",
         *(f"| `{name}` | {timing.median_s:.3f} | {timing.runs} | {fmt_mb(timing)} |" for name, timing in loop.items()),
+        "",
+        "## The test suite",
+        "",
+        "`make check` (ruff and the data and unit tests) and `make test` (everything CI runs: ruff, the",
+        "browser, the served site, the slow tests), each with two test processes (`TEST_WORKERS=2`).",
+        "",
+        "| command | median s | runs | peak MB |",
+        "|---|---:|---:|---:|",
+        *(f"| `{name}` | {timing.median_s:.1f} | {timing.runs} | {fmt_mb(timing)} |"
+          for name, timing in suite.timings.items()),
         "",
         "## Pages for one reader",
         "",
@@ -731,8 +778,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="what to measure, comma-separated, of %(default)s; the report is written only when "
                              "every part ran (otherwise the figures are printed)")
     parser.add_argument("--output", type=Path, default=REPORT, help="report file (default docs/generated/benchmarks.md)")
+    parser.add_argument("--suite-runs", type=int, default=1, help="runs of make check and make test (default 1)")
+    parser.add_argument("--suite-only", action="store_true",
+                        help="time only the test suite (make check, make test) and print it: --parts suite")
     args = parser.parse_args(argv)
-    parts = [part for part in args.parts.split(",") if part]
+    parts = ["suite"] if args.suite_only else [part for part in args.parts.split(",") if part]
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         parser.error(f"--parts: unknown part(s) {', '.join(unknown)}; the parts are {', '.join(PARTS)}")
@@ -744,7 +794,7 @@ def main(argv: list[str] | None = None) -> int:
         ensure_tools()
         machine_lines = machine()
         BENCH.mkdir(parents=True, exist_ok=True)
-        loop, pages, paths, workers, packages = {}, [], {}, [], []
+        loop, pages, paths, workers, packages, suite = {}, [], {}, [], [], None
         if "loop" in parts:
             say("the contributor's loop")
             loop = contributor_loop(args.loop_runs)
@@ -758,16 +808,21 @@ def main(argv: list[str] | None = None) -> int:
                                     args.connections, args.worker_rounds)
         if "scale" in parts:
             packages = bench_scale(sizes, args.scaled_runs, deadline, args.long_run_seconds)
+        if "suite" in parts:
+            say("the test suite")
+            suite = test_suite(args.suite_runs)
     except BenchError as error:
         print(f"bench failed: {error}", file=sys.stderr)
         return 1
     if set(parts) != set(PARTS):
+        if suite is not None:
+            print("\n".join(suite_lines(suite)))
         now = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         say(f"measured {', '.join(parts)} only, so {args.output.name} is left as it was. "
             f"{machine_lines[-1].lstrip('- ')}; at the end: {now}")
         return 0
     write_report(args.output, loop, pages, paths, workers, packages, args, started,
-                 (time.monotonic() - started_at) / 60, machine_lines)
+                 (time.monotonic() - started_at) / 60, machine_lines, suite)
     say(f"wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
     return 0
 

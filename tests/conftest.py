@@ -326,6 +326,8 @@ TIERS = {
     "browser": "drives headless Chromium through a served site",
     "served": "serves the site: a server process on a loopback port, or Datasette's app in the test",
     "slow": "takes more than a few seconds on its own (make check leaves it out)",
+    "note_pages": "a browser test of a page that shows a note (home, row, search): tests/test_add_a_note.py "
+                  "runs it again with a second note added",
 }
 
 

@@ -201,6 +201,23 @@ def test_the_build_and_the_served_site_hold_the_note(added, free_port):
             assert "protect civilians in the north" in response.read().decode("utf-8")
 
 
+# What a second note must pass besides the gate: every test that is not slow and drives no browser
+# (the data and unit tests, and the site served through Datasette's app and a server), and the
+# browser's pages that show a note (home, row, search).
+WITH_A_SECOND_NOTE = "not slow and (not browser or note_pages)"
+
+
+def test_a_note_that_passes_the_gate_passes_the_tests(added):
+    """The copy's own tests, run in it with the invented note added as the recipe adds it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", "-m", WITH_A_SECOND_NOTE],
+        cwd=added, capture_output=True, text=True, env=script_env(added))
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-2000:]
+    assert result.returncode == 0, "\n".join(line for line in result.stdout.splitlines()
+                                             if line.startswith(("FAILED", "ERROR"))) or summary
+    assert " passed" in summary and "note_pages" in (added / "tests" / "conftest.py").read_text(encoding="utf-8")
+
+
 def test_no_code_file_was_touched_and_every_file_touched_is_in_the_recipe(added):
     changed = (git(added, "diff", "--name-only", "HEAD").splitlines()
                + git(added, "ls-files", "--others", "--exclude-standard").splitlines())

@@ -89,6 +89,7 @@ def wait_for_path(driver, pattern: str) -> None:
     WebDriverWait(driver, 10).until(lambda d: re.search(pattern, d.current_url))
 
 
+@pytest.mark.note_pages
 def test_the_home_page_shows_what_the_dataset_is_how_to_cite_it_and_its_tables(server, browser):
     browser.get(f"{server}/")
     assert by_css(browser, "h1").text == PACKAGE["title"]
@@ -115,6 +116,7 @@ def expected_hits(words: str) -> set[tuple[str, str]]:
     return hits
 
 
+@pytest.mark.note_pages
 def test_a_search_from_the_home_page_leads_to_the_paragraphs_holding_the_words(server, browser):
     from selenium.webdriver.common.keys import Keys
 

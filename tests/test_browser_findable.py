@@ -84,6 +84,7 @@ def expected_hits(pattern: str) -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
+@pytest.mark.note_pages
 def test_the_home_search_box_finds_every_form_of_a_word_phrases_prefixes_and_or(server, browser, window):  # noqa: F811
     from selenium.webdriver.common.keys import Keys
 

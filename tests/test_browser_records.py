@@ -102,6 +102,7 @@ def expected_value(name: str, field: Field, value: str) -> str | None:
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
+@pytest.mark.note_pages
 def test_a_row_page_shows_each_column_title_with_labels_for_codes_and_yes_or_no(server, browser, window):  # noqa: F811
     checked = 0
     for name in RECORD_TABLES:
