@@ -328,7 +328,11 @@ TIERS = {
     "slow": "takes more than a few seconds on its own (make check leaves it out)",
     "note_pages": "a browser test of a page that shows a note (home, row, search): tests/test_add_a_note.py "
                   "runs it again with a second note added",
+    "data": "reads the checkout's data (its tables, sources or the site built from them): "
+            "tests/test_add_a_note.py runs it again with a second note added",
 }
+# The fixtures that hand a test the checkout's data, or something made from it.
+DATA_FIXTURES = {"root", "package_copy", "built_database", "datasette_app", "coded", "served", "server"}
 
 
 def pytest_configure(config):
@@ -347,6 +351,8 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
         if names & {"server", "served", "free_port", "datasette_app", "coded"}:
             item.add_marker(pytest.mark.served)
+        if names & DATA_FIXTURES:
+            item.add_marker(pytest.mark.data)
         info = getattr(item, "_fixtureinfo", None)
         for definitions in (info.name2fixturedefs.values() if info else ()):
             made_here = definitions[-1]
