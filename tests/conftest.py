@@ -263,6 +263,14 @@ def server(served):
     return served.running()
 
 
+@pytest.fixture()
+def window(browser, request):
+    """The browser's window at the width a test is parametrized with (indirect), set back after it."""
+    browser.set_window_size(request.param, 900)
+    yield request.param
+    browser.set_window_size(1280, 900)
+
+
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory):
     """Headless Chromium, one per test process: a test that changes its window size sets it back."""

@@ -6,21 +6,17 @@ them these tests skip, except in CI (CI=true), where they fail. Screenshots go t
 
 from __future__ import annotations
 
-import base64
-import csv
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from mandate_notes.citation import citation_text, row_citation
 from schemas.definitions import PACKAGE, TABLES, table
 from mandate_notes.queries import coded_tables, searchable_tables
-from mandate_notes.model import csv_path
+from tests.browsing import (SEARCH, all_by_css, assert_only_local_requests, by_css,
+                           csv_rows, element_screenshot, none_by_css, requested_urls, row_url, screenshot, wait_for_path)  # noqa: F401
 
-from tests.conftest import ROOT, SCREENSHOTS, chromium_paths  # noqa: F401  (fixtures server and browser: conftest)
-SEARCH = "Wagner Group"
 # The first coded table with rows, in this order, is the one the reader opens; then any with a quote.
 PREFERRED = ["recommendations", "statistics", "events", "citations"]
 @pytest.fixture(autouse=True)
@@ -29,64 +25,6 @@ def network_log_of_this_test_only(browser):
     of its own requests."""
     browser.get_log("performance")
     yield
-
-
-def screenshot(driver, name: str, max_height: int = 2400) -> Path:
-    """The page beyond the window, down to max_height pixels (a long table's top is what matters)."""
-    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "captureBeyondViewport": True, "optimizeForSpeed": True,
-        "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], max_height), "scale": 1},
-    })
-    path = SCREENSHOTS / name
-    path.write_bytes(base64.b64decode(shot["data"]))
-    return path
-
-
-def requested_urls(driver) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
-
-
-def assert_only_local_requests(driver, base: str) -> None:
-    # chrome:// and data: URLs never leave the machine; anything over the network must go to the server.
-    urls = [url for url in requested_urls(driver) if url.startswith(("http:", "https:", "ws:", "wss:", "ftp:"))]
-    assert urls, "the network log shows no request to the server"
-    elsewhere = [url for url in urls if not url.startswith(f"{base}/")]
-    assert elsewhere == []
-
-
-def csv_rows(name: str) -> list[dict]:
-    with open(csv_path(ROOT / "data", name), encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def by_css(driver, selector: str):
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.CSS_SELECTOR, selector)
-
-
-def all_by_css(driver, selector: str):
-    from selenium.webdriver.common.by import By
-
-    return driver.find_elements(By.CSS_SELECTOR, selector)
-
-
-def none_by_css(driver, selector: str) -> bool:
-    """Whether the loaded page holds nothing the selector matches, asked at once: find_elements
-    would first wait out the implicit wait for an element that is rightly absent."""
-    return driver.execute_script("return document.querySelector(arguments[0]) === null", selector)
-
-
-def wait_for_path(driver, pattern: str) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, 10).until(lambda d: re.search(pattern, d.current_url))
 
 
 @pytest.mark.note_pages

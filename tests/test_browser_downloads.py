@@ -22,18 +22,9 @@ from mandate_notes.archive import ARCHIVE_PARTS, archive_part
 from mandate_notes.release import members
 from mandate_notes.versions import CHANGELOG
 from schemas.definitions import CODE_LICENSE, DATA_LICENSE, PACKAGE, TABLES
-from tests.test_browser import ROOT, all_by_css, by_css, csv_rows, screenshot  # noqa: F401
-from tests.test_browser_records import element_screenshot
+from tests.browsing import (DB, ROOT, WIDTHS, all_by_css, by_css,
+                           csv_rows, element_screenshot, none_by_css, requested_urls, row_url, screenshot, wait_for_path)  # noqa: F401
 
-DB = "mandate_notes"
-WIDTHS = [400, 1400]
-
-
-@pytest.fixture()
-def window(browser, request):  # noqa: F811
-    browser.set_window_size(request.param, 900)
-    yield request.param
-    browser.set_window_size(1280, 900)
 
 
 @pytest.fixture()
@@ -44,7 +35,7 @@ def downloads(tmp_path):
     return folder
 
 
-def download(browser, link, folder: Path) -> Path:  # noqa: F811
+def download(browser, link, folder: Path) -> Path:
     """Click the link as a reader does; the one file the browser saves for it, once complete. Each
     download goes to a new folder, so a file of the same name saved before cannot be mistaken for it."""
     from selenium.webdriver.support.ui import WebDriverWait
@@ -69,7 +60,7 @@ def download(browser, link, folder: Path) -> Path:  # noqa: F811
 SAVED_TABLES = TABLES[:3]
 
 
-def fits(browser) -> None:  # noqa: F811
+def fits(browser) -> None:
     width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"{browser.current_url}: page {width[0]} px wide in a {width[1]} px window"
 
@@ -87,7 +78,7 @@ def kinds(name: str) -> dict[str, str]:
     return {field.name: field.type for field in spec.fields}
 
 
-def home_link(browser, name: str, text: str):  # noqa: F811
+def home_link(browser, name: str, text: str):
     [row] = [row for row in all_by_css(browser, "table.tables tbody tr")
              if row.find_element("css selector", "td:first-child code").text == name]
     return row.find_element("link text", text)
@@ -97,7 +88,7 @@ def home_link(browser, name: str, text: str):  # noqa: F811
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_each_tables_csv_link_downloads_its_published_file_named_after_the_table(server, browser, window, downloads):  # noqa: F811
+def test_each_tables_csv_link_downloads_its_published_file_named_after_the_table(server, browser, window, downloads):
     browser.get(f"{server}/")
     fits(browser)
     screenshot(browser, f"home-tables-{window}.png", max_height=6000)
@@ -132,7 +123,7 @@ TYPED_TABLES = [spec.name for spec in TABLES
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_a_filtered_tables_csv_holds_its_rows_written_as_the_published_file_writes_them(server, browser, window, downloads):  # noqa: F811
+def test_a_filtered_tables_csv_holds_its_rows_written_as_the_published_file_writes_them(server, browser, window, downloads):
     assert TYPED_TABLES, "no table with a typed column to check"
     for name in TYPED_TABLES:
         column, value = filtered_out(name)
@@ -165,7 +156,7 @@ def query_columns_of_type() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_a_querys_csv_is_named_after_it_and_writes_values_as_the_published_tables_do(server, browser, window, downloads):  # noqa: F811
+def test_a_querys_csv_is_named_after_it_and_writes_values_as_the_published_tables_do(server, browser, window, downloads):
     typed = query_columns_of_type()
     checked = 0
     for name, query in queries().items():
@@ -198,7 +189,7 @@ NON_ASCII = [spec.name for spec in TABLES if re.search(r"[^\x00-\x7f]", publishe
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_the_excel_download_opens_with_every_row_and_its_text_intact(server, browser, window, downloads):  # noqa: F811
+def test_the_excel_download_opens_with_every_row_and_its_text_intact(server, browser, window, downloads):
     assert NON_ASCII, "no table with text beyond ASCII to check"
     browser.get(f"{server}/")
     for spec in SAVED_TABLES:
@@ -228,7 +219,7 @@ def changelog_date(release: str) -> str | None:
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_the_release_archive_is_described_with_everything_it_holds(server, browser, window):  # noqa: F811
+def test_the_release_archive_is_described_with_everything_it_holds(server, browser, window):
     release = version()
     held = members(ROOT, changelog_date(release) or "2000-01-01")
     described = [what for _, what in ARCHIVE_PARTS]
@@ -245,7 +236,7 @@ def test_the_release_archive_is_described_with_everything_it_holds(server, brows
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_the_home_page_gives_the_versions_release_date_and_links_the_changelog(server, browser, window):  # noqa: F811
+def test_the_home_page_gives_the_versions_release_date_and_links_the_changelog(server, browser, window):
     release = version()
     released_on = changelog_date(release)
     browser.get(f"{server}/")
@@ -281,7 +272,7 @@ FOOTER = "//footer"
 UNDER_THE_TITLE = "//section[@class='content']//p[contains(., 'Data source:')]"
 
 
-def data_source(browser, where: str = FOOTER, written: bool = False):  # noqa: F811
+def data_source(browser, where: str = FOOTER, written: bool = False):
     """The words of the page's "Data source" and the address its link goes to (as the page writes
     it, with written=True: the browser's href property is always absolute)."""
     element = browser.find_element("xpath", where)
@@ -295,7 +286,7 @@ def data_source(browser, where: str = FOOTER, written: bool = False):  # noqa: F
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
 @pytest.mark.note_pages
-def test_data_source_names_the_documents_and_leads_to_each_publishers_page(server, browser, window):  # noqa: F811
+def test_data_source_names_the_documents_and_leads_to_each_publishers_page(server, browser, window):
     documents = csv_rows("documents")
     browser.get(f"{server}/")
     words, href = data_source(browser)
@@ -339,7 +330,7 @@ def test_data_source_names_the_documents_and_leads_to_each_publishers_page(serve
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_the_licence_lines_say_what_covers_the_tables_the_code_and_the_source_text(server, browser, window):  # noqa: F811
+def test_the_licence_lines_say_what_covers_the_tables_the_code_and_the_source_text(server, browser, window):
     browser.get(f"{server}/")
     licence = by_css(browser, "p.licence")
     text = " ".join(licence.text.split())

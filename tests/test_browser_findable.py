@@ -16,10 +16,9 @@ import pytest
 from mandate_notes.citation import row_citation
 from mandate_notes.model import version
 from mandate_notes.queries import SEARCH_MATCHES_SHOWN, queries, searchable_tables
-from tests.test_browser import (all_by_css, by_css, csv_rows, none_by_css, screenshot,  # noqa: F401
-                                wait_for_path)
-from tests.test_browser_records import DB, WIDTHS, assert_no_sideways_scroll, row_url, window  # noqa: F401
-from tests.test_search import CASES
+from tests.pages import CASES
+from tests.browsing import (DB, WIDTHS, all_by_css, assert_no_sideways_scroll, by_css,
+                           csv_rows, element_screenshot, none_by_css, requested_urls, row_url, screenshot, wait_for_path)  # noqa: F401
 
 ROOT_TEXT = {spec.name: spec for spec in searchable_tables()}
 
@@ -29,7 +28,7 @@ def fetch_json(base: str, path: str):
         return json.load(response)
 
 
-def assert_whole(browser, element, what: str) -> None:  # noqa: F811
+def assert_whole(browser, element, what: str) -> None:
     """Nothing of the element's text is cut off: no inner scrolling, and inside the window."""
     inner_width, inner_height, width, height, right = browser.execute_script(
         "const e = arguments[0], r = e.getBoundingClientRect(); "
@@ -42,7 +41,7 @@ def assert_whole(browser, element, what: str) -> None:  # noqa: F811
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_a_rows_citation_is_shown_whole_with_its_source_version_and_no_local_address(server, browser, window):  # noqa: F811
+def test_a_rows_citation_is_shown_whole_with_its_source_version_and_no_local_address(server, browser, window):
     row = csv_rows("recommendations")[0]
     browser.get(f"{server}{row_url('recommendations', row)}")
     box = by_css(browser, "textarea#row-citation")
@@ -63,7 +62,7 @@ def test_a_rows_citation_is_shown_whole_with_its_source_version_and_no_local_add
 # 2. Search that finds what a researcher means ---------------------------------------------------
 
 
-def shown_hits(browser) -> set[tuple[str, str]]:  # noqa: F811
+def shown_hits(browser) -> set[tuple[str, str]]:
     """(table, row id) of each result on the search page."""
     hits = set()
     for row in all_by_css(browser, "table.rows-and-columns tbody tr"):
@@ -85,7 +84,7 @@ def expected_hits(pattern: str) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
 @pytest.mark.note_pages
-def test_the_home_search_box_finds_every_form_of_a_word_phrases_prefixes_and_or(server, browser, window):  # noqa: F811
+def test_the_home_search_box_finds_every_form_of_a_word_phrases_prefixes_and_or(server, browser, window):
     from selenium.webdriver.common.keys import Keys
 
     for number, (typed, pattern) in enumerate(CASES, start=1):
@@ -107,7 +106,7 @@ def test_the_home_search_box_finds_every_form_of_a_word_phrases_prefixes_and_or(
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_a_search_that_finds_nothing_or_cannot_be_parsed_answers_in_plain_words(server, browser, window):  # noqa: F811
+def test_a_search_that_finds_nothing_or_cannot_be_parsed_answers_in_plain_words(server, browser, window):
     browser.get(f"{server}/{DB}/search?" + urlencode({"q": "zzyzx"}))
     assert none_by_css(browser, "table.rows-and-columns tbody tr")
     hint = by_css(browser, "p.nothing-found").text
@@ -134,7 +133,7 @@ def scale() -> list[dict]:
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_the_support_facet_reads_in_the_scales_order(server, browser, window):  # noqa: F811
+def test_the_support_facet_reads_in_the_scales_order(server, browser, window):
     used = {row["support_level"] for row in csv_rows("recommendations")}
     browser.get(f"{server}/{DB}/recommendations")
     facet = by_css(browser, "#facet-support_level")
@@ -147,7 +146,7 @@ def test_the_support_facet_reads_in_the_scales_order(server, browser, window):  
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_the_security_council_question_narrows_to_broadly_backed_asks(server, browser, window):  # noqa: F811
+def test_the_security_council_question_narrows_to_broadly_backed_asks(server, browser, window):
     narrowest = next(row for row in scale() if row["rank"] == "2")
     every = fetch_json(server, f"/{DB}/security_council_asks.json?narrowest_support=&_shape=array")
     broad = [row for row in every if row["support_rank"] is not None and row["support_rank"] <= 2]

@@ -22,11 +22,9 @@ from mandate_notes.markup import marked_up
 from mandate_notes.paths import AGREEMENT, SUPERSCRIPT_DIGITS
 from mandate_notes.queries import queries
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, TABLES, table
-from tests.test_browser import (SCREENSHOTS, all_by_css, by_css, csv_rows, screenshot,  # noqa: F401
-                                wait_for_path)
+from tests.browsing import (DB, SCREENSHOTS, WIDTHS, all_by_css, assert_no_sideways_scroll, by_css,
+                           csv_rows, element_screenshot, none_by_css, requested_urls, row_url, screenshot, wait_for_path)  # noqa: F401
 
-DB = "mandate_notes"
-WIDTHS = [400, 1400]
 QUESTIONS = queries()
 PARAMETER = re.compile(r"(?<!:):([a-z_]+)")
 # Markdown emphasis as written in the source text files: the words between the delimiters.
@@ -34,22 +32,9 @@ EMPHASIS = re.compile(r"(?<![\w*])(\*\*|\*|__|_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?
 TO_DIGITS = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 
 
-@pytest.fixture()
-def window(browser, request):  # noqa: F811
-    browser.set_window_size(request.param, 900)
-    yield request.param
-    browser.set_window_size(1280, 900)
-
-
-def fetch(server, path: str) -> bytes:  # noqa: F811
+def fetch(server, path: str) -> bytes:
     with urlopen(f"{server}{path}") as response:
         return response.read()
-
-
-def assert_no_sideways_scroll(browser, what: str) -> None:  # noqa: F811
-    wide, window_width = browser.execute_script(
-        "return [document.documentElement.scrollWidth, window.innerWidth]")
-    assert wide <= window_width, f"{what} is {wide}px wide in a {window_width}px window"
 
 
 def row_path(name: str, row: dict) -> str:
@@ -72,7 +57,7 @@ def test_every_question_names_what_its_rows_are_and_titles_each_of_its_parameter
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
 @pytest.mark.parametrize("name", list(QUESTIONS))
-def test_a_question_page_is_titled_counted_in_words_labelled_and_folds_its_sql(server, browser, window, name):  # noqa: F811
+def test_a_question_page_is_titled_counted_in_words_labelled_and_folds_its_sql(server, browser, window, name):
     question = QUESTIONS[name]
     rows = json.loads(fetch(server, f"/{DB}/{name}.json?_shape=array"))
     browser.get(f"{server}/{DB}/{name}")
@@ -92,7 +77,7 @@ def test_a_question_page_is_titled_counted_in_words_labelled_and_folds_its_sql(s
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_one_row_is_counted_in_the_singular(server, browser, window):  # noqa: F811
+def test_one_row_is_counted_in_the_singular(server, browser, window):
     question = QUESTIONS["recommendations_about_actor"]
     for actor in csv_rows("actors"):
         query = urlencode({"actor": actor["actor_id"]})
@@ -138,7 +123,7 @@ def expected_emphasis(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_markdown_emphasis_reads_as_emphasis_on_row_table_and_paragraph_pages(server, browser, window):  # noqa: F811
+def test_markdown_emphasis_reads_as_emphasis_on_row_table_and_paragraph_pages(server, browser, window):
     shot = set()
     for name, row, column in emphasised_cells():
         wanted = expected_emphasis(row[column])
@@ -161,7 +146,7 @@ def test_markdown_emphasis_reads_as_emphasis_on_row_table_and_paragraph_pages(se
             shot.add(name)
 
 
-def test_downloads_keep_the_emphasis_as_published(server):  # noqa: F811
+def test_downloads_keep_the_emphasis_as_published(server):
     for name, row, column in emphasised_cells():
         key = table(name).primary_key[0]
         query = urlencode({key: row[key]})
@@ -186,7 +171,7 @@ def footnote_paragraphs() -> dict[tuple[str, str], str]:
             for p in csv_rows("paragraphs") if p["kind"] == "footnote"}
 
 
-def assert_markers_in_one_form(browser, where: str) -> list[tuple[str, str]]:  # noqa: F811
+def assert_markers_in_one_form(browser, where: str) -> list[tuple[str, str]]:
     """Every superscript on the page is a footnote marker in the one form, and no marker is left
     as printed (a superscript digit) or in brackets; returns (number, link) of each marker."""
     page = by_css(browser, "section.content")
@@ -207,7 +192,7 @@ def marked_paragraph() -> dict:
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_footnote_markers_read_as_linked_superscript_numbers_on_every_page_type(server, browser, window):  # noqa: F811
+def test_footnote_markers_read_as_linked_superscript_numbers_on_every_page_type(server, browser, window):
     footnotes = footnote_paragraphs()
     paragraph = marked_paragraph()
     numbers = paragraph["footnote_markers"].split(";")
@@ -279,7 +264,7 @@ def test_some_column_description_sends_the_reader_to_the_codebook():
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_the_codebook_is_a_page_with_an_anchor_for_every_table_column_and_code(server, browser, window):  # noqa: F811
+def test_the_codebook_is_a_page_with_an_anchor_for_every_table_column_and_code(server, browser, window):
     browser.get(f"{server}/")
     by_css(browser, "nav.explore a[href$='/codebook']").click()
     wait_for_path(browser, r"/codebook$")
@@ -298,7 +283,7 @@ def test_the_codebook_is_a_page_with_an_anchor_for_every_table_column_and_code(s
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_the_agreement_report_is_a_page_with_an_id_for_every_heading(server, browser, window):  # noqa: F811
+def test_the_agreement_report_is_a_page_with_an_id_for_every_heading(server, browser, window):
     browser.get(f"{server}/")
     by_css(browser, "nav.explore a[href$='/agreement']").click()
     wait_for_path(browser, r"/agreement$")
@@ -312,7 +297,7 @@ def test_the_agreement_report_is_a_page_with_an_id_for_every_heading(server, bro
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_every_page_menu_leads_to_the_codebook_and_the_agreement_report(server, browser, window):  # noqa: F811
+def test_every_page_menu_leads_to_the_codebook_and_the_agreement_report(server, browser, window):
     for path in ["/", f"/{DB}/recommendations", f"/{DB}/search", "/at-a-glance"]:
         browser.get(f"{server}{path}")
         by_css(browser, "details.nav-menu summary").click()
@@ -322,7 +307,7 @@ def test_every_page_menu_leads_to_the_codebook_and_the_agreement_report(server, 
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_every_see_codebook_in_a_column_description_links_to_its_place_in_the_codebook(server, browser, window):  # noqa: F811
+def test_every_see_codebook_in_a_column_description_links_to_its_place_in_the_codebook(server, browser, window):
     for name, column in codebook_mentions():
         browser.get(f"{server}/{DB}/{name}")
         by_css(browser, "details.column-notes > summary").click()

@@ -6,10 +6,8 @@ Screenshots go to build/screenshots/, named records-*, error-*, charts-* and wid
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urlsplit
 from urllib.request import urlopen
@@ -20,21 +18,12 @@ from mandate_notes.model import field_title
 from schemas.classes import Field
 from mandate_notes.paths import SUPERSCRIPT_DIGITS
 from schemas.definitions import CODE_LIST_NAMES, CONTENT_TABLES, table
-from tests.test_browser import (SCREENSHOTS, all_by_css, by_css, csv_rows, none_by_css, screenshot,  # noqa: F401
-                                wait_for_path)
+from tests.browsing import (DB, WIDTHS, all_by_css, assert_no_sideways_scroll, by_css,
+                           csv_rows, element_screenshot, none_by_css, requested_urls, row_url, screenshot, wait_for_path)  # noqa: F401
 
-DB = "mandate_notes"
-WIDTHS = [400, 1400]
 # A row of each of these tables is opened as a reader would (the brief's examples first).
 RECORD_TABLES = ["recommendations", "actors", "statistics", "citations", "events", "documents", "works",
                  "paragraphs", "recommendation_outcomes", "mandate_links"]
-
-
-@pytest.fixture()
-def window(browser, request):  # noqa: F811
-    browser.set_window_size(request.param, 900)
-    yield request.param
-    browser.set_window_size(1280, 900)
 
 
 def labels(name: str) -> dict[str, str]:
@@ -46,15 +35,11 @@ def references(name: str) -> dict[str, tuple[str, str]]:
     return {key.column: (key.table, key.key) for key in table(name).foreign_keys}
 
 
-def row_url(name: str, row: dict) -> str:
-    return f"/{DB}/{name}/" + ",".join(row[key] for key in table(name).primary_key)
-
-
-def shown(browser, column: str) -> str:  # noqa: F811
+def shown(browser, column: str) -> str:
     return by_css(browser, f"dl.record .field-{column} dd").text
 
 
-def fetch_json(server, path: str):  # noqa: F811
+def fetch_json(server, path: str):
     with urlopen(f"{server}{path}") as response:
         return json.load(response)
 
@@ -63,30 +48,6 @@ def as_json_rows(href: str) -> str:
     """The same filtered table as JSON rows: path.json?query&_shape=array."""
     parts = urlsplit(href)
     return f"{parts.path}.json?{parts.query}&_shape=array&_size=max"
-
-
-def element_screenshot(browser, element, name: str) -> Path:  # noqa: F811
-    """Only the element (a chart), wherever it is on the page. Without its scroll bar the page keeps
-    the same layout while the whole of it is captured, so the element is where it was measured."""
-    browser.execute_script("document.documentElement.style.overflow = 'hidden'; window.scrollTo(0, 0)")
-    box = browser.execute_script(
-        "const r = arguments[0].getBoundingClientRect(); "
-        "return {x: r.left, y: r.top, width: r.width, height: r.height}", element)
-    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
-        "captureBeyondViewport": True, "clip": {**box, "scale": 1}})
-    browser.execute_script("document.documentElement.style.overflow = ''")
-    path = SCREENSHOTS / name
-    path.write_bytes(base64.b64decode(shot["data"]))
-    return path
-
-
-def assert_no_sideways_scroll(browser, what: str) -> None:  # noqa: F811
-    wide, window_width = browser.execute_script(
-        "return [document.documentElement.scrollWidth, window.innerWidth]")
-    assert wide <= window_width, f"{what} is {wide}px wide in a {window_width}px window"
-
-
-# 3. Row pages as records ------------------------------------------------------------------------
 
 
 def expected_value(name: str, field: Field, value: str) -> str | None:
@@ -103,7 +64,7 @@ def expected_value(name: str, field: Field, value: str) -> str | None:
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
 @pytest.mark.note_pages
-def test_a_row_page_shows_each_column_title_with_labels_for_codes_and_yes_or_no(server, browser, window):  # noqa: F811
+def test_a_row_page_shows_each_column_title_with_labels_for_codes_and_yes_or_no(server, browser, window):
     checked = 0
     for name in RECORD_TABLES:
         rows = csv_rows(name)
@@ -131,7 +92,7 @@ def test_a_row_page_shows_each_column_title_with_labels_for_codes_and_yes_or_no(
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_long_text_on_a_row_page_wraps_in_lines_of_many_words(server, browser, window):  # noqa: F811
+def test_long_text_on_a_row_page_wraps_in_lines_of_many_words(server, browser, window):
     row = max(csv_rows("recommendations"), key=lambda r: len(r["summary"]))
     browser.get(f"{server}{row_url('recommendations', row)}")
     summary = by_css(browser, "dl.record .field-summary dd")
@@ -145,7 +106,7 @@ def test_long_text_on_a_row_page_wraps_in_lines_of_many_words(server, browser, w
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_a_recommendation_page_lists_its_themes_links_and_council_outcomes(server, browser, window):  # noqa: F811
+def test_a_recommendation_page_lists_its_themes_links_and_council_outcomes(server, browser, window):
     themes = csv_rows("recommendation_themes")
     links = csv_rows("recommendation_links")
     outcomes = csv_rows("recommendation_outcomes")
@@ -182,7 +143,7 @@ def recommendations_about(actor_id: str) -> set[str]:
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_an_actor_page_lists_the_recommendations_that_ask_it_to_act_or_name_it(server, browser, window):  # noqa: F811
+def test_an_actor_page_lists_the_recommendations_that_ask_it_to_act_or_name_it(server, browser, window):
     recommendations = csv_rows("recommendations")
     addressed = {r["addressee_actor_id"] for r in recommendations}
     # An actor some recommendation names without asking it to act, so both ways are tested.
@@ -202,7 +163,7 @@ def test_an_actor_page_lists_the_recommendations_that_ask_it_to_act_or_name_it(s
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_footnote_markers_on_a_row_page_lead_to_their_footnotes(server, browser, window):  # noqa: F811
+def test_footnote_markers_on_a_row_page_lead_to_their_footnotes(server, browser, window):
     citation = next(c for c in csv_rows("citations") if re.search(f"[{SUPERSCRIPT_DIGITS}]", c["citing_sentence"]))
     browser.get(f"{server}{row_url('citations', citation)}")
     marker = by_css(browser, "dl.record .field-citing_sentence dd a.marker")
@@ -218,7 +179,7 @@ def test_footnote_markers_on_a_row_page_lead_to_their_footnotes(server, browser,
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_error_pages_carry_the_search_box_and_the_way_home(server, browser, window):  # noqa: F811
+def test_error_pages_carry_the_search_box_and_the_way_home(server, browser, window):
     from selenium.webdriver.common.keys import Keys
 
     pages = (("404", f"/{DB}/actors/no-such-actor", "Page not found"),
@@ -249,7 +210,7 @@ def bar_counts(chart) -> list[int]:
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_the_charts_read_at_phone_and_desktop_width(server, browser, window):  # noqa: F811
+def test_the_charts_read_at_phone_and_desktop_width(server, browser, window):
     browser.get(f"{server}/at-a-glance")
     for chart_id in ("by-theme-chart", "by-outcome-chart", "coding-chart"):
         chart = by_css(browser, f"#{chart_id}")
@@ -280,7 +241,7 @@ def test_the_charts_read_at_phone_and_desktop_width(server, browser, window):  #
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_timeline_points_are_labelled_and_months_and_years_drawn_as_spans(server, browser, window):  # noqa: F811
+def test_timeline_points_are_labelled_and_months_and_years_drawn_as_spans(server, browser, window):
     events = {e["event_id"]: e for e in csv_rows("events") if e["date"]}
     browser.get(f"{server}/at-a-glance#timeline")
     rows = all_by_css(browser, "#timeline-chart .event-row")
@@ -311,7 +272,7 @@ def test_timeline_points_are_labelled_and_months_and_years_drawn_as_spans(server
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
-def test_every_bar_opens_exactly_the_rows_behind_it(server, browser, window):  # noqa: F811
+def test_every_bar_opens_exactly_the_rows_behind_it(server, browser, window):
     browser.get(f"{server}/at-a-glance")
     links = [(a.get_attribute("href"), int(a.get_attribute("data-count")))
              for a in all_by_css(browser, "figure.chart.bars a.segment, figure.chart.bars a.total")]
@@ -341,7 +302,7 @@ def record_pages() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("window", [400], indirect=True)
-def test_no_record_error_or_chart_page_is_wider_than_a_phone(server, browser, window):  # noqa: F811
+def test_no_record_error_or_chart_page_is_wider_than_a_phone(server, browser, window):
     for what, path in record_pages():
         browser.get(f"{server}{path}")
         assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), \

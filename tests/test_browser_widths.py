@@ -24,9 +24,8 @@ import pytest
 
 from mandate_notes.queries import queries
 from schemas.definitions import TABLES
-from tests.test_browser import SEARCH, screenshot  # noqa: F401
+from tests.browsing import DB, SEARCH, screenshot
 
-DB = "mandate_notes"
 TABLE_NAMES = [spec.name for spec in TABLES]
 # Enough pages that every type is reached from the home page; the crawl stops there.
 MAX_PAGES = 250
@@ -127,7 +126,7 @@ def coarse(kind: str) -> str:
 
 
 @pytest.fixture(scope="module", params=[400, 1400])
-def visited(request, served, browser, pages, accessibility_violations):  # noqa: F811
+def visited(request, served, browser, pages, accessibility_violations):
     """Each page seen at one width: {kind: (address, page width, window width, axe-core's grave
     violations or None where another page of its kind was read)}."""
     width = request.param

@@ -14,12 +14,11 @@ from mandate_notes import citation, generate
 from mandate_notes.model import descriptor
 from schemas.authors import AuthorError, checked_authors
 from schemas.definitions import AUTHORS, PUBLISHED
-from tests.test_versioning import cff_problems, cffconvert_or_skip
+from tests.citing import PUBLISHED_FIXTURE, cff_problems, cffconvert_or_skip
 
 # ORCID's own example iD (of a fictional researcher), and a DOI prefix reserved for tests.
 PERSON = {"family-names": "Doe", "given-names": "Jane Ann", "orcid": "https://orcid.org/0000-0002-1825-0097"}
 GROUP = {"name": "mandate-notes contributors"}
-PUBLISHED_FIXTURE = {"site_url": "https://data.example.org/", "doi": "10.5555/mandate-notes.example"}
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from markupsafe import escape
 
 from mandate_notes.paths import DATABASE_NAME as DB
-from tests.test_site import csv_rows, get, html_of
+from tests.pages import csv_rows, get, html_of
 
 
 def _section(page: str) -> str:

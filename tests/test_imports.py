@@ -132,3 +132,14 @@ def test_every_module_imports_only_from_its_layer_and_those_below():
             continue
         above = sorted(other for other in imports if layer_of(other) > layer_of(name))
         assert above == [], f"{name} ({list(LAYERS)[layer_of(name)]}) imports from a layer above it: {above}"
+
+
+def test_no_test_module_imports_another():
+    """What tests share lives in tests/conftest.py (fixtures) or a helper module (tests/browsing.py,
+    tests/pages.py, tests/gitrepo.py), never in a test module another one imports: pytest would
+    collect the imported tests and fixtures twice."""
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        assert not [name for name in imported if name.startswith(("tests.test_", "test_"))], path.name

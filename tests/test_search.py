@@ -11,7 +11,7 @@ import pytest
 
 from mandate_notes.paths import DATABASE_NAME as DB
 from mandate_notes.queries import SEARCH_MATCHES_SHOWN, searchable_tables
-from tests.test_site import csv_rows, get, html_of
+from tests.pages import CASES, csv_rows, get, html_of
 
 
 def texts(root, spec) -> dict[str, str]:
@@ -27,18 +27,6 @@ def found(app, spec, query) -> set[str]:
 def searched(app, query) -> set[tuple[str, str]]:
     hits = get(app, f"/{DB}/search.json?" + urlencode({"q": query, "_shape": "array", "_size": "max"})).json()
     return {(hit["table_name"], hit["row_id"]) for hit in hits}
-
-
-# (what is typed, the pattern every row found, and only those, holds in its searched text). The
-# Porter stemmer joins the forms of a word: peacekeeper, peacekeepers and peacekeeping; elect,
-# elected, election and elections (not electoral, whose stem is "elector").
-CASES = [
-    ("peacekeeper", r"\bpeacekeep(er|ers|ing)\b"),
-    ("elections", r"\belect(s|ed|ing|ion|ions)?\b"),
-    ('"strategic communications"', r"\bstrategic communications?\b"),
-    ("elect*", r"\belect\w*"),
-    ("Wagner OR ECOWAS", r"\bWagner\b|\bECOWAS\b"),
-]
 
 
 @pytest.mark.parametrize(("query", "pattern"), CASES)

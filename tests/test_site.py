@@ -3,7 +3,6 @@ row citations, canned queries, charts, exports; on the real data and on a copy w
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import html
 import io
@@ -21,20 +20,11 @@ from mandate_notes.markup import emphasised
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, PACKAGE, TABLES, table
 from mandate_notes.model import csv_path, version
 from tests.conftest import ROOT
+from tests.pages import csv_rows, get, html_of
 from mandate_notes.queries import coded_tables, queries, searchable_tables
 
 from mandate_notes.paths import DATABASE_NAME as DB
 SAMPLE_PARAMS = {"q": "Security Council", "actor": "Security Council"}
-
-
-def get(app, path):
-    return asyncio.run(app.client.get(path))
-
-
-def html_of(app, path):
-    response = get(app, path)
-    assert response.status_code == 200, f"{path}: {response.status_code}"
-    return response.text
 
 
 class Links(HTMLParser):
@@ -70,11 +60,6 @@ def parse(text):
     parser = Links()
     parser.feed(text)
     return parser
-
-
-def csv_rows(data, name):
-    with open(csv_path(data, name), encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def row_path(spec, row):

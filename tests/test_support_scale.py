@@ -8,7 +8,7 @@ import re
 import pytest
 
 from mandate_notes.paths import DATABASE_NAME as DB
-from tests.test_site import csv_rows, get, html_of
+from tests.pages import csv_rows, get, html_of
 
 # Slow (`make check` leaves it out): builds and serves the scaled data.
 pytestmark = pytest.mark.slow

@@ -4,7 +4,6 @@ is beside the build, or, when there is none, a page that says so and how it is m
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 import pytest
@@ -12,19 +11,9 @@ import pytest
 from mandate_notes import deploy, generate
 from mandate_notes.archive import archive_in, archive_name
 from mandate_notes.model import version
-from mandate_notes.release import write_zip
 from mandate_notes.versions import CHANGELOG, released
-from tests.test_site import get, html_of
-
-
-def write_archive(folder, release: str, checksum: str | None = None) -> dict:
-    """A release archive of a few files and its checksum file, as `make release` writes them (checksum:
-    what the checksum file states instead of the archive's digest)."""
-    target = folder / archive_name(release)
-    write_zip({"CITATION.cff": b"cff-version: 1.2.0\n", "LICENSE": b"terms\n"}, target, target.stem, "2026-01-02")
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
-    target.with_name(target.name + ".sha256").write_text(f"{checksum or digest}  {target.name}\n", encoding="ascii")
-    return {"path": target, "sha256": digest}
+from tests.citing import write_archive
+from tests.pages import get, html_of
 
 
 def test_an_archive_is_offered_only_beside_a_checksum_file_that_states_its_sha256(tmp_path):

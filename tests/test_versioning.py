@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,54 +15,10 @@ from mandate_notes.model import version
 from mandate_notes.paths import CODEBOOK, SERVER_METADATA
 from mandate_notes.versions import parse_version, release_date, released
 from mandate_notes import generate
+from tests.citing import cff_problems, cffconvert_or_skip
 
 # Slow (`make check` leaves it out): runs cffconvert and git.
 pytestmark = pytest.mark.slow
-
-CFFCONVERT = Path(__file__).resolve().parents[1] / ".venv-cff" / "bin" / "cffconvert"
-
-# Citation File Format 1.2.0: the top-level keys it defines and the ones it requires.
-CFF_KEYS = {
-    "abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi", "identifiers",
-    "keywords", "license", "license-url", "message", "preferred-citation", "references", "repository",
-    "repository-artifact", "repository-code", "title", "type", "url", "version",
-}
-CFF_REQUIRED = {"authors", "cff-version", "message", "title"}
-SPDX_USED = {"CC-BY-4.0", "MIT", "CC0-1.0"}
-
-
-def cff_problems(cff: dict) -> list[str]:
-    """The CFF 1.2.0 rules that hold for the fields we write, checked without cffconvert."""
-    problems = [f"missing required key {key}" for key in sorted(CFF_REQUIRED - set(cff))]
-    problems += [f"key not in CFF 1.2.0: {key}" for key in sorted(set(cff) - CFF_KEYS)]
-    if cff.get("cff-version") != "1.2.0":
-        problems.append(f"cff-version must be '1.2.0': {cff.get('cff-version')!r}")
-    for key in ("message", "title", "abstract", "version"):
-        if key in cff and not (isinstance(cff[key], str) and cff[key].strip()):
-            problems.append(f"{key} must be a non-empty string: {cff[key]!r}")
-    if cff.get("type", "software") not in ("dataset", "software"):
-        problems.append(f"type must be dataset or software: {cff['type']!r}")
-    authors = cff.get("authors")
-    if not isinstance(authors, list) or not authors:
-        problems.append(f"authors must be a non-empty list: {authors!r}")
-    else:
-        for author in authors:
-            if not isinstance(author, dict) or not ({"name", "family-names", "given-names"} & set(author)):
-                problems.append(f"an author needs name, family-names or given-names: {author!r}")
-    if "date-released" in cff:
-        try:
-            date.fromisoformat(str(cff["date-released"]))
-        except ValueError:
-            problems.append(f"date-released must be YYYY-MM-DD: {cff['date-released']!r}")
-    if "license" in cff and cff["license"] not in SPDX_USED:
-        problems.append(f"license must be an SPDX id: {cff['license']!r}")
-    for key in ("url", "repository-code"):
-        if key in cff and not re.match(r"^https?://\S+$", str(cff[key])):
-            problems.append(f"{key} must be a URL: {cff[key]!r}")
-    keywords = cff.get("keywords", [])
-    if not isinstance(keywords, list) or not all(isinstance(k, str) and k for k in keywords):
-        problems.append(f"keywords must be a list of non-empty strings: {keywords!r}")
-    return problems
 
 
 def load_cff(root: Path) -> dict:
@@ -145,14 +99,6 @@ def test_the_cff_rules_reject_broken_files(root):
     del broken["message"]
     problems = cff_problems(broken)
     assert len(problems) == 5, problems
-
-
-def cffconvert_or_skip() -> Path:
-    if CFFCONVERT.exists():
-        return CFFCONVERT
-    if os.environ.get("CI"):
-        pytest.fail(f"{CFFCONVERT} missing: `make test` creates it (make setup-cff)")
-    pytest.skip("cffconvert's own environment is missing: run `make setup-cff` (make test does)")
 
 
 def test_citation_cff_passes_cffconvert_validate(root):
