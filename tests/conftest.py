@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.serving import Served
+
 ROOT = Path(__file__).resolve().parents[1]
 # Loopback ports the tests may serve on: a block of its own for each of pytest-xdist's worker
 # processes (gw0, gw1, ...), so that two workers never pick the same free port at once.
@@ -216,35 +218,6 @@ def chromium_paths() -> tuple[str, str]:
         pytest.fail(f"in CI the browser tests must run; {message}")
     pytest.skip(message)
 
-
-class Served:
-    """`datasette serve` as scripts/serve.py runs it, over the real data, on a free local port: one per
-    test process, shared by the browser tests of every module (it serves an immutable database), and
-    started again when it has died, so that one crash fails one test, not every test after it."""
-
-    def __init__(self, database: Path, free_port):
-        self.database, self.free_port = database, free_port
-        self.process = self.context = None
-        self.port = 0
-        self.base = ""
-
-    def running(self) -> str:
-        """The base address of a server that is running now: the same as before a restart where the
-        port is free again, so that addresses a module keeps stay good."""
-        if self.process is None or self.process.poll() is not None:
-            from mandate_notes.serve import port_is_free, running_server
-
-            self.stop()
-            if not (self.port and port_is_free("127.0.0.1", self.port)):
-                self.port = self.free_port()
-            self.context = running_server(self.database, self.port)
-            self.process, self.base = self.context.__enter__()
-        return self.base
-
-    def stop(self) -> None:
-        if self.context is not None:
-            self.context.__exit__(None, None, None)
-            self.context = None
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,7 @@ from mandate_notes.serve import (
     MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_RESULT_CELLS, MAX_SEARCH_CHARS, MAX_UNREAD_BYTES, REQUEST_SQL_SECONDS,
     SETTINGS, SNAPSHOT_DIGEST_LENGTH, SNAPSHOT_FOLDER, running_server, serve_command,
 )
+from tests.serving import Served
 
 # Slow (`make check` leaves it out): builds a copy and attacks its server.
 pytestmark = pytest.mark.slow
@@ -47,8 +48,9 @@ def sha256(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, root, free_port):
-    """The real data with PROBE appended to the text of the first body paragraph, built and served."""
+def hostile(tmp_path_factory, root, free_port):
+    """The real data with PROBE appended to the text of the first body paragraph, built, and its
+    server (started when first asked for, and again if it has died)."""
     folder = tmp_path_factory.mktemp("hostile")
     data = shutil.copytree(root / "data", folder / "data")
     path = csv_path(data, "paragraphs")
@@ -61,12 +63,22 @@ def server(tmp_path_factory, root, free_port):
     database = folder / f"{DB}.db"
     # Built straight from the CSVs, past validation: the probe is not in the source note.
     build_database(data, database)
-    with running_server(database, free_port()) as (process, base):
-        with httpx.Client(base_url=base, timeout=30) as client:
-            yield SimpleNamespace(
-                base=base, client=client, database=database, digest=sha256(database), folder=folder,
-                paragraph_id=row[header.index("paragraph_id")], port=int(base.rsplit(":", 1)[1]), pid=process.pid,
-            )
+    served = Served(database, free_port)
+    try:
+        yield SimpleNamespace(served=served, database=database, digest=sha256(database), folder=folder,
+                              paragraph_id=row[header.index("paragraph_id")])
+    finally:
+        served.stop()
+
+
+@pytest.fixture()
+def server(hostile):
+    """The hostile data's server, running, and a client of it."""
+    base = hostile.served.running()
+    with httpx.Client(base_url=base, timeout=30) as client:
+        yield SimpleNamespace(base=base, client=client, database=hostile.database, digest=hostile.digest,
+                              folder=hostile.folder, paragraph_id=hostile.paragraph_id,
+                              port=int(base.rsplit(":", 1)[1]), pid=hostile.served.process.pid)
 
 
 def table_counts(database: Path) -> dict[str, int]:
@@ -270,10 +282,10 @@ IDLE_CONNECTIONS = min(2000, resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 200
 
 
 @pytest.fixture(scope="module")
-def impatient_server(server, tmp_path_factory, free_port):
+def impatient_server(hostile, tmp_path_factory, free_port):
     """The hostile data served with a short idle timeout, from a folder of its own."""
     folder = tmp_path_factory.mktemp("impatient")
-    database = shutil.copy(server.database, folder / f"{DB}.db")
+    database = shutil.copy(hostile.database, folder / f"{DB}.db")
     with running_server(database, free_port(), idle_timeout=IDLE_TIMEOUT) as (process, base):
         yield SimpleNamespace(base=base, port=int(base.rsplit(":", 1)[1]), pid=process.pid)
 
