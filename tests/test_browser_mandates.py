@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.test_browser import screenshot  # noqa: F401
+from tests.browsing import screenshot
 
 PAGES = {
     "timeline": "/mandates",

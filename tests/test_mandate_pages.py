@@ -9,7 +9,7 @@ import pytest
 from markupsafe import escape
 
 from mandate_notes.paths import DATABASE_NAME as DB
-from tests.test_site import csv_rows, html_of
+from tests.pages import csv_rows, html_of
 
 
 def test_the_timeline_lists_every_resolution_under_its_mission_with_its_changes(root, datasette_app):
