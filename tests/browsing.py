@@ -75,9 +75,23 @@ def none_by_css(driver, selector: str) -> bool:
 
 
 def wait_for_path(driver, pattern: str) -> None:
+    """Until the window shows an address matching pattern, loaded whole (so that what a test then
+    reads at once, without waiting for an element, is the new page's)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 10).until(lambda d: re.search(pattern, d.current_url))
+    WebDriverWait(driver, 10).until(lambda d: re.search(pattern, d.current_url)
+                                    and d.execute_script("return document.readyState") == "complete")
+
+
+def texts_by_css(driver, selector: str, within: list[str] | None = None) -> list:
+    """The text of every element the selector matches, as Selenium's .text gives it, asked in one
+    round trip instead of one per element. With within (selectors inside each match), a list for
+    each match: the text of its first element of each selector, None where it has none."""
+    return driver.execute_script(
+        "const [selector, within] = arguments;"
+        "const text = (e) => e === null ? null : e.innerText.trim();"
+        "return Array.from(document.querySelectorAll(selector), (e) => within === null ? text(e)"
+        " : within.map((inner) => text(e.querySelector(inner))));", selector, within)
 
 
 def row_url(name: str, row: dict) -> str:

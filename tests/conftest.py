@@ -321,6 +321,8 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{name}: {what}")
 
 
+# First, before pytest-xdist's own hook reads the groups marked here into the test ids it schedules by.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """A test's tier from the fixtures it uses, so that none is forgotten: the browser makes it a
     browser test; a server, a free port or Datasette's app, a served one. The tests sharing a fixture their module

@@ -17,8 +17,8 @@ from mandate_notes.citation import row_citation
 from mandate_notes.model import version
 from mandate_notes.queries import SEARCH_MATCHES_SHOWN, queries, searchable_tables
 from tests.pages import CASES
-from tests.browsing import (DB, WIDTHS, all_by_css, assert_no_sideways_scroll, by_css,
-                           csv_rows, element_screenshot, none_by_css, requested_urls, row_url, screenshot, wait_for_path)  # noqa: F401
+from tests.browsing import (DB, WIDTHS, all_by_css, assert_no_sideways_scroll, by_css, csv_rows, none_by_css,
+                           row_url, screenshot, texts_by_css, wait_for_path)
 
 ROOT_TEXT = {spec.name: spec for spec in searchable_tables()}
 
@@ -64,12 +64,9 @@ def test_a_rows_citation_is_shown_whole_with_its_source_version_and_no_local_add
 
 def shown_hits(browser) -> set[tuple[str, str]]:
     """(table, row id) of each result on the search page."""
-    hits = set()
-    for row in all_by_css(browser, "table.rows-and-columns tbody tr"):
-        name = row.find_element("css selector", "td.col-table_name").text.strip()
-        key = row.find_element("css selector", "td.col-row_id").text.strip()
-        hits.add((name, key))
-    return hits
+    found = texts_by_css(browser, "table.rows-and-columns tbody tr", within=["td.col-table_name", "td.col-row_id"])
+    assert all(None not in cells for cells in found), "a result without its table or row id"
+    return {tuple(cells) for cells in found}
 
 
 def expected_hits(pattern: str) -> set[tuple[str, str]]:
@@ -99,7 +96,7 @@ def test_the_home_search_box_finds_every_form_of_a_word_phrases_prefixes_and_or(
         assert shown <= expected and len(shown) == min(len(expected), SEARCH_MATCHES_SHOWN), typed
         # Each result says in words where it was found, its section, and the passage that matched.
         titles = {spec.title for spec in ROOT_TEXT.values()}
-        assert {cell.text for cell in all_by_css(browser, "td.col-found_in")} <= titles
+        assert set(texts_by_css(browser, "td.col-found_in")) <= titles
         assert all_by_css(browser, "td.col-snippet mark"), typed
         assert_no_sideways_scroll(browser, f"the results for {typed}")
         screenshot(browser, f"search-{number}-{re.sub(r'[^a-z]+', '-', typed.lower()).strip('-')}-{window}.png")
