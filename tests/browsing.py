@@ -94,6 +94,14 @@ def texts_by_css(driver, selector: str, within: list[str] | None = None) -> list
         " : within.map((inner) => text(e.querySelector(inner))));", selector, within)
 
 
+def links_by_css(driver, selector: str) -> list[tuple[str, str]]:
+    """(text, address) of every link the selector matches, the address absolute as Selenium's
+    get_attribute("href") gives it, asked in one round trip instead of two per link."""
+    return [tuple(pair) for pair in driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]), (a) => [a.innerText.trim(), a.href]);",
+        selector)]
+
+
 def row_url(name: str, row: dict) -> str:
     return f"/{DB}/{name}/" + ",".join(row[key] for key in table(name).primary_key)
 

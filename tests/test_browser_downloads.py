@@ -23,7 +23,7 @@ from mandate_notes.release import members
 from mandate_notes.versions import CHANGELOG
 from schemas.definitions import CODE_LICENSE, DATA_LICENSE, PACKAGE, TABLES
 from tests.browsing import (DB, ROOT, WIDTHS, all_by_css, by_css,
-                           csv_rows, element_screenshot, none_by_css, requested_urls, row_url, screenshot, wait_for_path)  # noqa: F401
+                           csv_rows, element_screenshot, screenshot, links_by_css)
 
 
 
@@ -294,9 +294,9 @@ def test_data_source_names_the_documents_and_leads_to_each_publishers_page(serve
         assert said in words.lower() if said[0].isdigit() else said == words, (said, words)
     assert urlsplit(href).path == "/" and urlsplit(href).fragment == "sources"
     browser.get(href)
-    publishers = {a.text: a.get_attribute("href") for a in all_by_css(browser, "ul.sources a.publisher")}
+    publishers = dict(links_by_css(browser, "ul.sources a.publisher"))
     assert publishers == {row["title"]: row["url"] for row in documents}
-    records = [a.get_attribute("href") for a in all_by_css(browser, "ul.sources a.record")]
+    records = [href for _, href in links_by_css(browser, "ul.sources a.record")]
     assert [urlsplit(r).path for r in records] == [f"/{DB}/documents/{row['document_id']}"
                                                    for row in sorted(documents, key=lambda r: (r["kind"], r["document_id"]))]
     fits(browser)

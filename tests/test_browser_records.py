@@ -19,7 +19,8 @@ from schemas.classes import Field
 from mandate_notes.paths import SUPERSCRIPT_DIGITS
 from schemas.definitions import CODE_LIST_NAMES, CONTENT_TABLES, table
 from tests.browsing import (DB, WIDTHS, all_by_css, assert_no_sideways_scroll, by_css,
-                           csv_rows, element_screenshot, none_by_css, requested_urls, row_url, screenshot, wait_for_path)  # noqa: F401
+                           csv_rows, element_screenshot, none_by_css, row_url, screenshot, wait_for_path,
+                           texts_by_css)
 
 # A row of each of these tables is opened as a reader would (the brief's examples first).
 RECORD_TABLES = ["recommendations", "actors", "statistics", "citations", "events", "documents", "works",
@@ -72,7 +73,7 @@ def test_a_row_page_shows_each_column_title_with_labels_for_codes_and_yes_or_no(
         # The row with the most filled cells shows the most.
         row = max(rows, key=lambda r: sum(bool(v) for v in r.values()))
         browser.get(f"{server}{row_url(name, row)}")
-        titles = [cell.text.split("\n")[0] for cell in all_by_css(browser, "dl.record dt")]
+        titles = [text.split("\n")[0] for text in texts_by_css(browser, "dl.record dt")]
         model = [field for field in spec.fields if not (name == "paragraphs" and field.name == "text")]
         assert titles == [field_title(spec, field) for field in model], name
         for field in model:
