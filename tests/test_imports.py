@@ -136,8 +136,8 @@ def test_every_module_imports_only_from_its_layer_and_those_below():
 
 def test_no_test_module_imports_another():
     """What tests share lives in tests/conftest.py (fixtures) or a helper module (tests/browsing.py,
-    tests/pages.py, tests/serving.py, tests/gitrepo.py), never in a test module another one imports: pytest would
-    collect the imported tests and fixtures twice."""
+    tests/pages.py, tests/serving.py, tests/gitrepo.py, tests/citing.py), never in a test module another one
+    imports: pytest would collect the imported tests and fixtures twice."""
     for path in sorted((ROOT / "tests").glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
