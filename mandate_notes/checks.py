@@ -35,6 +35,10 @@ FORMULA_AFTER_NUL = re.compile("\x00[=+\\-@]")
 # DEL, tab, ...), line and paragraph separators, the controls of text direction (a right-to-left
 # override), the byte order mark, private-use code points and lone surrogates. They are invisible or
 # reorder what is shown, so a cell that holds one reads as another value, and every format publishes it.
+# Nor may a cell hold a code point Unicode has not assigned (category Cn, in the Unicode version
+# Python knows): no font shows it, and a later version may make it any character. They are looked up
+# among a text's non-ASCII characters: a class of them would hold 698 ranges, and making it from every
+# code point would cost each start of the gate 0.2 s.
 NEVER_IN_A_CELL = ("\x01-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
                    "\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd")
 # Unicode's invisible format characters (category Cf, Unicode 14; tests/test_validate.py holds the
@@ -51,6 +55,7 @@ IGNORABLE_FILLERS = ("\u115f\u1160\u2065\u3164\uffa0\ufff0-\ufff8\U000e0000\U000
                      "\U000e0080-\U000e00ff\U000e01f0-\U000e0fff")
 IGNORABLE_MARKS = "\u034f\u17b4\u17b5\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef"
 NEVER = re.compile(f"[\x00{NEVER_IN_A_CELL}]")
+NON_ASCII = re.compile("[^\x00-\x7f]")
 # In a column joined by NUL, a cell's start follows NUL and its end precedes one.
 NEVER_JOINED = re.compile(f"[{NEVER_IN_A_CELL}]")
 # A cell's first and last characters: an invisible one opening or closing it pads it unseen.
@@ -72,13 +77,29 @@ def hidden_characters(text: str) -> list[str]:
     ['U+001B', 'U+202E RIGHT-TO-LEFT OVERRIDE', 'U+200B ZERO WIDTH SPACE']
     >>> hidden_characters("\u034fa\u3164b\ufe0f"), hidden_characters("a\u3164")
     (['U+034F COMBINING GRAPHEME JOINER'], ['U+3164 HANGUL FILLER'])
+    >>> hidden_characters("Mali\u0378"), hidden_characters("\U000ffffe")
+    (['U+0378 (unassigned)'], ['U+FFFFE (unassigned)'])
     """
     found = list(dict.fromkeys(NEVER.findall(text)))
     edges = [text[:1]] if INVISIBLE_FIRST.match(text[:1]) else []
     edges += [text[-1:]] if INVISIBLE_LAST.match(text[-1:]) else []
     found += [edge for edge in dict.fromkeys(edges) if edge not in found]
-    return [f"U+{ord(character):04X}" + (f" {unicodedata.name(character)}" if unicodedata.name(character, "") else "")
-            for character in found]
+    found += [character for character in unassigned(text) if character not in found]
+    return [character_label(character) for character in found]
+
+
+def unassigned(text: str) -> list[str]:
+    """The code points of text that Unicode (the version Python knows) has not assigned, once each."""
+    return [character for character in dict.fromkeys(NON_ASCII.findall(text))
+            if unicodedata.category(character) == "Cn"]
+
+
+def character_label(character: str) -> str:
+    """U+XXXX and the character's name, or "(unassigned)" for a code point Unicode has not assigned."""
+    if unicodedata.category(character) == "Cn":
+        return f"U+{ord(character):04X} (unassigned)"
+    name = unicodedata.name(character, "")
+    return f"U+{ord(character):04X}" + (f" {name}" if name else "")
 
 
 def mixed_scripts(text: str) -> list[str]:
@@ -141,7 +162,7 @@ def _clean_cells(values: list[str], text: bool) -> bool:
         return False
     # An invisible character at a cell's edge: the cells' first and last characters hold one.
     if NEVER_JOINED.search(joined) or (not joined.isascii() and (
-            INVISIBLE_FIRST.search("".join(value[:1] for value in values))
+            unassigned(joined) or INVISIBLE_FIRST.search("".join(value[:1] for value in values))
             or INVISIBLE_LAST.search("".join(value[-1:] for value in values)) or mixed_scripts(joined))):
         return False
     # Padding: a cell opening or closing with what str.strip removes; re's \s is the same test as

@@ -326,7 +326,8 @@ def hidden_character(character, column="description", table="actors", name=None)
         value = records(root, table)[-1][column]
         value = f"{value[:2]}{character}{value[2:]}" if column != "code" else value + character
         line = set_cell(root, table, column, value)
-        named = f"U+{ord(character):04X}" + (f" {unicodedata.name(character)}" if unicodedata.name(character, "") else "")
+        named = f"U+{ord(character):04X}" + (" (unassigned)" if unicodedata.category(character) == "Cn" else
+                                             f" {unicodedata.name(character)}" if unicodedata.name(character, "") else "")
         return message(table, line, column, f"control or invisible character ({named})", value)
 
     corrupt.__name__ = name or f"hidden_character_{ord(character):04x}"
@@ -660,6 +661,7 @@ CORRUPTIONS = [
     hidden_character("\u202e", column="code", table="themes", name="right_to_left_override_in_a_code"),
     hidden_character("\u200b", column="code", table="themes", name="zero_width_space_after_a_code"),
     hidden_character("\ufeff", column="code", table="themes", name="byte_order_mark_in_a_code"),
+    hidden_character("\u0378", name="unassigned_code_point_in_text"),
     cyrillic_look_alike_in_an_id, greek_look_alike_in_a_name, millions_of_blank_lines,
     invisible_at_an_edge("\u3164", at_start=False, name="hangul_filler_ending_a_text"),
     invisible_at_an_edge("\ufe0f", at_start=True, name="variation_selector_opening_a_text"),
