@@ -1,11 +1,14 @@
 """uvicorn's h11 protocol, closing a connection that holds the server without using it, and putting
 the hardening headers on the responses uvicorn writes itself.
 
-A connection must deliver a complete request, head and body, within the server's keep-alive timeout
-(`timeout_keep_alive`, which mandate_notes/serve.py sets to its idle timeout) of opening or of its
-last response; otherwise it is closed. uvicorn's own keep-alive timeout starts only after a first
-response and any byte resets it, so a connection that never sent a request, or sent its head or its
-body a byte at a time, stayed open for ever and counted against the concurrency limit. Likewise a
+A connection must begin a request within the server's keep-alive timeout (`timeout_keep_alive`,
+which mandate_notes/serve.py sets to its idle timeout) of opening or of its last response, and
+deliver the request whole within REQUEST_HEAD_SECONDS of its first byte; otherwise it is closed.
+uvicorn's own keep-alive timeout starts only after a first response and any byte resets it, so a
+connection that never sent a request, or sent its head or its body a byte at a time, stayed open for
+ever and counted against the concurrency limit; with the idle timeout alone, a head sent a byte at a
+time held its connection 10 s. (A request that announces a body is answered at once, and its
+connection closed, by server/plugins/read_only.py: the site is read-only.) Likewise a
 response the client stops reading (the server's writes stay paused) is abandoned after the same time,
 with a reset, so that neither the server nor its kernel keeps the unsent bytes; and whenever the
 responses left unread hold more than MAX_UNREAD_BYTES together, the connections that stopped
@@ -40,7 +43,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from mandate_notes.headers import with_headers
-from mandate_notes.serve import MAX_UNREAD_BYTES
+from mandate_notes.serve import MAX_UNREAD_BYTES, REQUEST_HEAD_SECONDS
 
 # Their states in which the client has not yet delivered a whole request.
 RECEIVING = (h11.IDLE, h11.SEND_BODY)
@@ -59,6 +62,7 @@ def hardened(send):
 
 class IdleClosingH11Protocol(H11Protocol):
     deadline = None
+    request_begun = False
     write_deadline = None
     # This process's connections waiting for a request, longest waiting first (one server a process).
     waiting: dict[IdleClosingH11Protocol, None] = {}
@@ -72,7 +76,15 @@ class IdleClosingH11Protocol(H11Protocol):
     def _await_request(self) -> None:
         self._stop_waiting()
         self.deadline = self.loop.call_later(self.timeout_keep_alive, self._close_if_still_waiting)
+        self.request_begun = False
         self.waiting[self] = None
+
+    def _request_begins(self) -> None:
+        """The first bytes of a request: the rest must follow within REQUEST_HEAD_SECONDS."""
+        self.request_begun = True
+        if self.deadline is not None and self.deadline.when() - self.loop.time() > REQUEST_HEAD_SECONDS:
+            self.deadline.cancel()
+            self.deadline = self.loop.call_later(REQUEST_HEAD_SECONDS, self._close_if_still_waiting)
 
     def _stop_waiting(self) -> None:
         self.waiting.pop(self, None)
@@ -108,6 +120,8 @@ class IdleClosingH11Protocol(H11Protocol):
         self._await_request()
 
     def data_received(self, data: bytes) -> None:
+        if self.deadline is not None and not self.request_begun:
+            self._request_begins()
         # h11 refuses a request head longer than its size limit only while the head is incomplete, so a
         # head of 200 KB that arrived in one read was read whole. Fed in pieces one byte longer than
         # that limit, a head longer than a piece is incomplete, and too long, after its first piece.

@@ -86,10 +86,14 @@ MAX_QUERY_PARAMETERS = 100
 # Beyond this many running requests uvicorn answers 503; a connection opened while this many are open
 # closes the one that has waited longest for a request (mandate_notes/idle_protocol.py).
 LIMIT_CONCURRENCY = 1000
-# A connection that has not sent a complete request (head and body) this long after opening, or after
-# its last response, is closed, and so is one that does not read its response for this long: idle and
-# slow connections cannot hold the server's file descriptors.
+# A connection that has not begun a request this long after opening, or after its last response, is
+# closed, and so is one that does not read its response for this long: idle connections cannot hold the
+# server's file descriptors. (A browser keeps a connection open, unused, for some seconds.)
 IDLE_TIMEOUT_SECONDS = 10
+# A request's head (request line and headers) must arrive whole within this many seconds of its first
+# byte, or its connection is closed: a browser sends it in one packet, and a head sent a byte at a time
+# would hold a connection until the idle timeout. (A request may carry no body: server/plugins/read_only.py.)
+REQUEST_HEAD_SECONDS = 2
 # What the responses clients leave unread may hold of a server's memory together; beyond, the
 # connections that stopped reading first are abandoned (mandate_notes/idle_protocol.py).
 MAX_UNREAD_BYTES = 2 * MAX_RESPONSE_BYTES
