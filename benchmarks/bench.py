@@ -210,6 +210,8 @@ class Load:
     # the CPU time all the workers spent under the load (1.0 for one worker; 0.5 an even split of two).
     supervisor: str = "ours"
     busiest_share: float = 1.0
+    # With workers: the median latency for one client alone on a keep-alive connection, over the same mix.
+    one_client_p50_ms: float = 0.0
     requests: int = 0
     seconds: float = 0.0
     p50_ms: float = 0.0
@@ -285,13 +287,27 @@ def wrk(base: str, name: str, paths: list[str], connections: int, threads: int, 
     return load
 
 
+# Clients warming a server at once: uvicorn's own --workers answers each keep-alive request 40 ms
+# late (uvicorn issue 3149), and one client took 7 minutes over the 9,000 paths.
+WARMING_CLIENTS = 8
+# Seconds of one client alone on each worker setup: uvicorn's own --workers leaves Nagle's algorithm on,
+# which costs a keep-alive client 40 ms per response, a cost the many-client load hides.
+ONE_CLIENT_SECONDS = 3
+
+
 def warm(base: str, paths: list[str]) -> None:
     """Every path once (templates compiled, the database's pages in SQLite's cache)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import httpx
 
-    with httpx.Client(base_url=base, timeout=30) as client:
-        for path in paths:
-            client.get(path).raise_for_status()
+    def visit(share: list[str]) -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for path in share:
+                client.get(path).raise_for_status()
+
+    with ThreadPoolExecutor(WARMING_CLIENTS) as pool:
+        list(pool.map(visit, [paths[start::WARMING_CLIENTS] for start in range(WARMING_CLIENTS)]))
 
 
 def bench_pages(port: int, seconds: float) -> tuple[list[Load], dict[str, list[str]]]:
@@ -355,12 +371,14 @@ def bench_workers(port: int, seconds: float, worker_counts: list[int], connectio
                 before = worker_cpu_seconds(process.pid)
                 load = wrk(base, "mix", mix, connections=connections, threads=2, seconds=seconds, workers=workers)
                 after = worker_cpu_seconds(process.pid)
+                alone = wrk(base, "mix", mix, connections=1, threads=1, seconds=ONE_CLIENT_SECONDS, workers=workers)
+            load.one_client_p50_ms = alone.p50_ms
             spent = [after[pid] - before.get(pid, 0.0) for pid in after]
             load.supervisor = supervisor
             load.busiest_share = max(spent) / sum(spent) if sum(spent) else 1.0
             say(f"  round {round_number}, {workers} worker(s), {supervisor} supervisor: {load.rate:.0f} requests/s, "
                 f"p50 {load.p50_ms:.1f} ms, p95 {load.p95_ms:.1f} ms, busiest worker {load.busiest_share:.0%} of "
-                "the workers' CPU")
+                f"the workers' CPU; one client alone p50 {load.one_client_p50_ms:.1f} ms")
             measured[(workers, supervisor)].append(load)
     return [sorted(loads, key=lambda load: load.rate)[len(loads) // 2] for loads in measured.values()]
 
@@ -585,7 +603,8 @@ def targets(loop: dict[str, Timing], pages: list[Load], workers: list[Load], pac
         out.append(f"- Compared: {mine.workers} workers started by uvicorn's own supervisor (`uvicorn --workers "
                    f"{mine.workers}`, one socket shared) against ours (a socket each) at {mine.connections} clients: "
                    + "; ".join(f"{who} {load.rate:.0f} requests/s, p95 {load.p95_ms:.1f} ms, the busiest worker "
-                               f"{load.busiest_share:.0%} of the workers' CPU time"
+                               f"{load.busiest_share:.0%} of the workers' CPU time, one client alone p50 "
+                               f"{load.one_client_p50_ms:.1f} ms"
                                for who, load in (("ours", mine), ("uvicorn's", theirs[0])))
                    + f"; ours {mine.rate / theirs[0].rate:.2f}x uvicorn's throughput.")
     for ours, other in PAIRS:
@@ -693,12 +712,13 @@ def write_report(path: Path, loop: dict[str, Timing], pages: list[Load], paths: 
             f"{args.worker_seconds:g} s over a mix of every page type ({workers[0].paths} paths in turn), on the "
             f"same cores as the server. Each setup ran {args.worker_rounds} time(s), the setups in turn; the run of "
             "median throughput is shown. The busiest worker's share is of the CPU time the workers spent under the "
-            "load (from /proc): 50% is an even split of two.",
+            "load (from /proc): 50% is an even split of two. *One client alone* is wrk with one keep-alive connection "
+            f"for {ONE_CLIENT_SECONDS} s over the same mix, after the load.",
             "",
-            "| supervisor | workers | requests/s | p50 ms | p95 ms | p99 ms | busiest worker's share |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| supervisor | workers | requests/s | p50 ms | p95 ms | p99 ms | busiest worker's share | one client alone, p50 ms |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
             *(f"| {load.supervisor} | {load.workers} | {load.rate:.0f} | {load.p50_ms:.1f} | {load.p95_ms:.1f} | "
-              f"{load.p99_ms:.1f} | {load.busiest_share:.0%} |" for load in workers),
+              f"{load.p99_ms:.1f} | {load.busiest_share:.0%} | {load.one_client_p50_ms:.1f} |" for load in workers),
         ]
     lines += [
         "",

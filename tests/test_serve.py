@@ -77,3 +77,30 @@ def test_a_test_server_that_dies_is_started_again(served):
     assert again == first, "the same address, so that pages a module noted stay good"
     with urllib.request.urlopen(f"{again}/-/versions.json", timeout=10) as response:
         assert response.status == 200
+
+
+def test_a_workers_socket_hands_its_connections_to_asyncio_with_nagle_off(free_port):
+    # A worker of `serve.py --workers N` listens on a socket of its own; asyncio turns Nagle's
+    # algorithm off only on accepted sockets that say they are TCP, and with it on every keep-alive
+    # response's body waited 40 ms for the client's delayed ACK.
+    import asyncio
+    import socket
+
+    from mandate_notes.serve import reuse_port_socket
+
+    async def accepted_nodelay() -> int:
+        found = asyncio.get_running_loop().create_future()
+
+        def accept(reader, writer):
+            found.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        listening = reuse_port_socket("127.0.0.1", free_port())
+        server = await asyncio.start_server(accept, sock=listening)
+        async with server:
+            _, writer = await asyncio.open_connection(*listening.getsockname())
+            value = await asyncio.wait_for(found, 10)
+            writer.close()
+        return value
+
+    assert asyncio.run(accepted_nodelay()) == 1
