@@ -169,10 +169,21 @@ async def document_of(db, row):
     if cell("document_id"):
         return cell("document_id")
     if cell("paragraph_id"):
-        found = (await db.execute("select document_id from paragraphs where paragraph_id = ?",
-                                  [cell("paragraph_id")])).first()
-        return found and found[0]
+        return (await paragraph_documents(db)).get(cell("paragraph_id"))
     return None
+
+
+async def paragraph_documents(db) -> dict:
+    """Every paragraph's document, read once for as long as the server runs (the database is
+    immutable): a search page's hundred passages had asked for theirs one query each, 17 of the
+    page's 48 ms."""
+    known = db.__dict__.get("_paragraph_documents")
+    if known is None:
+        def read(conn):
+            return dict(conn.execute("select paragraph_id, document_id from paragraphs"))
+
+        known = db.__dict__.setdefault("_paragraph_documents", await db.execute_fn(read))
+    return known
 
 
 # A word with the spaces after it: consecutive changed words are marked as one span.

@@ -45,13 +45,16 @@ def search_sql() -> str:
     # construction (mandate_notes/sql_guard.py), which a value read from a subquery is not.
     # resolution_number reads a resolution's symbol or number ("S/RES/2640 (2022)", "2640"): that
     # resolution comes first. Every hit names its document: a resolution by its symbol, a note by its title.
+    # The passage (FTS5's snippet) is written for the best matches only, once they are chosen: written
+    # for every match, a common word ("the") took 43 ms of SQL instead of 7.
     parts = [
         "  select 'Resolutions' as found_in, r.document_id as row_id, null as section,\n"
-        "    'resolutions' as table_name, r.symbol || ': ' || d.title as snippet,\n"
+        "    'resolutions' as table_name, null as hit_rowid,\n"
         "    null as paragraph_id, r.document_id, -1e9 as score\n"
-        "  from resolutions r join documents d on d.document_id = r.document_id\n"
+        "  from resolutions r\n"
         "  where resolution_number(r.symbol) = (select number from query)"
     ]
+    passages = []
     for spec in searchable_tables():
         name, fts, key = spec.name, f"{spec.name}_fts", _key(spec)
         section = "t.section" if name == "paragraphs" else "p.section"
@@ -59,23 +62,32 @@ def search_sql() -> str:
         join = "" if name == "paragraphs" else "\n  join paragraphs p on p.paragraph_id = t.paragraph_id"
         parts.append(
             f"  select '{spec.title}' as found_in, t.{key} as row_id, {section} as section,\n"
-            f"    '{name}' as table_name,\n"
-            f"    snippet({fts}, -1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 16) as snippet,\n"
+            f"    '{name}' as table_name, {fts}.rowid as hit_rowid,\n"
             f"    t.paragraph_id, {document} as document_id, bm25({fts}) as score\n"
             f"  from {fts} join {name} t on t.rowid = {fts}.rowid{join}\n"
             f"  where {fts} match fts_query(:q)"
         )
+        passages.append(
+            f"    when '{name}' then (select snippet({fts}, -1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 16)\n"
+            f"      from {fts} where {fts} match fts_query(:q) and {fts}.rowid = h.hit_rowid)\n"
+        )
     return (
         "with query(number) as (select resolution_number(:q)),\n"
-        "hits as (\n" + "\n  union all\n".join(parts) + "\n)\n"
-        "select h.found_in, coalesce(r.symbol, d.title) as document, h.row_id, h.section, h.snippet,\n"
+        "hits as (\n" + "\n  union all\n".join(parts) + "\n),\n"
+        "best as (\n"
+        "  select * from hits where trim(:q) != ''\n"
+        f"  order by score, found_in, row_id limit {SEARCH_MATCHES_SHOWN}\n"
+        ")\n"
+        "select h.found_in, coalesce(r.symbol, d.title) as document, h.row_id, h.section,\n"
+        "  case h.table_name\n"
+        "    when 'resolutions' then r.symbol || ': ' || d.title\n"
+        + "".join(passages)
+        + "  end as snippet,\n"
         "  h.paragraph_id, h.table_name\n"
-        "from hits h\n"
+        "from best h\n"
         "left join documents d on d.document_id = h.document_id\n"
         "left join resolutions r on r.document_id = h.document_id\n"
-        "where trim(:q) != ''\n"
-        "order by h.score, h.found_in, h.row_id\n"
-        f"limit {SEARCH_MATCHES_SHOWN}"
+        "order by h.score, h.found_in, h.row_id"
     )
 
 
