@@ -44,6 +44,8 @@ SETTINGS = {
     # Each table's facets are chosen in its metadata; suggesting more would cost a query per column
     # on every table page.
     "suggest_facets": False,
+    # Datasette's default, stated: CLIENT_SQL_QUERIES below leaves one of them to the other clients.
+    "num_sql_threads": 3,
 }
 
 # Bounds on what one request may cost, applied by server/plugins/limits.py.
@@ -82,6 +84,22 @@ MAX_MARKUP_CHARS = 500_000
 # A request may carry at most this many query-string parameters (400 beyond): Datasette's handling
 # of repeated parameters grows with their square (1,800 `_where=1` held the event loop for 16 s).
 MAX_QUERY_PARAMETERS = 100
+
+# What one client (an address) may hold of a serving process at once (mandate_notes/fair_share.py); a
+# request beyond is answered 503 with Retry-After (seconds). A browser asks at most 6 things at once
+# of a site, `make load` 50.
+MAX_CLIENT_REQUESTS = 100
+# Its queries run at most this many at a time, so that another client's query finds an SQL thread
+# free; one that has waited this long for its turn is refused: long enough for a client's own burst
+# (`make load`'s 50 requests at once, on a busy machine), short enough that a flood's requests end.
+CLIENT_SQL_QUERIES = SETTINGS["num_sql_threads"] - 1
+CLIENT_SQL_WAIT_SECONDS = 10
+# The rows the requests being answered have fetched (counted as MAX_RESULT_BYTES counts them) stay in
+# memory until their responses are written: all of them together may hold this many bytes, one
+# client's at most half; 200 requests for a 19 MB result at once, none read, took 2.2 GB.
+MAX_HELD_ROW_BYTES = 4 * MAX_RESULT_BYTES
+MAX_CLIENT_ROW_BYTES = MAX_HELD_ROW_BYTES // 2
+RETRY_AFTER_SECONDS = 1
 
 # Beyond this many running requests uvicorn answers 503; a connection opened while this many are open
 # closes the one that has waited longest for a request (mandate_notes/idle_protocol.py).

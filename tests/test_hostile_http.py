@@ -29,8 +29,8 @@ from mandate_notes.build import build_database
 from mandate_notes.model import csv_path
 from mandate_notes.paths import DATABASE_NAME as DB
 from mandate_notes.serve import (
-    LIMIT_CONCURRENCY, MAX_FUNCTION_CALLS, MAX_MARKUP_CHARS, MAX_QUERY_PARAMETERS, MAX_REQUEST_HEAD_BYTES,
-    MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_RESULT_CELLS, MAX_SEARCH_CHARS, MAX_UNREAD_BYTES, REQUEST_SQL_SECONDS,
+    LIMIT_CONCURRENCY, MAX_CLIENT_REQUESTS, MAX_FUNCTION_CALLS, MAX_MARKUP_CHARS, MAX_QUERY_PARAMETERS,
+    MAX_REQUEST_HEAD_BYTES, MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_RESULT_CELLS, MAX_SEARCH_CHARS, MAX_UNREAD_BYTES, REQUEST_SQL_SECONDS,
     SETTINGS, SNAPSHOT_DIGEST_LENGTH, SNAPSHOT_FOLDER, running_server, serve_command,
 )
 from tests.serving import Served
@@ -805,6 +805,22 @@ def test_a_request_announcing_a_body_is_answered_at_once_and_its_connection_clos
     assert b"a request may carry no body" in answer or status == 405
 
 
+# A query of 19 MB of rows (1,000 rows of 19,000 characters), its JSON a little more.
+NINETEEN_MB = ("with recursive c(n) as (select 1 union all select n + 1 from c where n < 1000) "
+               "select printf('%.*c', 19000, 'x') from c")
+
+
+def unread_request(port: int, sql: str, source: str = "127.0.0.1") -> socket.socket:
+    """A connection from source that asks for sql's rows as JSON and reads little of them (a small
+    receive buffer, left unread)."""
+    connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    connection.bind((source, 0))
+    connection.connect(("127.0.0.1", port))
+    connection.sendall(f"GET /{DB}.json?sql={quote(sql)} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    return connection
+
+
 def tcp_state(connection: socket.socket) -> int:
     return connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0]
 
@@ -817,9 +833,7 @@ def test_a_response_the_client_does_not_read_is_abandoned_at_the_idle_timeout(im
     connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     connection.connect(("127.0.0.1", impatient_server.port))
     try:
-        sql = ("with recursive c(n) as (select 1 union all select n + 1 from c where n < 1000) "
-               "select printf('%.*c', 19000, 'x') from c")
-        connection.sendall(f"GET /{DB}.json?sql={quote(sql)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        connection.sendall(f"GET /{DB}.json?sql={quote(NINETEEN_MB)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         deadline = time.monotonic() + IDLE_TIMEOUT * 10
         while tcp_state(connection) == TCP_ESTABLISHED and time.monotonic() < deadline:
             selectors.DefaultSelector().select(timeout=0.2)  # wait without reading
@@ -831,17 +845,10 @@ def test_a_response_the_client_does_not_read_is_abandoned_at_the_idle_timeout(im
 def test_responses_left_unread_hold_a_bounded_share_of_the_servers_memory(server):
     """Unread responses were kept whole until the idle timeout closed them: beyond MAX_UNREAD_BYTES
     together, those that stopped reading first are abandoned at once."""
-    sql = ("with recursive c(n) as (select 1 union all select n + 1 from c where n < 1000) "
-           "select printf('%.*c', 19000, 'x') from c")
     unread = []
     try:
         for _ in range(MAX_UNREAD_BYTES // 19_000_000 + 4):
-            connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            connection.connect(("127.0.0.1", server.port))
-            connection.sendall(f"GET /{DB}.json?sql={quote(sql)} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n"
-                               .encode())
-            unread.append(connection)
+            unread.append(unread_request(server.port, NINETEEN_MB))
             time.sleep(0.3)  # one response at a time, so that the first to stop reading is the first asked
         deadline = time.monotonic() + 5  # half the idle timeout (10 s)
         while tcp_state(unread[0]) == TCP_ESTABLISHED and time.monotonic() < deadline:
@@ -851,6 +858,96 @@ def test_responses_left_unread_hold_a_bounded_share_of_the_servers_memory(server
     finally:
         for connection in unread:
             connection.close()
+
+
+# Requests at once for NINETEEN_MB, none read, and what they may add to the server's peak resident
+# memory (README, its limits).
+HEAVY_REQUESTS = 200
+HEAVY_REQUESTS_GROWTH = 600 * 2**20
+
+
+def memory_kib(pid: int, field: str) -> int:
+    """A field of /proc/PID/status in KiB: VmRSS (resident now) or VmHWM (the peak)."""
+    line = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith(field + ":"))
+    return int(line.split()[1])
+
+
+def first_answers(connections: list[socket.socket], within: float) -> list[bytes]:
+    """The first bytes the server sends on each connection (b"" if it closes it first), once each has
+    answered or after the given seconds (None for a connection still waiting)."""
+    answers: dict[socket.socket, bytes] = {}
+    with selectors.DefaultSelector() as watching:
+        for connection in connections:
+            watching.register(connection, selectors.EVENT_READ)
+        deadline = time.monotonic() + within
+        while len(answers) < len(connections):  # at least one look, even within 0 seconds
+            for key, _ in watching.select(timeout=max(0.0, min(0.5, deadline - time.monotonic()))):
+                try:
+                    answers[key.fileobj] = key.fileobj.recv(4096)
+                except OSError:
+                    answers[key.fileobj] = b""
+                watching.unregister(key.fileobj)
+            if time.monotonic() >= deadline:
+                break
+    return [answers.get(connection) for connection in connections]
+
+
+def test_many_heavy_requests_left_unread_hold_a_bounded_share_of_the_servers_memory(server):
+    """200 requests at once for 19 MB of rows each, none read, took 2.2 GB of the server's memory: the
+    rows of every request waiting for its response to be written were held together. Now the rows the
+    requests being answered hold are bounded (MAX_HELD_ROW_BYTES, a client's MAX_CLIENT_ROW_BYTES), a
+    client's requests answered at once (MAX_CLIENT_REQUESTS), and the unread responses
+    (MAX_UNREAD_BYTES): the server's peak resident memory grows by at most HEAVY_REQUESTS_GROWTH."""
+    Path(f"/proc/{server.pid}/clear_refs").write_text("5")  # the peak starts again from now
+    before = memory_kib(server.pid, "VmRSS")
+    connections = []
+    try:
+        for _ in range(HEAVY_REQUESTS):
+            connections.append(unread_request(server.port, NINETEEN_MB))
+        answers = first_answers(connections, within=120)
+        grown = memory_kib(server.pid, "VmHWM") - before
+    finally:
+        for connection in connections:
+            connection.close()
+    statuses = {answer[:12] for answer in answers}
+    assert None not in answers, "a request was not answered"
+    # Answered, refused for the client's share (503), or abandoned unread (closed).
+    assert statuses <= {b"HTTP/1.1 200", b"HTTP/1.1 503", b""}, statuses
+    assert all(b"\r\nretry-after: 1\r\n" in answer.lower() for answer in answers if answer.startswith(b"HTTP/1.1 503"))
+    assert grown * 1024 <= HEAVY_REQUESTS_GROWTH, f"the peak grew {grown / 1024:.0f} MiB"
+    assert server.client.get(f"/{DB}/themes.json").status_code == 200
+
+
+def test_one_client_cannot_take_every_request_slot_or_sql_thread(server):
+    """One address's 200 requests at once stood in the SQL threads' shared queue before every other
+    visitor's query. A client's queries now run CLIENT_SQL_QUERIES at a time, leaving an SQL thread to
+    the others, and a client may have MAX_CLIENT_REQUESTS requests answered at once (then 503)."""
+    attack = [unread_request(server.port, SLOW_SQL) for _ in range(MAX_CLIENT_REQUESTS)]
+    try:
+        beyond = unread_request(server.port, SLOW_SQL)
+        answer = first_answers([beyond], within=30)[0]
+        beyond.settimeout(10)
+        while answer and not answer.endswith(b"}") and (more := beyond.recv(4096)):  # the refusal's JSON body
+            answer += more
+        beyond.close()
+        # Another address, while the attack's queries take a second each, two at a time.
+        transport = httpx.HTTPTransport(local_address="127.0.0.2")
+        with httpx.Client(base_url=server.base, transport=transport, timeout=60) as visitor:
+            visited = visitor.get(f"/{DB}/themes.json", params={"_size": "5"})
+        waiting = sum(answered is None for answered in first_answers(attack, within=0))
+        answers = first_answers(attack, within=60)
+    finally:
+        for connection in attack:
+            connection.close()
+    assert answer is not None, "the request beyond the client's share was not answered within 30 s"
+    assert answer.startswith(b"HTTP/1.1 503 "), answer[:100]
+    assert b"\r\nretry-after: 1\r\n" in answer.lower()
+    assert f"a client may have at most {MAX_CLIENT_REQUESTS} requests answered at once".encode() in answer
+    assert visited.status_code == 200
+    # The visitor was answered before most of the attack, not after it.
+    assert waiting >= MAX_CLIENT_REQUESTS // 2, waiting
+    # Each attacking request ends at its time limit (400) or is refused after waiting for its turn (503).
+    assert {answered[:12] for answered in answers} <= {b"HTTP/1.1 400", b"HTTP/1.1 503"}
 
 
 def test_responses_the_http_server_writes_itself_carry_the_hardening_headers(server):

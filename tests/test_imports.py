@@ -104,7 +104,7 @@ def test_the_cycle_finder_counts_imports_inside_functions(tmp_path):
 LAYERS = {
     "the table model": ["schemas.authors", "schemas.classes", "schemas.definitions"],
     "facts": ["paths", "cast", "written_numbers", "lean_imports", "versions", "archive", "conditions", "search",
-              "generated", "headers", "request_budget", "partial_files"],
+              "generated", "headers", "fair_share", "request_budget", "partial_files"],
     "reading": ["csvio", "documents", "history", "resolutions", "markup"],
     "derived from the model": ["model", "queries", "citation", "doc_pages", "downloads", "csv_sources"],
     "checking": ["rules", "checks", "completeness", "changes", "tiers", "council", "paragraphs", "agreement_measures",

@@ -19,6 +19,9 @@ An error page is a page of the site: Datasette's own handler renders error.html 
 every other page gets (the site's stylesheet, the request, the plugins' template variables), so the
 page is rendered here through Datasette's render_template, as every other page is. JSON errors stay
 Datasette's.
+
+A request refused because its client, or the clients together, hold their share of the server
+(mandate_notes/fair_share.py) is answered 503 ("Server busy") with Retry-After.
 """
 
 import json
@@ -30,6 +33,9 @@ from datasette import Response, hookimpl
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
+
+from mandate_notes.fair_share import ServerBusy
+from mandate_notes.serve import RETRY_AFTER_SECONDS
 
 default_handler.rich = None
 
@@ -112,10 +118,22 @@ def error_page(datasette, request, exception):
 ANSWERED_BY_OTHER_PLUGINS = {"/robots.txt"}
 
 
+def retry_later(page):
+    async def busy_page():
+        response = await page()
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    return busy_page
+
+
 @hookimpl
 def handle_exception(datasette, request, exception):
     if request.path in ANSWERED_BY_OTHER_PLUGINS:
         return None
+    if isinstance(exception, ServerBusy):
+        busy = DatasetteError(str(exception), status=503, title="Server busy")
+        return retry_later(handle_exception(datasette, request, busy))
     message = client_error(request, exception)
     if message is not None:
         exception = DatasetteError(message, status=400, title="Bad request")

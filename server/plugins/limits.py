@@ -11,6 +11,10 @@ other visitor waiting. Three bounds, stated in mandate_notes/serve.py, close tha
 - one query's fetched rows may not exceed MAX_RESULT_BYTES, nor hold more than MAX_RESULT_CELLS
   values (each costs an HTML page microseconds of the event loop), checked row by row as they are fetched;
 - no response may send more than MAX_RESPONSE_BYTES, whatever produced it.
+
+And one client may not hold more than its share of the server (mandate_notes/fair_share.py): at most
+MAX_CLIENT_REQUESTS requests answered at once, and the rows its requests fetch are held against its
+share of MAX_HELD_ROW_BYTES (counted here, row by row, for the request whose query fetches them).
 """
 
 import json
@@ -19,8 +23,11 @@ import weakref
 
 from datasette import hookimpl
 
+from mandate_notes import request_budget
+from mandate_notes.fair_share import ClientRequests, ServerBusy, client_of
 from mandate_notes.serve import (
-    MAX_QUERY_PARAMETERS, MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_RESULT_CELLS, MAX_VALUE_BYTES,
+    MAX_CLIENT_REQUESTS, MAX_QUERY_PARAMETERS, MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_RESULT_CELLS,
+    MAX_VALUE_BYTES, RETRY_AFTER_SECONDS,
 )
 
 RESULT_TOO_BIG = (f"result too big: a query may return at most {MAX_RESULT_BYTES:,} bytes; "
@@ -40,12 +47,14 @@ def budgeted_rows():
     spent = weakref.WeakKeyDictionary()
 
     def row_factory(cursor, values):
+        size = sum(value_bytes(value) for value in values)
         total, cells = spent.get(cursor, (0, 0))
-        total, cells = total + sum(value_bytes(value) for value in values), cells + len(values)
+        total, cells = total + size, cells + len(values)
         if total > MAX_RESULT_BYTES:
             raise sqlite3.DataError(RESULT_TOO_BIG)
         if cells > MAX_RESULT_CELLS:
             raise sqlite3.DataError(TOO_MANY_CELLS)
+        request_budget.hold_rows(size)
         spent[cursor] = total, cells
         return sqlite3.Row(cursor, values)
 
@@ -58,12 +67,12 @@ def prepare_connection(conn):
     conn.row_factory = budgeted_rows()
 
 
-def error_response(status: int, message: str):
+def error_response(status: int, message: str, headers: tuple = ()):
     """The start and body messages of a JSON error response, as Datasette words its errors."""
     body = json.dumps({"ok": False, "error": message}).encode()
     start = {"type": "http.response.start", "status": status,
              "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                         (b"content-length", str(len(body)).encode())]}
+                         (b"content-length", str(len(body)).encode()), *headers]}
     return start, {"type": "http.response.body", "body": body}
 
 
@@ -89,6 +98,29 @@ def bound_parameters(app):
                 await send(part)
             return
         await app(scope, receive, send)
+
+    return wrapped
+
+
+def bound_clients(app):
+    """Refuse a request whose client has MAX_CLIENT_REQUESTS being answered already (503, Retry-After)."""
+    requests = ClientRequests(MAX_CLIENT_REQUESTS)
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        client = client_of(scope)
+        try:
+            requests.enter(client)
+        except ServerBusy as busy:
+            for part in error_response(503, str(busy), [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())]):
+                await send(part)
+            return
+        try:
+            await app(scope, receive, send)
+        finally:
+            requests.leave(client)
 
     return wrapped
 
@@ -156,4 +188,4 @@ def bound_responses(app):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return lambda app: bound_parameters(bound_responses(app))
+    return lambda app: bound_clients(bound_parameters(bound_responses(app)))

@@ -15,7 +15,8 @@ This plugin bounds what runs between two checks (mandate_notes/sql_guard.py):
 Every query of a request (its page, count, facets, the plugins' queries) takes its time limit from what
 is left of the request's SQL budget and charges what it used (mandate_notes/request_budget.py, opened
 for each request here); a request that has spent it gets "SQL query took too long" for its next query,
-as a query past its own limit does.
+as a query past its own limit does. Datasette's SQL threads take the clients' queries in turn, and the
+rows a request's queries fetch are held against its client's share (mandate_notes/fair_share.py).
 
 Datasette 0.65 has no hook around a query, so the databases it serves are given a subclass whose
 `execute` (its documented internal API, same signature) runs the statement as Datasette's does, with
@@ -32,9 +33,10 @@ from datasette.database import QueryInterrupted, Results
 from datasette.tracer import trace
 
 from mandate_notes import request_budget
+from mandate_notes.fair_share import FairExecutor, HeldRows, client_of
 from mandate_notes.serve import (
-    MAX_FUNCTION_CALLS, MAX_LENGTH_PRODUCT, MAX_MARKUP_CHARS, MAX_SEARCH_CHARS, MAX_VALUE_BYTES,
-    REQUEST_SQL_SECONDS,
+    CLIENT_SQL_QUERIES, CLIENT_SQL_WAIT_SECONDS, MAX_CLIENT_ROW_BYTES, MAX_FUNCTION_CALLS, MAX_HELD_ROW_BYTES,
+    MAX_LENGTH_PRODUCT, MAX_MARKUP_CHARS, MAX_SEARCH_CHARS, MAX_VALUE_BYTES, REQUEST_SQL_SECONDS,
 )
 from mandate_notes.sql_guard import install_guards, program_problem
 
@@ -42,6 +44,8 @@ from mandate_notes.sql_guard import install_guards, program_problem
 CHECK_EVERY = 100
 # Programs already checked, by SQL text: pages ask the same statements again and again.
 CHECKED_LIMIT = 1024
+# The rows this process's requests hold.
+HELD_ROWS = HeldRows(MAX_HELD_ROW_BYTES, MAX_CLIENT_ROW_BYTES)
 
 
 class QueryRefused(sqlite3.OperationalError):
@@ -104,7 +108,7 @@ def bounded(database_class: type) -> type:
                     raise QueryRefused(problem)
                 started = time.perf_counter()
                 try:
-                    with time_limit(conn, limit_ms / 1000):
+                    with time_limit(conn, limit_ms / 1000), request_budget.rows_held_by(budget):
                         cursor = conn.cursor()
                         cursor.execute(sql, params if params is not None else {})
                         most = self.ds.max_returned_rows
@@ -131,8 +135,18 @@ def bounded(database_class: type) -> type:
     return Bounded
 
 
+def current_client() -> str:
+    """The client of the request being answered ("" outside a request)."""
+    budget = request_budget.current()
+    return budget.client if budget is not None else ""
+
+
 @hookimpl
 def startup(datasette):
+    # Datasette's SQL threads (its `executor`, a ThreadPoolExecutor) shared between clients in turn.
+    if datasette.executor is not None and not isinstance(datasette.executor, FairExecutor):
+        datasette.executor = FairExecutor(datasette.setting("num_sql_threads"), CLIENT_SQL_QUERIES,
+                                          CLIENT_SQL_WAIT_SECONDS, current_client)
     for database in datasette.databases.values():
         if database.name != "_internal" and not type(database).__name__.startswith("Bounded"):
             database.__class__ = bounded(type(database))
@@ -143,7 +157,7 @@ def budgeted(app):
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        with request_budget.opened(REQUEST_SQL_SECONDS, MAX_MARKUP_CHARS):
+        with request_budget.opened(REQUEST_SQL_SECONDS, MAX_MARKUP_CHARS, client_of(scope), HELD_ROWS):
             await app(scope, receive, send)
 
     return wrapped
