@@ -227,6 +227,24 @@ def test_a_passing_gate_is_remembered_in_the_packages_build_folder_and_not_made_
     assert validate.main(["--root", str(package_copy), "-q"]) == 1
 
 
+def test_a_data_problem_after_a_pass_does_not_make_the_generated_tables_again(package_copy, capsys, monkeypatch):
+    """A mistake in a coded table, sources/ and the generated tables as they were when the gate passed:
+    the mistake is named, and the tables are not split again from the sources to be compared."""
+    from mandate_notes import paragraphs, validate
+
+    assert validate.main(["--root", str(package_copy), "-q"]) == 0
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the generated tables made again, their inputs unchanged since the gate passed")
+
+    monkeypatch.setattr(paragraphs, "outputs", not_again)
+    path = csv_path(package_copy / "data", "actors")
+    path.write_text(path.read_text(encoding="utf-8") + "a-row-of-one-field\n", encoding="utf-8")
+    assert validate.main(["--root", str(package_copy)]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert any(line.startswith(f"{path.relative_to(package_copy).as_posix()}:") for line in printed), printed
+
+
 def test_after_a_pass_any_change_to_the_package_is_checked_again(package_copy, capsys):
     from mandate_notes import validate
 
