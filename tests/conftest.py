@@ -49,12 +49,38 @@ def datasette_app(built_database: Path):
     return make_datasette(built_database, inspect_file)
 
 
+def copy_package(target: Path) -> Path:
+    """The package (data, sources, datapackage.json) copied into target."""
+    for name in ("data", "sources"):
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "datapackage.json", target / "datapackage.json")
+    return target
+
+
 @pytest.fixture()
 def package_copy(tmp_path: Path) -> Path:
     """A scratch copy of the package (data, schemas, datapackage.json) to corrupt."""
-    for name in ("data", "sources"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / "datapackage.json", tmp_path / "datapackage.json")
+    return copy_package(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def passed_package(tmp_path_factory) -> Path:
+    """A copy of the package the gate has passed on once, so that it holds the gate's record
+    (build/gate-passed.sha256), made once per test process."""
+    from mandate_notes.validate import run_gate
+
+    target = copy_package(tmp_path_factory.mktemp("passed"))
+    assert run_gate(target).problems == []
+    assert (target / "build" / "gate-passed.sha256").is_file()
+    return target
+
+
+@pytest.fixture()
+def passed_copy(passed_package: Path, tmp_path: Path) -> Path:
+    """A scratch copy of the package to corrupt, with the record of a pass: the gate on it remakes
+    only what the change could have changed, as on a contributor's checkout (package_copy, without
+    the record, is checked in full)."""
+    shutil.copytree(passed_package, tmp_path, dirs_exist_ok=True, symlinks=True)
     return tmp_path
 
 
@@ -313,7 +339,7 @@ TIERS = {
             "tests/test_add_a_note.py runs it again with a second note added",
 }
 # The fixtures that hand a test the checkout's data, or something made from it.
-DATA_FIXTURES = {"root", "package_copy", "built_database", "datasette_app", "coded", "served", "server"}
+DATA_FIXTURES = {"root", "package_copy", "passed_copy", "built_database", "datasette_app", "coded", "served", "server"}
 
 
 def pytest_configure(config):

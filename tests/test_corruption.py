@@ -3,7 +3,9 @@ FILE:LINE: column: rule: value, and the last good database stays as it was.
 
 Each case corrupts a copy of the real package and returns the exact line the check must print. The
 rows it touches are found in the CSVs (the last row of a table, the first footnote cited), never
-assumed, so the suite holds while the tables are being coded.
+assumed, so the suite holds while the tables are being coded. The copy holds the record of a pass of
+the gate (passed_copy), as a contributor's checkout does: the gate remakes only what a corruption could
+have changed.
 """
 
 from __future__ import annotations
@@ -678,10 +680,9 @@ def sha256(path: Path) -> str:
 
 
 @pytest.fixture()
-def last_good_build(package_copy: Path, built_database: Path) -> Path:
+def last_good_build(passed_copy: Path, built_database: Path) -> Path:
     """The database of the uncorrupted package, where `make build` would have left it."""
-    target = package_copy / "build" / "mandate_notes.db"
-    target.parent.mkdir()
+    target = passed_copy / "build" / "mandate_notes.db"
     shutil.copy(built_database, target)
     return target
 
@@ -708,68 +709,69 @@ def gate_once(run_gate):
 
 @pytest.mark.parametrize("corrupt", CORRUPTIONS + MISSHAPEN_DESCRIPTORS, ids=lambda corrupt: corrupt.__name__)
 def test_a_corruption_fails_validation_and_build_naming_file_line_column_rule_value(
-    corrupt, package_copy, last_good_build, capsys, monkeypatch
+    corrupt, passed_copy, last_good_build, capsys, monkeypatch
 ):
     before = sha256(last_good_build)
-    expected = corrupt(package_copy)
+    expected = corrupt(passed_copy)
     monkeypatch.setattr(validate, "run_gate", gate_once(validate.run_gate))
 
-    assert validate.main(["--root", str(package_copy), "--frictionless"]) == 1
+    assert validate.main(["--root", str(passed_copy), "--frictionless"]) == 1
     printed = capsys.readouterr().err.splitlines()
     assert expected in printed, "\n".join(printed)
     assert not any("SECRET" in line for line in printed), "a linked file's content was printed"
 
-    assert build.main(["--root", str(package_copy), "--output", str(last_good_build)]) == 1
+    assert build.main(["--root", str(passed_copy), "--output", str(last_good_build)]) == 1
     printed = capsys.readouterr().err.splitlines()
     assert expected in printed, "\n".join(printed)
     assert printed[-1].startswith("build refused, mandate_notes.db left as it was")
     assert not any("SECRET" in line for line in printed), "a linked file's content was printed"
     assert sha256(last_good_build) == before
-    assert [path.name for path in last_good_build.parent.iterdir()] == ["mandate_notes.db"]
+    # Beside the database, only the record of the gate's last pass (passed_copy): no partial file left.
+    assert sorted(path.name for path in last_good_build.parent.iterdir()) == ["gate-passed.sha256", "mandate_notes.db"]
 
 
-def test_a_descriptor_nested_too_deeply_to_read_is_one_line_not_a_traceback(package_copy, last_good_build, capsys):
+def test_a_descriptor_nested_too_deeply_to_read_is_one_line_not_a_traceback(passed_copy, last_good_build, capsys):
     """A datapackage.json nested deeper than Python's parser can read crashed the gate with a traceback."""
     before = sha256(last_good_build)
-    (package_copy / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    (passed_copy / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     expected = "datapackage.json:0: -: cannot read package: JSON nested too deeply to read"
-    assert validate.main(["--root", str(package_copy)]) == 2
+    assert validate.main(["--root", str(passed_copy)]) == 2
     assert capsys.readouterr().err.splitlines()[0] == expected
-    assert build.main(["--root", str(package_copy), "--output", str(last_good_build)]) == 1
+    assert build.main(["--root", str(passed_copy), "--output", str(last_good_build)]) == 1
     assert capsys.readouterr().err.splitlines()[0] == expected
     assert sha256(last_good_build) == before
 
 
-def test_the_rows_the_corruptions_start_from_are_valid(package_copy):
+def test_the_rows_the_corruptions_start_from_are_valid(passed_copy):
     """So that each corruption above is the only fault: its unchanged rows pass every check."""
-    append(package_copy, "statistics", new_statistic(package_copy))
-    append(package_copy, "citations", new_citation(package_copy))
-    problems = [str(p) for p in validate_package(package_copy) if p.file != "datapackage.json"]
+    append(passed_copy, "statistics", new_statistic(passed_copy))
+    append(passed_copy, "citations", new_citation(passed_copy))
+    problems = [str(p) for p in validate_package(passed_copy) if p.file != "datapackage.json"]
     assert problems == []
 
 
-def test_a_header_only_table_without_min_rows_is_valid(package_copy):
+def test_a_header_only_table_without_min_rows_is_valid(passed_copy):
     allowed_empty = [spec.name for spec in TABLES if not spec.min_rows]
     assert "retired_ids" in allowed_empty
-    header, _ = read(package_copy, "retired_ids")
-    write(package_copy, "retired_ids", header, [])
-    assert [str(p) for p in validate_package(package_copy) if p.file != "datapackage.json"] == []
+    header, _ = read(passed_copy, "retired_ids")
+    write(passed_copy, "retired_ids", header, [])
+    assert [str(p) for p in validate_package(passed_copy) if p.file != "datapackage.json"] == []
 
 
-def test_every_table_that_must_have_rows_says_so_when_header_only(package_copy):
+def test_every_table_that_must_have_rows_says_so_when_header_only(passed_copy):
     must_have_rows = [spec.name for spec in TABLES if spec.min_rows]
     assert {"documents", "paragraphs", "themes"} <= set(must_have_rows)
     for name in must_have_rows:
-        header, _ = read(package_copy, name)
-        write(package_copy, name, header, [])
-    printed = {str(p) for p in validate_package(package_copy)}
+        header, _ = read(passed_copy, name)
+        write(passed_copy, name, header, [])
+    printed = {str(p) for p in validate_package(passed_copy)}
     for name in must_have_rows:
         assert message(name, 2, "-", f"too few rows ({name} must hold at least 1)", "0") in printed
 
 
-def test_the_untouched_copy_builds_the_same_database(package_copy, last_good_build, built_database):
+def test_the_untouched_copy_builds_the_same_database(passed_copy, last_good_build, built_database):
     """The refusals above are for the corruptions, not for building from a copy."""
-    assert build.main(["--root", str(package_copy), "--output", str(last_good_build)]) == 0
+    assert build.main(["--root", str(passed_copy), "--output", str(last_good_build)]) == 0
     assert sha256(last_good_build) == sha256(built_database)
 
 
@@ -785,22 +787,22 @@ def empty_line_in_a_table(root):
 
 @pytest.mark.parametrize("corrupt", [None, record_over_two_lines, empty_line_in_a_table, *CORRUPTIONS],
                          ids=lambda corrupt: getattr(corrupt, "__name__", "untouched"))
-def test_arrow_reads_each_file_as_the_line_by_line_reader_does(corrupt, package_copy, monkeypatch):
+def test_arrow_reads_each_file_as_the_line_by_line_reader_does(corrupt, passed_copy, monkeypatch):
     """Large files are offered to Arrow's CSV reader first (csvio._clean_file_by_arrow): with every
     file offered, each table gives the same frame, lines and problems, in the untouched package and
     in every table a corruption changed (its file or its description)."""
     from mandate_notes import csvio
 
-    original = {resource["name"]: resource for resource in _descriptor(package_copy)["resources"]}
+    original = {resource["name"]: resource for resource in _descriptor(passed_copy)["resources"]}
     if corrupt is not None:
-        corrupt(package_copy)
+        corrupt(passed_copy)
 
     def changed(resource: dict) -> bool:
-        path = package_copy / resource["path"]
+        path = passed_copy / resource["path"]
         return (corrupt is None or resource != original.get(resource["name"]) or not path.is_file()
                 or path.is_symlink() or path.read_bytes() != (ROOT / resource["path"]).read_bytes())
 
-    described = _descriptor(package_copy)["resources"]
+    described = _descriptor(passed_copy)["resources"]
     # A corruption that touches no described table (one drops the table it breaks) compares them all.
     resources = [resource for resource in described if changed(resource)] or described
 
@@ -809,7 +811,7 @@ def test_arrow_reads_each_file_as_the_line_by_line_reader_does(corrupt, package_
         found = []
         for resource in resources:
             problems: list[Problem] = []
-            raw = csvio.read_bounded(package_copy, resource["path"], problems)
+            raw = csvio.read_bounded(passed_copy, resource["path"], problems)
             expected = [field["name"] for field in resource["schema"]["fields"]]
             table = None if raw is None else csvio.parse_table(resource["name"], resource["path"], raw, expected,
                                                                resource.get("minRows", 0), problems)
@@ -825,7 +827,7 @@ def test_arrow_reads_each_file_as_the_line_by_line_reader_does(corrupt, package_
             assert offered_table.frame.equals(table.frame), name
             assert list(offered_table.frame.dtypes) == list(table.frame.dtypes), name
             assert offered_table.lines == table.lines, name
-            raw = (package_copy / resource["path"]).read_bytes()
+            raw = (passed_copy / resource["path"]).read_bytes()
             taken += csvio._clean_file_by_arrow(raw, list(table.frame.columns)) is not None
     if corrupt is None:
         # The untouched tables are clean: Arrow reads them (the test compares more than the fallback with itself).
