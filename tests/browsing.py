@@ -83,13 +83,20 @@ def wait_for_path(driver, pattern: str) -> None:
                                     and d.execute_script("return document.readyState") == "complete")
 
 
+# In a script: whether an element is shown, as Selenium's is_displayed() says (rendered, visible,
+# not transparent, with a box), and its text as Selenium's .text gives it: the text shown, none
+# where the element is not (innerText alone gives a hidden element's whole text).
+SHOWN_JS = ("const shown = (e) => e.checkVisibility({opacityProperty: true, visibilityProperty: true})"
+            " && e.getClientRects().length > 0;"
+            "const text = (e) => e === null ? null : shown(e) ? e.innerText.trim() : '';")
+
+
 def texts_by_css(driver, selector: str, within: list[str] | None = None) -> list:
     """The text of every element the selector matches, as Selenium's .text gives it, asked in one
     round trip instead of one per element. With within (selectors inside each match), a list for
     each match: the text of its first element of each selector, None where it has none."""
     return driver.execute_script(
-        "const [selector, within] = arguments;"
-        "const text = (e) => e === null ? null : e.innerText.trim();"
+        SHOWN_JS + "const [selector, within] = arguments;"
         "return Array.from(document.querySelectorAll(selector), (e) => within === null ? text(e)"
         " : within.map((inner) => text(e.querySelector(inner))));", selector, within)
 
@@ -98,8 +105,16 @@ def links_by_css(driver, selector: str) -> list[tuple[str, str]]:
     """(text, address) of every link the selector matches, the address absolute as Selenium's
     get_attribute("href") gives it, asked in one round trip instead of two per link."""
     return [tuple(pair) for pair in driver.execute_script(
-        "return Array.from(document.querySelectorAll(arguments[0]), (a) => [a.innerText.trim(), a.href]);",
+        SHOWN_JS + "return Array.from(document.querySelectorAll(arguments[0]), (a) => [text(a), a.href]);",
         selector)]
+
+
+def read_by_css(driver, selector: str, expression: str) -> list:
+    """What the JavaScript expression (of the element, `e`; with shown(e) and text(e) of SHOWN_JS)
+    gives for every element the selector matches, asked in one round trip:
+    read_by_css(driver, "th", "[e.dataset.column, e.textContent]")."""
+    return driver.execute_script(
+        SHOWN_JS + f"return Array.from(document.querySelectorAll(arguments[0]), (e) => ({expression}));", selector)
 
 
 def row_url(name: str, row: dict) -> str:
