@@ -16,6 +16,7 @@ import pytest
 
 from mandate_notes.model import csv_path, field_title
 from schemas.definitions import table
+from tests.browsing import SHOWN_JS, links_by_css, read_by_css, texts_by_css
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = "mandate_notes"
@@ -77,17 +78,16 @@ def test_a_table_page_shows_its_rows_first_with_titles_labels_and_yes_or_no(serv
     assert css(browser, "p.table-lead").text.startswith(spec.description.split(". ")[0])
     # Key columns first, each headed by its title from the table model.
     titles = {field.name: field_title(spec, field) for field in spec.fields}
-    headers = [th.get_attribute("data-column") for th in all_css(browser, "table.rows-and-columns thead th")]
+    columns = read_by_css(browser, "table.rows-and-columns thead th", "[e.getAttribute('data-column'), e.textContent]")
+    headers = [column for column, _ in columns]
     assert headers[:4] == ["recommendation_id", "summary", "theme", "support_level"]
-    assert [th.get_attribute("textContent").strip().rstrip("▼▲").strip()
-            for th in all_css(browser, "table.rows-and-columns thead th")] == [titles[name] for name in headers]
+    assert [text.strip().rstrip("▼▲").strip() for _, text in columns] == [titles[name] for name in headers]
     # A code by its label, a boolean as yes or no, long text clipped (the whole on the row's page).
     first = rows_of("recommendations")[0]
     assert css(browser, "tbody tr td.col-theme").get_attribute("textContent").strip() == labels("themes")[first["theme"]]
-    booleans = {cell.get_attribute("textContent").strip() for cell in all_css(browser, "td.col-is_opening_bullet")}
+    booleans = {text.strip() for text in read_by_css(browser, "td.col-is_opening_bullet", "e.textContent")}
     assert booleans <= {"yes", "no"} and booleans
-    clipped = [box for box in all_css(browser, "td.col-quote .clip")
-               if browser.execute_script("return arguments[0].scrollHeight > arguments[0].clientHeight + 1", box)]
+    clipped = any(read_by_css(browser, "td.col-quote .clip", "e.scrollHeight > e.clientHeight + 1"))
     if width == 1400:
         assert clipped, "a long quote is clipped to a few lines"
     # Facets and the filter form are folded, one click away.
@@ -144,7 +144,7 @@ def test_a_question_offers_its_inputs_as_labelled_choices_and_says_which_input_e
     # An actor is typed, with the names offered; one that nothing names says so.
     browser.get(f"{server}/{DB}/recommendations_about_actor?" + urlencode({"actor": "Nobody at all"}))
     box = css(browser, "form.question input[name=actor]")
-    offered = [option.get_attribute("value") for option in all_css(browser, f"datalist#{box.get_attribute('list')} option")]
+    offered = read_by_css(browser, f"datalist#{box.get_attribute('list')} option", "e.value")
     assert offered == sorted(row["name"] for row in rows_of("actors"))
     said = css(browser, "p.excluded-by").text
     assert "“Nobody at all”" in said and "none of the choices" in said
@@ -161,8 +161,11 @@ def test_a_resolution_as_a_document_links_each_recommendation_with_its_outcome_i
     summary = next(row["summary"] for row in rows_of("recommendations")
                    if row["recommendation_id"] == outcome["recommendation_id"])
     browser.get(f"{server}/{DB}/resolution_text?" + urlencode({"resolution": resolution["symbol"]}))
-    row = next(tr for tr in all_css(browser, "table.rows-and-columns tbody tr")
-               if tr.find_element("css selector", "td.col-paragraph_id").text == outcome["paragraph_id"])
+    # The first row of the paragraph, found in one round trip (not one per row of the document).
+    [row] = browser.execute_script(
+        SHOWN_JS + "return Array.from(document.querySelectorAll('table.rows-and-columns tbody tr')).filter((tr) =>"
+        " text(tr.querySelector('td.col-paragraph_id')) === arguments[0]).slice(0, 1);",
+        outcome["paragraph_id"])
     items = row.find_elements("css selector", "td.col-outcomes ul.linked-lines li")
     link = next(item for item in items if item.find_element("css selector", "a").get_attribute("href").endswith(
         f"/{DB}/recommendations/{outcome['recommendation_id']}"))
@@ -181,10 +184,10 @@ def test_a_resolution_as_a_document_shows_the_latest_adopted_until_one_is_chosen
     chosen = css(browser, "form.question select[name=resolution] option:checked")
     assert (chosen.get_attribute("value"), chosen.text) == ("", "(the latest adopted)")
     assert css(browser, "h2.row-count").text == f"{len(paragraphs)} paragraphs"
-    shown = all_css(browser, "table.rows-and-columns tbody tr")
-    assert [row.find_element("css selector", "td.col-paragraph_id").text for row in shown] == \
+    shown = texts_by_css(browser, "table.rows-and-columns tbody tr", within=["td.col-paragraph_id", "td.col-symbol"])
+    assert [paragraph for paragraph, _ in shown] == \
         [row["paragraph_id"] for row in sorted(paragraphs, key=lambda row: int(row["sequence"]))]
-    assert {row.find_element("css selector", "td.col-symbol").text for row in shown} == {latest["symbol"]}
+    assert {symbol for _, symbol in shown} == {latest["symbol"]}
     shot(browser, "resolution-document-latest", width, max_height=1400)
 
 
@@ -208,8 +211,8 @@ def test_a_search_that_finds_nothing_suggests_the_indexes_nearest_word(server, b
     assert suggestion.text == "peacekeeping"
     shot(browser, "search-did-you-mean", width, max_height=1200)
     suggestion.click()
-    rows = all_css(browser, "table.rows-and-columns tbody tr")
-    assert rows and all(row.find_element("css selector", "td.col-document").text for row in rows)
+    rows = texts_by_css(browser, "table.rows-and-columns tbody tr", within=["td.col-document"])
+    assert rows and all(document for [document] in rows)
     shot(browser, "search-results", width, max_height=1600)
 
 
@@ -229,7 +232,7 @@ def test_a_filtered_tables_and_a_questions_csv_carry_labels_and_sources(server, 
     unit = next(row["unit"] for row in statistics if row["citation_id"])
     wanted = {row["statistic_id"]: row for row in statistics if row["unit"] == unit}
     browser.get(f"{server}/{DB}/statistics?" + urlencode({"unit": unit}))
-    shown_values = [cell.text for cell in all_css(browser, "td.col-value")]
+    shown_values = texts_by_css(browser, "td.col-value")
     assert shown_values == [f"{float(wanted[key]['value']):g}" for key in sorted(wanted)], "20, not 20.0"
     link = css(browser, "p.export-links a.csv-sources")
     assert link.text == "CSV with labels and sources"
@@ -274,13 +277,13 @@ def test_a_mistyped_address_suggests_the_nearest_and_a_refused_query_keeps_its_s
 
 def test_the_codebook_opens_with_its_contents_and_ends_with_the_maintainers_notes(server, browser, width):
     browser.get(f"{server}/codebook")
-    headings = [heading.text for heading in all_css(browser, "article.document h2")]
+    headings = texts_by_css(browser, "article.document h2")
     assert headings[0] == "Contents" and headings[1:3] == ["Tables", "Code lists"]
     assert headings[-1] == "Maintaining this codebook and the data"
-    contents = css(browser, "#contents + ul")
-    assert "scripts/" not in css(browser, "article.document").text.split("Maintaining this codebook")[0].split(
+    [text] = texts_by_css(browser, "article.document")
+    assert "scripts/" not in text.split("Maintaining this codebook")[0].split(
         "Coding rules")[0], "nothing for maintainers before the maintainers' notes"
-    targets = [link.get_attribute("href").split("#")[1] for link in contents.find_elements("css selector", "a")]
-    assert all(browser.execute_script("return document.getElementById(arguments[0]) !== null", t) for t in targets)
+    targets = [href.split("#")[1] for _, href in links_by_css(browser, "#contents + ul a")]
+    assert browser.execute_script("return arguments[0].every((t) => document.getElementById(t) !== null)", targets)
     assert {f"table-{row}" for row in ("recommendations", "themes")} <= set(targets)
     shot(browser, "codebook", width, max_height=1600)
