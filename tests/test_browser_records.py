@@ -20,7 +20,7 @@ from mandate_notes.paths import SUPERSCRIPT_DIGITS
 from schemas.definitions import CODE_LIST_NAMES, CONTENT_TABLES, table
 from tests.browsing import (DB, WIDTHS, all_by_css, assert_no_sideways_scroll, by_css,
                            csv_rows, element_screenshot, none_by_css, row_url, screenshot, wait_for_path,
-                           texts_by_css)
+                           links_by_css, read_by_css, texts_by_css, SHOWN_JS)
 
 # A row of each of these tables is opened as a reader would (the brief's examples first).
 RECORD_TABLES = ["recommendations", "actors", "statistics", "citations", "events", "documents", "works",
@@ -36,8 +36,14 @@ def references(name: str) -> dict[str, tuple[str, str]]:
     return {key.column: (key.table, key.key) for key in table(name).foreign_keys}
 
 
-def shown(browser, column: str) -> str:
-    return by_css(browser, f"dl.record .field-{column} dd").text
+def shown(browser, columns: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """column -> (the text of its value on a row page, the address its first link goes to), None
+    where the page has none, read in one round trip (not two or three per column)."""
+    return dict(zip(columns, browser.execute_script(
+        SHOWN_JS + "return arguments[0].map((column) => {"
+        " const dd = document.querySelector(`dl.record .field-${column} dd`);"
+        " const a = dd === null ? null : dd.querySelector('a');"
+        " return [text(dd), a === null ? null : a.href]; });", columns)))
 
 
 def fetch_json(server, path: str):
@@ -76,17 +82,18 @@ def test_a_row_page_shows_each_column_title_with_labels_for_codes_and_yes_or_no(
         titles = [text.split("\n")[0] for text in texts_by_css(browser, "dl.record dt")]
         model = [field for field in spec.fields if not (name == "paragraphs" and field.name == "text")]
         assert titles == [field_title(spec, field) for field in model], name
+        values = shown(browser, [field.name for field in model])
         for field in model:
+            text, href = values[field.name]
             expected = expected_value(name, field, row[field.name])
             if expected is not None:
-                assert shown(browser, field.name) == expected, (name, field.name)
+                assert text == expected, (name, field.name)
                 checked += 1
             target = references(name).get(field.name)
             if target and row[field.name]:
-                link = by_css(browser, f"dl.record .field-{field.name} dd a")
-                assert link.get_attribute("href").endswith(f"/{DB}/{target[0]}/{row[field.name]}"), name
+                assert href is not None and href.endswith(f"/{DB}/{target[0]}/{row[field.name]}"), name
         assert none_by_css(browser, "table.rows-and-columns"), "no spreadsheet row beside the record"
-        assert not re.search(r"(?<![\d,])0 rows", by_css(browser, "section.content").text), "no list of 0 rows"
+        assert not re.search(r"(?<![\d,])0 rows", texts_by_css(browser, "section.content")[0]), "no list of 0 rows"
         assert_no_sideways_scroll(browser, name)
         screenshot(browser, f"records-{name}-{window}.png", max_height=3000)
     assert checked > 20
@@ -118,9 +125,10 @@ def test_a_recommendation_page_lists_its_themes_links_and_council_outcomes(serve
                         if any(t["recommendation_id"] == r["recommendation_id"] for t in themes)])[0]
     rid = row["recommendation_id"]
     browser.get(f"{server}{row_url('recommendations', row)}")
-    related = by_css(browser, "section.related")
-    hrefs = {urlsplit(a.get_attribute("href")).path for a in related.find_elements("css selector", "li a")}
-    texts = [a.text for a in related.find_elements("css selector", "li a")]
+    assert by_css(browser, "section.related")
+    related = links_by_css(browser, "section.related li a")
+    hrefs = {urlsplit(href).path for _, href in related}
+    texts = [text for text, _ in related]
     theme_labels = labels("themes")
     for theme in (t for t in themes if t["recommendation_id"] == rid):
         assert f"/{DB}/recommendation_themes/{rid},{theme['theme']}" in hrefs
@@ -129,7 +137,7 @@ def test_a_recommendation_page_lists_its_themes_links_and_council_outcomes(serve
         assert f"/{DB}/recommendation_outcomes/{outcome['outcome_id']}" in hrefs
     for link in (k for k in links if rid in (k["bullet_recommendation_id"], k["body_recommendation_id"])):
         assert f"/{DB}/recommendation_links/{link['bullet_recommendation_id']},{link['body_recommendation_id']}" in hrefs
-    headings = [h.text for h in related.find_elements("css selector", "h3")]
+    headings = texts_by_css(browser, "section.related h3")
     assert headings and not any(re.search(r":\s*0 rows", h) for h in headings)
     assert_no_sideways_scroll(browser, "a recommendation with related rows")
     screenshot(browser, f"records-recommendation-related-{window}.png", max_height=4000)
@@ -155,9 +163,11 @@ def test_an_actor_page_lists_the_recommendations_that_ask_it_to_act_or_name_it(s
     expected = recommendations_about(actor_id)
     assert expected
     browser.get(f"{server}/{DB}/actors/{actor_id}")
-    group = by_css(browser, "section.related ul.related-rows")
-    found = {urlsplit(a.get_attribute("href")).path.rsplit("/", 1)[1]
-             for a in group.find_elements("css selector", "a")}
+    assert by_css(browser, "section.related ul.related-rows")
+    # The links of the first list of related rows (the recommendations), in one round trip.
+    found = {urlsplit(href).path.rsplit("/", 1)[1] for href in browser.execute_script(
+        "return Array.from(document.querySelector('section.related ul.related-rows').querySelectorAll('a'),"
+        " (a) => a.href);")}
     assert found == expected
     assert_no_sideways_scroll(browser, "an actor")
     screenshot(browser, f"records-actor-recommendations-{window}.png", max_height=4000)
@@ -206,34 +216,41 @@ def test_error_pages_carry_the_search_box_and_the_way_home(server, browser, wind
 # 5. Charts that read ----------------------------------------------------------------------------
 
 
-def bar_counts(chart) -> list[int]:
-    return [int(total.get_attribute("data-count")) for total in chart.find_elements("css selector", ".bar .total")]
+# What a test reads of a chart, in one round trip to the browser (not one or two per bar, tick and
+# label), with SHOWN_JS's shown() and text() (text as Selenium's .text gives it).
+CHART = """
+const chart = document.getElementById(arguments[0]);
+const all = (selector) => Array.from(chart.querySelectorAll(selector));
+const width = (e) => e.getBoundingClientRect().width;
+const first = chart.querySelector('.bar');
+return {
+  totals: all('.bar .total').map((e) => [Number(e.getAttribute('data-count')), text(e)]),
+  ticks: all('.axis .tick').filter(shown).map(text),
+  labels: all('.bar-label').map((e) => [parseFloat(getComputedStyle(e).fontSize), text(e),
+                                         e.getBoundingClientRect().right]),
+  drawn: Array.from(first.querySelectorAll('.segment'), width).reduce((a, b) => a + b, 0),
+  track: width(chart.querySelector('.axis .ticks')),
+};"""
 
 
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
 def test_the_charts_read_at_phone_and_desktop_width(server, browser, window):
     browser.get(f"{server}/at-a-glance")
     for chart_id in ("by-theme-chart", "by-outcome-chart", "coding-chart"):
-        chart = by_css(browser, f"#{chart_id}")
-        counts = bar_counts(chart)
+        chart = browser.execute_script(SHOWN_JS + CHART, chart_id)
+        counts = [number for number, _ in chart["totals"]]
         assert counts and counts == sorted(counts, reverse=True), f"{chart_id}: longest bar first"
-        ticks = [int(t.text) for t in chart.find_elements("css selector", ".axis .tick") if t.is_displayed()]
+        ticks = [int(tick) for tick in chart["ticks"]]
         assert len(ticks) >= 3 and ticks[0] == 0 and ticks[-1] >= counts[0], f"{chart_id}: a scale up to the longest bar"
-        for total in chart.find_elements("css selector", ".bar .total"):
-            number = int(total.get_attribute("data-count"))
-            noun = total.text.split(" ", 1)[1]
-            assert noun.endswith("s") == (number != 1), total.text
-        for label in chart.find_elements("css selector", ".bar-label"):
-            size = float(browser.execute_script("return parseFloat(getComputedStyle(arguments[0]).fontSize)", label))
+        for number, said in chart["totals"]:
+            noun = said.split(" ", 1)[1]
+            assert noun.endswith("s") == (number != 1), said
+        for size, said, right in chart["labels"]:
             assert size >= 13, f"{chart_id}: label text {size}px"
-            if label.text:
-                right = browser.execute_script("return arguments[0].getBoundingClientRect().right", label)
-                assert right <= window, f"{chart_id}: {label.text} runs off the page"
+            if said:
+                assert right <= window, f"{chart_id}: {said} runs off the page"
         # A bar's drawn length matches its count on the scale.
-        first = chart.find_element("css selector", ".bar")
-        track = chart.find_element("css selector", ".axis .ticks")
-        drawn = sum(s.size["width"] for s in first.find_elements("css selector", ".segment"))
-        assert abs(drawn - track.size["width"] * counts[0] / ticks[-1]) <= 3
+        assert abs(chart["drawn"] - chart["track"] * counts[0] / ticks[-1]) <= 3
     assert not re.search(r"(?<![\d,])1 (recommendations|rows)\b", by_css(browser, "section.content").text)
     assert_no_sideways_scroll(browser, "at a glance")
     screenshot(browser, f"charts-at-a-glance-{window}.png", max_height=6000)
@@ -245,27 +262,28 @@ def test_the_charts_read_at_phone_and_desktop_width(server, browser, window):
 def test_timeline_points_are_labelled_and_months_and_years_drawn_as_spans(server, browser, window):
     events = {e["event_id"]: e for e in csv_rows("events") if e["date"]}
     browser.get(f"{server}/at-a-glance#timeline")
-    rows = all_by_css(browser, "#timeline-chart .event-row")
+    # Each event's mark (address, classes, drawn width), label and lane, in one round trip.
+    rows = browser.execute_script(
+        SHOWN_JS + "return Array.from(document.querySelectorAll('#timeline-chart .event-row'), (row) => {"
+        " const mark = row.querySelector('a.event'), label = row.querySelector('.bar-label');"
+        " const lane = row.querySelector('.lane');"
+        " return [mark.href, text(label), mark.getAttribute('class'),"
+        "  mark.getBoundingClientRect().width, lane === null ? null : lane.getBoundingClientRect().width]; });")
+    axis = read_by_css(browser, "#timeline-chart .axis .tick", "e.textContent")
     assert len(rows) == len(events)
     day = None
-    for row in rows:
-        mark = row.find_element("css selector", "a.event")
-        event = events[urlsplit(mark.get_attribute("href")).path.rsplit("/", 1)[1]]
-        label = row.find_element("css selector", ".bar-label").text
+    for href, label, classes, width, lane in rows:
+        event = events[urlsplit(href).path.rsplit("/", 1)[1]]
         assert event["date_as_written"] in label and event["description"] in label
         precision = "range" if event["date_end"] else ["year", "month", "day"][event["date"].count("-")]
-        assert precision in mark.get_attribute("class").split()
-        assert ("planned" in mark.get_attribute("class").split()) == (event["is_planned"] == "true")
-        width = mark.size["width"]
+        assert precision in classes.split()
+        assert ("planned" in classes.split()) == (event["is_planned"] == "true")
         if precision == "year":
-            lane = row.find_element("css selector", ".lane").size["width"]
-            axis = all_by_css(browser, "#timeline-chart .axis .tick")
-            years = int(axis[-1].get_attribute("textContent")) - int(axis[0].get_attribute("textContent"))
+            years = int(axis[-1]) - int(axis[0])
             assert abs(width - lane / years) <= 2, "a year is drawn over its whole year"
         if precision == "day":
             day = width
-    dates = [events[urlsplit(r.find_element("css selector", "a.event").get_attribute("href")).path.rsplit("/", 1)[1]]["date"]
-             for r in rows]
+    dates = [events[urlsplit(href).path.rsplit("/", 1)[1]]["date"] for href, *_ in rows]
     assert dates == sorted(dates), "events in date order"
     assert day is not None
     assert_no_sideways_scroll(browser, "the timeline")
@@ -275,10 +293,13 @@ def test_timeline_points_are_labelled_and_months_and_years_drawn_as_spans(server
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
 def test_every_bar_opens_exactly_the_rows_behind_it(server, browser, window):
     browser.get(f"{server}/at-a-glance")
-    links = [(a.get_attribute("href"), int(a.get_attribute("data-count")))
-             for a in all_by_css(browser, "figure.chart.bars a.segment, figure.chart.bars a.total")]
+    links = [(href, int(count)) for href, count in read_by_css(
+        browser, "figure.chart.bars a.segment, figure.chart.bars a.total", "[e.href, e.getAttribute('data-count')]")]
     assert len(links) > 20
-    for href, count in links:
+    # Every bar's rows are counted at the widest window: the server writes the same bars (addresses
+    # and counts) at every width, and no script of the site changes them. The click below, which
+    # the window's width can stop, is made at every width.
+    for href, count in links if window == max(WIDTHS) else []:
         assert len(fetch_json(server, as_json_rows(href))) == count, href
     # As a reader would: the longest bar of recommendations opens that many rows.
     total = by_css(browser, "#by-theme-chart a.total")
