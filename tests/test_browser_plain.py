@@ -22,8 +22,8 @@ from mandate_notes.markup import marked_up
 from mandate_notes.paths import AGREEMENT, SUPERSCRIPT_DIGITS
 from mandate_notes.queries import queries
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, TABLES, table
-from tests.browsing import (DB, SCREENSHOTS, WIDTHS, all_by_css, assert_no_sideways_scroll, by_css,
-                           csv_rows, element_screenshot, none_by_css, requested_urls, row_url, screenshot, wait_for_path)  # noqa: F401
+from tests.browsing import (DB, SCREENSHOTS, SHOWN_JS, WIDTHS, assert_no_sideways_scroll, by_css, csv_rows,
+                            links_by_css, read_by_css, screenshot, texts_by_css, wait_for_path)
 
 QUESTIONS = queries()
 PARAMETER = re.compile(r"(?<!:):([a-z_]+)")
@@ -55,24 +55,38 @@ def test_every_question_names_what_its_rows_are_and_titles_each_of_its_parameter
         assert set(PARAMETER.findall(question["sql"])) == set(question.get("parameter_titles", {})), name
 
 
+# What the test below reads of a question page, in one round trip to the browser (not ten).
+QUESTION_PAGE = SHOWN_JS + """
+const one = (selector) => document.querySelector(selector);
+const labels = {};
+for (const parameter of arguments[0]) {
+  const field = one(`form.question [name='${parameter}']`);
+  const label = field === null ? null : one(`label[for='${field.id}']`);
+  labels[parameter] = label === null ? null : [text(label), shown(label)];
+}
+const details = one('details.question-sql'), pre = one('details.question-sql pre');
+return {
+  title: document.title, h1: text(one('h1')), count: text(one('h2.row-count')), labels: labels,
+  sql: details === null ? null : [details.hasAttribute('open'), text(one('details.question-sql summary')),
+                                  pre === null ? null : shown(pre)],
+  wide: document.documentElement.scrollWidth, window: window.innerWidth,
+};"""
+
+
 @pytest.mark.parametrize("window", WIDTHS, indirect=True)
 @pytest.mark.parametrize("name", list(QUESTIONS))
 def test_a_question_page_is_titled_counted_in_words_labelled_and_folds_its_sql(server, browser, window, name):
     question = QUESTIONS[name]
     rows = json.loads(fetch(server, f"/{DB}/{name}.json?_shape=array"))
     browser.get(f"{server}/{DB}/{name}")
-    assert browser.title == question["title"]
-    assert by_css(browser, "h1").text == question["title"]
-    assert by_css(browser, "h2.row-count").text == in_words(len(rows), question["noun"])
+    page = browser.execute_script(QUESTION_PAGE, list(question.get("parameter_titles", {})))
+    assert page["title"] == question["title"]
+    assert page["h1"] == question["title"]
+    assert page["count"] == in_words(len(rows), question["noun"])
     for parameter, title in question.get("parameter_titles", {}).items():
-        field = by_css(browser, f"form.question [name='{parameter}']")
-        label = by_css(browser, f"label[for='{field.get_attribute('id')}']")
-        assert label.text == title and label.is_displayed()
-    sql = by_css(browser, "details.question-sql")
-    assert sql.get_attribute("open") is None
-    assert by_css(browser, "details.question-sql summary").text == "Show the SQL"
-    assert not by_css(browser, "details.question-sql pre").is_displayed()
-    assert_no_sideways_scroll(browser, f"question {name}")
+        assert page["labels"][parameter] == [title, True], parameter
+    assert page["sql"] == [False, "Show the SQL", False], "the SQL folded: closed, its summary shown, not the SQL"
+    assert page["wide"] <= page["window"], f"question {name} is {page['wide']}px wide in a {page['window']}px window"
     screenshot(browser, f"plain-question-{name}-{window}.png")
 
 
@@ -182,8 +196,8 @@ def footnote_paragraphs() -> dict[tuple[str, str], str]:
 def assert_markers_in_one_form(browser, where: str) -> list[tuple[str, str]]:
     """Every superscript on the page is a footnote marker in the one form, and no marker is left
     as printed (a superscript digit) or in brackets; returns (number, link) of each marker."""
-    page = by_css(browser, "section.content")
-    assert not re.search(f"[{SUPERSCRIPT_DIGITS}]", page.text), where
+    [page] = texts_by_css(browser, "section.content")
+    assert not re.search(f"[{SUPERSCRIPT_DIGITS}]", page), where
     found = []
     # Each superscript's first marker link (its absolute address), class and text (shown or beyond a
     # clipped table cell's last line), read in one round trip to the browser.
@@ -195,6 +209,11 @@ def assert_markers_in_one_form(browser, where: str) -> list[tuple[str, str]]:
         assert re.fullmatch(r"[0-9]+", number), (where, number)
         found.append((number, link))
     return found
+
+
+def marker_links(browser, selector: str) -> list[tuple[str, str | None]]:
+    """(shown text, the first link's address) of every superscript the selector matches, in one round trip."""
+    return [tuple(pair) for pair in read_by_css(browser, selector, "[text(e), e.querySelector('a')?.href]")]
 
 
 def marked_paragraph() -> dict:
@@ -214,9 +233,9 @@ def test_footnote_markers_read_as_linked_superscript_numbers_on_every_page_type(
     # The paragraph's own page: markers lead to its footnotes below, each footnote led by its number.
     browser.get(f"{server}{row_path('paragraphs', paragraph)}")
     found = assert_markers_in_one_form(browser, "paragraph page")
-    text_markers = [s.text for s in all_by_css(browser, "section.paragraph blockquote.source-text sup")]
+    text_markers = texts_by_css(browser, "section.paragraph blockquote.source-text sup")
     assert text_markers == numbers
-    assert [s.text for s in all_by_css(browser, "ul.footnotes > li > sup:first-child")] == numbers
+    assert texts_by_css(browser, "ul.footnotes > li > sup:first-child") == numbers
     assert (numbers[0], f"{server}{row_path('paragraphs', paragraph)}#footnote-{numbers[0]}") in found
     screenshot(browser, f"plain-markers-paragraph-{window}.png")
     assert_no_sideways_scroll(browser, "paragraph page")
@@ -226,9 +245,7 @@ def test_footnote_markers_read_as_linked_superscript_numbers_on_every_page_type(
                      if spec.name != "paragraphs" and r.get("paragraph_id") == paragraph["paragraph_id"])
     browser.get(f"{server}{row_path(name, row)}")
     found = assert_markers_in_one_form(browser, f"{name} row page")
-    assert [(n, to_footnote(n)) for n in numbers] == [
-        (s.text, s.find_element("css selector", "a").get_attribute("href"))
-        for s in all_by_css(browser, "section.in-context sup")]
+    assert [(n, to_footnote(n)) for n in numbers] == marker_links(browser, "section.in-context sup")
     screenshot(browser, f"plain-markers-row-{window}.png")
 
     # The citations' row pages and table page: the footnote numbers they cite are markers too.
@@ -237,9 +254,9 @@ def test_footnote_markers_read_as_linked_superscript_numbers_on_every_page_type(
     assert (citation["footnote_number"], to_footnote(citation["footnote_number"])) in assert_markers_in_one_form(
         browser, "citation row page")
     browser.get(f"{server}/{DB}/paragraphs?{urlencode({'paragraph_id': paragraph['paragraph_id']})}")
+    # textContent: the whole cell, shown or beyond a clipped cell's last line.
     assert [(n, to_footnote(n)) for n in numbers] == [
-        (s.get_attribute("textContent"), s.find_element("css selector", "a").get_attribute("href"))
-        for s in all_by_css(browser, "td.col-text sup")]
+        tuple(pair) for pair in read_by_css(browser, "td.col-text sup", "[e.textContent, e.querySelector('a')?.href]")]
     assert_markers_in_one_form(browser, "paragraphs table page")
     screenshot(browser, f"plain-markers-table-{window}.png")
     browser.get(f"{server}/{DB}/citations?{urlencode({'citing_paragraph_id': paragraph['paragraph_id']})}")
@@ -248,9 +265,7 @@ def test_footnote_markers_read_as_linked_superscript_numbers_on_every_page_type(
     # Search results: the words before a marker find the paragraph; its snippet shows the marker.
     before = re.split(f"[{SUPERSCRIPT_DIGITS}]", paragraph["text"])[0].split()[-3:]
     browser.get(f"{server}/{DB}/search?{urlencode({'q': ' '.join(before)})}")
-    snippets = all_by_css(browser, "td.col-snippet sup")
-    assert (numbers[0], to_footnote(numbers[0])) in [
-        (s.text, s.find_element("css selector", "a").get_attribute("href")) for s in snippets]
+    assert (numbers[0], to_footnote(numbers[0])) in marker_links(browser, "td.col-snippet sup")
     assert_markers_in_one_form(browser, "search results")
     screenshot(browser, f"plain-markers-search-{window}.png")
 
@@ -299,7 +314,7 @@ def test_the_agreement_report_is_a_page_with_an_id_for_every_heading(server, bro
     wait_for_path(browser, r"/agreement$")
     headings = [line.lstrip("#").strip().replace("`", "")
                 for line in AGREEMENT.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
-    shown = [(h.text, h.get_attribute("id")) for h in all_by_css(browser, "article.document :is(h1,h2,h3,h4,h5,h6)")]
+    shown = read_by_css(browser, "article.document :is(h1,h2,h3,h4,h5,h6)", "[text(e), e.id]")
     assert [text for text, _ in shown] == headings
     assert all(anchor for _, anchor in shown) and len({a for _, a in shown}) == len(shown)
     assert_no_sideways_scroll(browser, "the agreement report")
@@ -311,7 +326,7 @@ def test_every_page_menu_leads_to_the_codebook_and_the_agreement_report(server, 
     for path in ["/", f"/{DB}/recommendations", f"/{DB}/search", "/at-a-glance"]:
         browser.get(f"{server}{path}")
         by_css(browser, "details.nav-menu summary").click()
-        links = {a.text: urlsplit(a.get_attribute("href")).path for a in all_by_css(browser, ".nav-menu-inner a")}
+        links = {text: urlsplit(href).path for text, href in links_by_css(browser, ".nav-menu-inner a")}
         assert links.get("Codebook") == "/codebook" and links.get("Inter-coder agreement") == "/agreement", path
     screenshot(browser, f"codebook-menu-{window}.png", max_height=900)
 
@@ -321,10 +336,17 @@ def test_every_see_codebook_in_a_column_description_links_to_its_place_in_the_co
     for name, column in codebook_mentions():
         browser.get(f"{server}/{DB}/{name}")
         by_css(browser, "details.column-notes > summary").click()
-        terms = [dt for dt in all_by_css(browser, "dl.column-descriptions dt")
-                 if dt.find_element("css selector", "code").text == column]
-        assert terms, (name, column)
-        link = terms[0].find_element("xpath", "following-sibling::dd[1]").find_element("css selector", "a")
+        # The link in the description of the column's first term, found in one round trip.
+        found = browser.execute_script(SHOWN_JS + """
+            const term = Array.from(document.querySelectorAll('dl.column-descriptions dt'))
+                .find((dt) => text(dt.querySelector('code')) === arguments[0]);
+            if (term === undefined) return null;
+            let dd = term.nextElementSibling;
+            while (dd !== null && dd.tagName !== 'DD') dd = dd.nextElementSibling;
+            return [dd === null ? null : dd.querySelector('a')];""", column)
+        assert found is not None, (name, column)
+        [link] = found
+        assert link is not None, (name, column, "no link in its description")
         assert CODEBOOK_MENTION.fullmatch(link.text)
         target = urlsplit(link.get_attribute("href"))
         assert target.path == "/codebook" and target.fragment
