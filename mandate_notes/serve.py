@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -207,7 +208,7 @@ def snapshot(database: Path):
             try:
                 write_inspect_file(target, partial_path(inspect_path(target)))
                 os.replace(partial_path(inspect_path(target)), inspect_path(target))
-            except (OSError, subprocess.CalledProcessError) as error:
+            except (OSError, sqlite3.Error) as error:
                 partial_path(inspect_path(target)).unlink(missing_ok=True)
                 in_use.close()
                 raise SnapshotError(f"cannot write the inspect file of the snapshot: {error}") from None
@@ -220,11 +221,12 @@ def inspect_path(snapshot_file: Path) -> Path:
 
 
 def write_inspect_file(database: Path = DATABASE, inspect_file: Path = INSPECT) -> None:
-    """Row counts for immutable mode, so Datasette never counts on a request."""
-    subprocess.run(
-        [sys.executable, "-m", "datasette", "inspect", str(database), "--inspect-file", str(inspect_file)],
-        check=True,
-    )
+    """Row counts for immutable mode, so Datasette never counts on a request: `datasette inspect`, run
+    in this process, which serves with Datasette anyway (a process of its own spent a second importing
+    Datasette again, on every start of a server on a new build)."""
+    from datasette.cli import cli
+
+    cli.main(["inspect", str(database), "--inspect-file", str(inspect_file)], standalone_mode=False)
 
 
 # ---------------------------------------------------------------- the app and its server
@@ -483,13 +485,20 @@ def running_server(database: Path, port: int, host: str = "127.0.0.1", timeout: 
                    metadata: Path = METADATA, releases: Path | None = None, supervisor: str = "ours"):
     """Serve database exactly as `make serve` does, in a child process; yield (process, base URL) once it
     answers, and stop it on leaving. Used by the tests and the load test."""
+    command = serve_command(host, port, database, idle_timeout, workers, cdn, metadata, releases, supervisor)
+    with running_command(command, host, port, timeout) as started:
+        yield started
+
+
+@contextmanager
+def running_command(command: list[str], host: str, port: int, timeout: float = 60.0):
+    """Run a command that serves Datasette on host:port in a child process; yield (process, base URL)
+    once it answers, and stop it on leaving."""
     if not port_is_free(host, port):
         raise RuntimeError(f"port {port} on {host} is in use")
     # A file, not a pipe: a pipe nobody reads would fill with the access log and stall the server.
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(serve_command(host, port, database, idle_timeout, workers, cdn, metadata, releases,
-                                             supervisor),
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -505,7 +514,8 @@ def running_server(database: Path, port: int, host: str = "127.0.0.1", timeout: 
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not answer on {base} within {timeout:.0f} s")
-            time.sleep(0.1)
+            # A try costs a refused connection; the tests start dozens of servers, each ready sooner.
+            time.sleep(0.02)
         yield process, base
     finally:
         process.terminate()
