@@ -94,26 +94,27 @@ def test_the_container_is_made_from_the_library_and_the_locked_versions(tmp_path
                         *(f"{p}=={metadata.version(p)}" for p in deploy.PLUGINS), f"/app/{deploy.LIBRARY}"]
 
 
-def test_the_command_the_container_runs_serves_the_site(built_database):
+def test_the_command_the_container_runs_serves_the_site(built_database, free_port):
     """`datasette serve` with the deploy options (as the container's CMD runs it) answers the home
     page and a table, with the plugins of the deployed site."""
+    from mandate_notes.serve import running_command
+
     options = deploy.datasette_options()
     settings = options[options.index("--extra-options") + 1].split()
     options = options[:options.index("--install")]
     static = [part for i, part in enumerate(options) if i and options[i - 1] == "--static"]
     served = ["-i", str(built_database)] + [o for o in options if o != "--static" and o not in static]
     served += [arg for mount in static if mount.startswith("static:") for arg in ("--static", mount)] + settings
-    home = subprocess.run([str(BIN / "datasette"), "serve", *served, "--get", "/"],
-                          capture_output=True, text=True, timeout=120)
-    assert home.returncode == 0, home.stderr[-2000:]
-    assert "How to cite" in home.stdout
-    plugins = subprocess.run([str(BIN / "datasette"), "serve", *served, "--get", "/-/plugins.json"],
-                             capture_output=True, text=True, timeout=120)
-    names = {plugin["name"] for plugin in json.loads(plugins.stdout)}
+    port = free_port()
+    with running_command([str(BIN / "datasette"), "serve", *served, "--port", str(port)], "127.0.0.1", port) as (_, base):
+        home = httpx.get(f"{base}/", timeout=60)
+        plugins = httpx.get(f"{base}/-/plugins.json", timeout=60)
+        settings_page = httpx.get(f"{base}/-/settings.json", timeout=60)
+    assert home.status_code == 200, home.text[-2000:]
+    assert "How to cite" in home.text
+    names = {plugin["name"] for plugin in plugins.json()}
     assert {"datasette-gzip", "datasette-hashed-urls"} <= names
-    settings_page = subprocess.run([str(BIN / "datasette"), "serve", *served, "--get", "/-/settings.json"],
-                                   capture_output=True, text=True, timeout=120)
-    assert json.loads(settings_page.stdout)["suggest_facets"] is False
+    assert settings_page.json()["suggest_facets"] is False
 
 
 def docker_problem() -> str | None:
