@@ -206,15 +206,36 @@ def test_an_oversized_page_is_refused_and_the_largest_is_capped(server):
     assert response.json()["truncated"] is True
 
 
-def test_pagination_walks_every_row_and_beyond_the_end_answers_empty(server):
-    expected = table_counts(server.database)["paragraphs"]
-    seen, url = [], f"/{DB}/paragraphs.json?_size=1"
+# Rows a page of the pagination walk: one row a page was 3,453 requests for the paragraphs.
+WALK_PAGE = 100
+
+
+def walk(client, url: str, most: int) -> tuple[list[str], list[str]]:
+    """The first column of every row a walk from url gives, following next_url to its end (at most
+    `most` rows), and the address of each page."""
+    seen, pages = [], []
     while url:
-        page = server.client.get(url).json()
+        pages.append(url)
+        page = client.get(url).json()
         seen += [row[0] for row in page["rows"]]
         url = page["next_url"]
-        assert len(seen) <= expected
-    assert len(seen) == expected == len(set(seen))
+        assert len(seen) <= most
+    return seen, pages
+
+
+def test_pagination_walks_every_row_and_beyond_the_end_answers_empty(server):
+    """Every page is the same keyset query, whatever its size: the rows after the `_next` key (the last
+    row's key, tilde-encoded, which leaves ID_PATTERN's characters as they are). So the table is walked
+    WALK_PAGE rows a page, and its last page again one row a page: a page ends at each of its rows, and
+    the walk ends on a last page exactly full."""
+    connection = sqlite3.connect(f"file:{server.database}?mode=ro", uri=True)
+    expected = sorted(key for (key,) in connection.execute("select paragraph_id from paragraphs"))
+    connection.close()
+    seen, pages = walk(server.client, f"/{DB}/paragraphs.json?_size={WALK_PAGE}", len(expected))
+    assert sorted(seen) == expected and len(seen) == len(set(seen))
+    last = httpx.URL(pages[-1])
+    tail, _ = walk(server.client, str(last.copy_set_param("_size", "1")), len(expected))
+    assert 0 < len(tail) <= WALK_PAGE and tail == seen[-len(tail):]
     for beyond in ("zzzz,zzzz", "zzzz", "9" * 40, "~2E~2E,~2F", "%00"):
         response = server.client.get(f"/{DB}/paragraphs.json", params={"_next": beyond})
         assert response.status_code < 500, beyond
@@ -821,6 +842,13 @@ def unread_request(port: int, sql: str, source: str = "127.0.0.1") -> socket.soc
     return connection
 
 
+def answer_begins(connection: socket.socket, within: float) -> bool:
+    """Whether the server begins to answer on connection within the given seconds (nothing is read)."""
+    with selectors.DefaultSelector() as watching:
+        watching.register(connection, selectors.EVENT_READ)
+        return bool(watching.select(timeout=within))
+
+
 def tcp_state(connection: socket.socket) -> int:
     return connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0]
 
@@ -849,7 +877,9 @@ def test_responses_left_unread_hold_a_bounded_share_of_the_servers_memory(server
     try:
         for _ in range(MAX_UNREAD_BYTES // 19_000_000 + 4):
             unread.append(unread_request(server.port, NINETEEN_MB))
-            time.sleep(0.3)  # one response at a time, so that the first to stop reading is the first asked
+            # One response at a time (the next asked once this one arrives, unread), so that the first
+            # to stop reading is the first asked.
+            assert answer_begins(unread[-1], within=30), "a response did not begin within 30 s"
         deadline = time.monotonic() + 5  # half the idle timeout (10 s)
         while tcp_state(unread[0]) == TCP_ESTABLISHED and time.monotonic() < deadline:
             time.sleep(0.2)
