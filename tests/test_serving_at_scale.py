@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -35,37 +36,44 @@ def children(pid: int) -> list[int]:
     return found
 
 
+@pytest.fixture()
+def single(served):
+    """The built database served by one process, as `make serve` serves it: the tests' shared server."""
+    return served.running()
+
+
 @pytest.fixture(scope="module")
-def single(built_database, free_port):
-    from mandate_notes.serve import running_server
-
-    with running_server(built_database, free_port()) as (process, base):
-        yield base
-
-
-def test_two_workers_serve_the_pages_one_process_serves(built_database, free_port, single):
+def two_workers(built_database, free_port):
+    """The built database served by two worker processes (`make serve WORKERS=2`): its base address,
+    port and the workers' process ids."""
     from mandate_notes.serve import running_server
 
     if not Path("/proc/self/stat").exists():
         pytest.skip("counting worker processes needs Linux /proc")
-    with running_server(built_database, free_port(), workers=2) as (process, base):
+    port = free_port()
+    with running_server(built_database, port, workers=2) as (process, base):
         # uvicorn's supervisor starts its workers as spawned processes (beside them, multiprocessing
         # may start a resource tracker, which is not one).
         workers = [pid for pid in children(process.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
-        assert len(workers) == 2, workers
-        with httpx.Client(base_url=base) as many, httpx.Client(base_url=single) as one:
-            for path in PAGES:
-                # Several requests, over new connections, reach more than one worker.
-                for _ in range(4):
-                    answer = httpx.get(base + path)
-                    assert answer.status_code == 200, path
-                expected = one.get(path)
-                got = many.get(path)
-                assert got.headers["content-type"] == expected.headers["content-type"], path
-                if path.endswith("_shape=array"):
-                    assert got.json() == expected.json()
-                else:
-                    assert len(got.text) == pytest.approx(len(expected.text), rel=0.02), path
+        yield SimpleNamespace(base=base, port=port, workers=workers)
+
+
+def test_two_workers_serve_the_pages_one_process_serves(two_workers, single):
+    assert len(two_workers.workers) == 2, two_workers.workers
+    base = two_workers.base
+    with httpx.Client(base_url=base) as many, httpx.Client(base_url=single) as one:
+        for path in PAGES:
+            # Several requests, over new connections, reach more than one worker.
+            for _ in range(4):
+                answer = httpx.get(base + path)
+                assert answer.status_code == 200, path
+            expected = one.get(path)
+            got = many.get(path)
+            assert got.headers["content-type"] == expected.headers["content-type"], path
+            if path.endswith("_shape=array"):
+                assert got.json() == expected.json()
+            else:
+                assert len(got.text) == pytest.approx(len(expected.text), rel=0.02), path
 
 
 def tcp_sockets(pid: int, port: int) -> dict[str, set[str]]:
@@ -88,36 +96,32 @@ def tcp_sockets(pid: int, port: int) -> dict[str, set[str]]:
     return found
 
 
-def test_each_worker_listens_on_its_own_socket_and_clients_are_spread_over_them(built_database, free_port):
+def test_each_worker_listens_on_its_own_socket_and_clients_are_spread_over_them(two_workers):
     import socket
-
-    from mandate_notes.serve import running_server
 
     if not Path("/proc/net/tcp").exists():
         pytest.skip("a worker's sockets are read from Linux /proc")
-    port = free_port()
-    with running_server(built_database, port, workers=2) as (process, base):
-        workers = [pid for pid in children(process.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
-        # A socket of its own each, so that the kernel, not the first worker to wake, shares out
-        # the connections (one shared socket let one worker take a whole burst of clients).
-        # The server answers once its first worker listens; the others may still be starting.
-        deadline = time.monotonic() + 30
-        while True:
-            listening = [tcp_sockets(pid, port).get("0A", set()) for pid in workers]
-            if all(listening) or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-        assert all(len(held) == 1 for held in listening) and len(set().union(*listening)) == len(workers), listening
-        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
-        try:
-            for client in clients:
-                client.sendall(b"GET /-/versions.json HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            for client in clients:
-                assert client.recv(12).startswith(b"HTTP/1.1 200")
-            held = [len(tcp_sockets(pid, port).get("01", set())) for pid in workers]
-        finally:
-            for client in clients:
-                client.close()
+    port, workers = two_workers.port, two_workers.workers
+    # A socket of its own each, so that the kernel, not the first worker to wake, shares out
+    # the connections (one shared socket let one worker take a whole burst of clients).
+    # The server answers once its first worker listens; the others may still be starting.
+    deadline = time.monotonic() + 30
+    while True:
+        listening = [tcp_sockets(pid, port).get("0A", set()) for pid in workers]
+        if all(listening) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert all(len(held) == 1 for held in listening) and len(set().union(*listening)) == len(workers), listening
+    clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
+    try:
+        for client in clients:
+            client.sendall(b"GET /-/versions.json HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        for client in clients:
+            assert client.recv(12).startswith(b"HTTP/1.1 200")
+        held = [len(tcp_sockets(pid, port).get("01", set())) for pid in workers]
+    finally:
+        for client in clients:
+            client.close()
     # Twenty keep-alive clients, each answered and still connected: every worker holds some.
     assert sum(held) == 20 and min(held) > 0, held
 
