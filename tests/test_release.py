@@ -181,8 +181,10 @@ def test_stata_json_and_sqlite_hold_the_same_rows_as_the_csvs(archive, tmp_path)
         assert connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] == len(rows), name
         for index, row in enumerate(rows):
             assert list(records[index]) == header, name
+            # The row's values once (a Series per cell was most of this test's time).
+            stata_row = stata.iloc[index]
             for column, cell in zip(header, row):
-                value, dta = records[index][column], stata.iloc[index][column]
+                value, dta = records[index][column], stata_row[column]
                 where = f"{name}:{index + 2}:{column}"
                 if cell == "":
                     assert value is None, where
