@@ -303,12 +303,22 @@ IDLE_CONNECTIONS = min(2000, resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 200
 
 
 @pytest.fixture(scope="module")
-def impatient_server(hostile, tmp_path_factory, free_port):
-    """The hostile data served with a short idle timeout, from a folder of its own."""
+def impatient(hostile, tmp_path_factory, free_port):
+    """The hostile data served with a short idle timeout, from a folder of its own (started when first
+    asked for, and again if it has died)."""
     folder = tmp_path_factory.mktemp("impatient")
-    database = shutil.copy(hostile.database, folder / f"{DB}.db")
-    with running_server(database, free_port(), idle_timeout=IDLE_TIMEOUT) as (process, base):
-        yield SimpleNamespace(base=base, port=int(base.rsplit(":", 1)[1]), pid=process.pid)
+    served = Served(shutil.copy(hostile.database, folder / f"{DB}.db"), free_port, idle_timeout=IDLE_TIMEOUT)
+    try:
+        yield served
+    finally:
+        served.stop()
+
+
+@pytest.fixture()
+def impatient_server(impatient):
+    """The impatient server, running."""
+    base = impatient.running()
+    return SimpleNamespace(base=base, port=impatient.port, pid=impatient.process.pid)
 
 
 def open_idle(port: int, count: int, sent: bytes) -> list[socket.socket]:

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from mandate_notes.paths import DATABASE_NAME as DB
+from tests.serving import Served
 
 # Slow (`make check` leaves it out): starts servers of several workers.
 pytestmark = pytest.mark.slow
@@ -43,19 +44,27 @@ def single(served):
 
 
 @pytest.fixture(scope="module")
-def two_workers(built_database, free_port):
-    """The built database served by two worker processes (`make serve WORKERS=2`): its base address,
-    port and the workers' process ids."""
-    from mandate_notes.serve import running_server
+def two_workers_served(built_database, free_port):
+    """The built database served by two worker processes (`make serve WORKERS=2`), started when first
+    asked for and again if it has died."""
+    served = Served(built_database, free_port, workers=2)
+    try:
+        yield served
+    finally:
+        served.stop()
 
+
+@pytest.fixture()
+def two_workers(two_workers_served):
+    """The two-worker server, running: its base address, port and the workers' process ids."""
     if not Path("/proc/self/stat").exists():
         pytest.skip("counting worker processes needs Linux /proc")
-    port = free_port()
-    with running_server(built_database, port, workers=2) as (process, base):
-        # uvicorn's supervisor starts its workers as spawned processes (beside them, multiprocessing
-        # may start a resource tracker, which is not one).
-        workers = [pid for pid in children(process.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
-        yield SimpleNamespace(base=base, port=port, workers=workers)
+    base = two_workers_served.running()
+    # The supervisor starts its workers as spawned processes (beside them, multiprocessing may start a
+    # resource tracker, which is not one).
+    workers = [pid for pid in children(two_workers_served.process.pid)
+               if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()]
+    return SimpleNamespace(base=base, port=two_workers_served.port, workers=workers)
 
 
 def test_two_workers_serve_the_pages_one_process_serves(two_workers, single):
