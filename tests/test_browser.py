@@ -14,8 +14,8 @@ import pytest
 from mandate_notes.citation import citation_text, row_citation
 from schemas.definitions import PACKAGE, TABLES, table
 from mandate_notes.queries import coded_tables, searchable_tables
-from tests.browsing import (SEARCH, all_by_css, assert_only_local_requests, by_css,
-                           csv_rows, element_screenshot, none_by_css, requested_urls, row_url, screenshot, wait_for_path)  # noqa: F401
+from tests.browsing import (SEARCH, all_by_css, assert_only_local_requests, by_css, csv_rows, read_by_css, screenshot,
+                            texts_by_css, wait_for_path)
 
 # The first coded table with rows, in this order, is the one the reader opens; then any with a quote.
 PREFERRED = ["recommendations", "statistics", "events", "citations"]
@@ -35,9 +35,9 @@ def test_the_home_page_shows_what_the_dataset_is_how_to_cite_it_and_its_tables(s
         "return document.head.querySelector('script[type=\"application/ld+json\"]').textContent"))
     assert ld["@type"] == "Dataset" and ld["name"] == PACKAGE["title"]
     assert by_css(browser, "#citation-text").get_attribute("value") == citation_text()
-    listed = [cell.text for cell in all_by_css(browser, "table.tables tbody td:first-child code")]
+    listed = texts_by_css(browser, "table.tables tbody td:first-child code")
     assert listed == [spec.name for spec in TABLES]
-    counts = [cell.text for cell in all_by_css(browser, "table.tables td.count")]
+    counts = texts_by_css(browser, "table.tables td.count")
     assert counts == [f"{len(csv_rows(spec.name)):,}" for spec in TABLES]
     screenshot(browser, "01-home.png", max_height=4000)
     assert_only_local_requests(browser, server)
@@ -63,14 +63,13 @@ def test_a_search_from_the_home_page_leads_to_the_paragraphs_holding_the_words(s
     box.send_keys(SEARCH)
     box.send_keys(Keys.ENTER)
     wait_for_path(browser, r"/mandate_notes/search\?q=")
-    rows = all_by_css(browser, "table.rows-and-columns tbody tr")
-    found = {(row.find_element("css selector", "td.col-table_name").text,
-              row.find_element("css selector", "td.col-row_id").text) for row in rows}
+    found = {tuple(cells) for cells in texts_by_css(browser, "table.rows-and-columns tbody tr",
+                                                    within=["td.col-table_name", "td.col-row_id"])}
     expected = expected_hits(SEARCH)
     assert expected and found == expected
     assert all_by_css(browser, "td.col-snippet mark")
     screenshot(browser, "02-search-results.png")
-    first = rows[0].find_element("css selector", "td.col-paragraph_id a")
+    first = by_css(browser, "table.rows-and-columns tbody tr:first-child td.col-paragraph_id a")
     paragraph_id = first.text
     first.click()
     wait_for_path(browser, rf"/mandate_notes/paragraphs/{paragraph_id}$")
@@ -130,8 +129,8 @@ def test_the_charts_are_drawn_without_any_request_beyond_the_server(server, brow
     browser.get(f"{server}/")
     by_css(browser, 'nav.explore a[href="/at-a-glance"]').click()
     wait_for_path(browser, r"/at-a-glance$")
-    charts = all_by_css(browser, "figure.chart")
-    assert charts and all(chart.size["width"] > 300 and chart.size["height"] > 0 for chart in charts)
+    charts = read_by_css(browser, "figure.chart", "[e.getBoundingClientRect().width, e.getBoundingClientRect().height]")
+    assert charts and all(width > 300 and height > 0 for width, height in charts)
     assert all_by_css(browser, "#coding-chart a.segment")
     screenshot(browser, "07-at-a-glance.png")
     assert_only_local_requests(browser, server)

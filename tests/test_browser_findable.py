@@ -135,7 +135,7 @@ def test_the_support_facet_reads_in_the_scales_order(server, browser, window):
     browser.get(f"{server}/{DB}/recommendations")
     facet = by_css(browser, "#facet-support_level")
     facet.find_element("css selector", "summary").click()
-    shown = [link.text for link in facet.find_elements("css selector", "li a")]
+    shown = texts_by_css(browser, "#facet-support_level li a")
     assert shown == [row["label"] for row in scale() if row["code"] in used]
     browser.execute_script("arguments[0].scrollIntoView()", facet)
     assert_no_sideways_scroll(browser, "the recommendations table")
@@ -155,7 +155,7 @@ def test_the_security_council_question_narrows_to_broadly_backed_asks(server, br
     Select(field).select_by_visible_text(narrowest["label"])
     field.submit()
     wait_for_path(browser, rf"/{DB}/security_council_asks\?.*narrowest_support=\w")
-    shown = {cell.text for cell in all_by_css(browser, "td.col-recommendation_id")}
+    shown = set(texts_by_css(browser, "td.col-recommendation_id"))
     assert shown == {row["recommendation_id"] for row in broad}
     assert_no_sideways_scroll(browser, "the narrowed question")
     screenshot(browser, f"support-security-council-broadly-backed-{window}.png")
