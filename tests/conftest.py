@@ -227,7 +227,7 @@ def coded(tmp_path_factory):
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1280,900",
+    "--window-size=1280,900",  # DEFAULT_WINDOW
 ]
 
 
@@ -262,17 +262,39 @@ def server(served):
     return served.running()
 
 
+# The window a browser test gets unless it asks for a width (the window fixture).
+DEFAULT_WINDOW = (1280, 900)
+
+
+def resize(browser, width: int, height: int = 900) -> None:
+    """The browser's window at width x height, resized only where it is not: a resize costs a round
+    trip and the page's layout, and the tests of a module run width by width (see the hook below)."""
+    if browser.get_window_size() != {"width": width, "height": height}:
+        browser.set_window_size(width, height)
+
+
 @pytest.fixture()
 def window(browser, request):
-    """The browser's window at the width a test is parametrized with (indirect), set back after it."""
-    browser.set_window_size(request.param, 900)
-    yield request.param
-    browser.set_window_size(1280, 900)
+    """The browser's window at the width a test is parametrized with (indirect). It stays so for the
+    next test that wants the same width; a browser test without a width of its own gets the default
+    window (default_window)."""
+    resize(browser, request.param)
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def default_window(request):
+    """A browser test that asks for no width (neither window nor width) runs in the default window,
+    whatever the test before it left."""
+    names = set(request.fixturenames)
+    if "browser" in names and not names & {"window", "width"}:
+        resize(request.getfixturevalue("browser"), *DEFAULT_WINDOW)
 
 
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory):
-    """Headless Chromium, one per test process: a test that changes its window size sets it back."""
+    """Headless Chromium, one per test process: its window is the default one (DEFAULT_WINDOW) for
+    a test that asks for no width, and a test that sets a size of its own otherwise sets it back."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -347,13 +369,26 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{name}: {what}")
 
 
+def window_width(item) -> int:
+    """The width a test is parametrized with (window, or a module's own width fixture), 0 if none."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return params.get("window", params.get("width", 0))
+
+
 # First, before pytest-xdist's own hook reads the groups marked here into the test ids it schedules by.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """A test's tier from the fixtures it uses, so that none is forgotten: the browser makes it a
     browser test; a server, a free port or Datasette's app, a served one. The tests sharing a fixture their module
     makes once (a built and served copy, a release) stay in one test process (pytest-xdist's
-    loadgroup), so that it is made once, not once per process."""
+    loadgroup), so that it is made once, not once per process. A module's tests run width by width
+    (those without a width first, then each width in order, each in the order written), so that the
+    browser's window is resized once per width, not once or twice per test."""
+    first = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.path, index)
+    written = {id(item): index for index, item in enumerate(items)}
+    items.sort(key=lambda item: (first[item.path], window_width(item), written[id(item)]))
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if "browser" in names:

@@ -144,15 +144,13 @@ def scripted_pages() -> list[str]:
             "/mandate_notes?sql=select+1", "/mandate_notes/security_council_asks", "/at-a-glance"]
 
 
-@pytest.mark.parametrize("width", [400, 1400])
-def test_the_content_security_policy_refuses_nothing_the_pages_use(server, browser, width):
-    browser.set_window_size(width, 900)
+@pytest.mark.parametrize("window", [400, 1400], indirect=True)
+def test_the_content_security_policy_refuses_nothing_the_pages_use(server, browser, window):
     browser.get_log("browser")
     for number, path in enumerate(scripted_pages()):
         browser.get(f"{server}{path}")
         assert "Error" not in browser.title and by_css(browser, "footer, .ft"), path
-        screenshot(browser, f"csp-{width}-{number}.png", max_height=1800)
+        screenshot(browser, f"csp-{window}-{number}.png", max_height=1800)
     refused = [entry["message"] for entry in browser.get_log("browser")
                if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
     assert refused == []
-    browser.set_window_size(1280, 900)

@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browsing import screenshot
+from tests.browsing import WIDTHS, screenshot, texts_by_css
 
 PAGES = {
     "timeline": "/mandates",
@@ -18,29 +18,25 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("width", [400, 1400])
-def test_the_mandate_pages_read_at_both_widths(server, browser, width):
-    browser.set_window_size(width, 900)
-    try:
-        for name, address in PAGES.items():
-            browser.get(server + address)
-            wide, window = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-            assert wide <= window, f"{name}: {wide}px in a {window}px window"
-            screenshot(browser, f"mandates-{width}-{name}.png")
-        browser.get(server + PAGES["timeline"])
-        missions = browser.find_elements(By.CSS_SELECTOR, "section.mission h2")
-        assert [m.text for m in missions] == ["MINUSCA", "MINUSMA", "MONUSCO", "UNAMA", "UNAMID", "UNITAMS", "UNMISS", "UNSMIL"]
-        browser.find_element(By.CSS_SELECTOR, '#s-res-2729-2024 a[href^="/mandate-changes"]').click()
-        WebDriverWait(browser, 10).until(lambda driver: driver.current_url.endswith("?resolution=s-res-2729-2024"))
-        assert browser.find_elements(By.CSS_SELECTOR, "li.change-amended ins")
-        assert browser.find_elements(By.CSS_SELECTOR, "li.change-amended del")
-        # The form picks another resolution.
-        browser.find_element(By.CSS_SELECTOR, "#resolution option[value='s-res-2640-2022']").click()
-        browser.find_element(By.CSS_SELECTOR, "form.compare-choice button").click()
-        WebDriverWait(browser, 10).until(lambda driver: "resolution=s-res-2640-2022" in driver.current_url)
-        assert "S/RES/2640 (2022) against S/RES/2584 (2021)" in browser.find_element(By.TAG_NAME, "h1").text
-        browser.get(server + PAGES["note"])
-        section = browser.find_element(By.ID, "council-sides").find_element(By.XPATH, "..")
-        assert "S/RES/2677 (2023)" in section.text and "S/RES/2726 (2024)" in section.text
-    finally:
-        browser.set_window_size(1280, 900)
+@pytest.mark.parametrize("window", WIDTHS, indirect=True)
+def test_the_mandate_pages_read_at_both_widths(server, browser, window):
+    for name, address in PAGES.items():
+        browser.get(server + address)
+        wide, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert wide <= inner, f"{name}: {wide}px in a {inner}px window"
+        screenshot(browser, f"mandates-{window}-{name}.png")
+    browser.get(server + PAGES["timeline"])
+    missions = texts_by_css(browser, "section.mission h2")
+    assert missions == ["MINUSCA", "MINUSMA", "MONUSCO", "UNAMA", "UNAMID", "UNITAMS", "UNMISS", "UNSMIL"]
+    browser.find_element(By.CSS_SELECTOR, '#s-res-2729-2024 a[href^="/mandate-changes"]').click()
+    WebDriverWait(browser, 10).until(lambda driver: driver.current_url.endswith("?resolution=s-res-2729-2024"))
+    assert browser.find_elements(By.CSS_SELECTOR, "li.change-amended ins")
+    assert browser.find_elements(By.CSS_SELECTOR, "li.change-amended del")
+    # The form picks another resolution.
+    browser.find_element(By.CSS_SELECTOR, "#resolution option[value='s-res-2640-2022']").click()
+    browser.find_element(By.CSS_SELECTOR, "form.compare-choice button").click()
+    WebDriverWait(browser, 10).until(lambda driver: "resolution=s-res-2640-2022" in driver.current_url)
+    assert "S/RES/2640 (2022) against S/RES/2584 (2021)" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.get(server + PAGES["note"])
+    section = browser.find_element(By.ID, "council-sides").find_element(By.XPATH, "..")
+    assert "S/RES/2677 (2023)" in section.text and "S/RES/2726 (2024)" in section.text

@@ -17,6 +17,7 @@ import pytest
 from mandate_notes.model import csv_path, field_title
 from schemas.definitions import table
 from tests.browsing import SHOWN_JS, links_by_css, read_by_css, texts_by_css
+from tests.conftest import resize
 
 ROOT = Path(__file__).resolve().parents[1]
 DB = "mandate_notes"
@@ -27,9 +28,9 @@ WINDOW_HEIGHT = 900
 
 @pytest.fixture(params=WIDTHS)
 def width(browser, request):
-    browser.set_window_size(request.param, WINDOW_HEIGHT)
-    yield request.param
-    browser.set_window_size(1280, 900)
+    """The window at each width, as conftest's window fixture gives it."""
+    resize(browser, request.param, WINDOW_HEIGHT)
+    return request.param
 
 
 def rows_of(name: str) -> list[dict]:
