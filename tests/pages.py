@@ -6,16 +6,27 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import weakref
 
 from mandate_notes.model import csv_path
 
 
-def get(app, path):
-    return asyncio.run(app.client.get(path))
+# Each app's answers by path: the apps serve immutable databases, so a page several tests read is
+# rendered once per test process (tests only read a response, never change it).
+_ANSWERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def html_of(app, path):
-    response = get(app, path)
+def get(app, path, fresh: bool = False):
+    """The app's answer to a GET of path; fresh: rendered again (the test changed what the app reads,
+    or watches the rendering itself)."""
+    answers = _ANSWERS.setdefault(app, {})
+    if fresh or path not in answers:
+        answers[path] = asyncio.run(app.client.get(path))
+    return answers[path]
+
+
+def html_of(app, path, fresh: bool = False):
+    response = get(app, path, fresh)
     assert response.status_code == 200, f"{path}: {response.status_code}"
     return response.text
 

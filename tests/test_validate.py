@@ -207,12 +207,13 @@ def test_the_format_characters_the_gate_knows_are_pythons():
         code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"]
 
 
-def test_a_passing_gate_is_remembered_in_the_packages_build_folder_and_not_made_again(package_copy, monkeypatch):
+def test_a_passing_gate_is_remembered_in_the_packages_build_folder_and_not_made_again(passed_copy, monkeypatch):
+    """passed_copy holds the record the gate wrote when it passed on a copy of the package that had
+    none (conftest.passed_package): the record names the states of that package."""
     from mandate_notes import agreement, generated, paragraphs, validate
 
-    assert validate.main(["--root", str(package_copy), "-q"]) == 0
-    states = generated.gate_states(package_copy)
-    assert (package_copy / "build" / "gate-passed.sha256").read_text(encoding="utf-8") == \
+    states = generated.gate_states(passed_copy)
+    assert (passed_copy / "build" / "gate-passed.sha256").read_text(encoding="utf-8") == \
         f"tables {states['tables']}\nall {states['all']}\n"
 
     def not_again(*args, **kwargs):
@@ -220,11 +221,11 @@ def test_a_passing_gate_is_remembered_in_the_packages_build_folder_and_not_made_
 
     monkeypatch.setattr(paragraphs, "outputs", not_again)
     monkeypatch.setattr(agreement, "render", not_again)
-    assert validate.main(["--root", str(package_copy), "-q"]) == 0
+    assert validate.main(["--root", str(passed_copy), "-q"]) == 0
     # A file changed outside sources/ and the generated tables: those tables are not made again, the rest is.
-    (package_copy / "notes.md").write_text("A note beside the package.", encoding="utf-8")
+    (passed_copy / "notes.md").write_text("A note beside the package.", encoding="utf-8")
     monkeypatch.setattr(agreement, "render", lambda root: (None, ["checked again"]))
-    assert validate.main(["--root", str(package_copy), "-q"]) == 1
+    assert validate.main(["--root", str(passed_copy), "-q"]) == 1
 
 
 def test_a_data_problem_after_a_pass_does_not_make_the_generated_tables_again(passed_copy, capsys, monkeypatch):
@@ -244,13 +245,13 @@ def test_a_data_problem_after_a_pass_does_not_make_the_generated_tables_again(pa
     assert any(line.startswith(f"{path.relative_to(passed_copy).as_posix()}:") for line in printed), printed
 
 
-def test_after_a_pass_any_change_to_the_package_is_checked_again(package_copy, capsys):
+def test_after_a_pass_any_change_to_the_package_is_checked_again(passed_copy, capsys):
     from mandate_notes import validate
 
-    assert validate.main(["--root", str(package_copy), "-q"]) == 0
-    path = csv_path(package_copy / "data", "paragraphs")
+    assert validate.main(["--root", str(passed_copy), "-q"]) == 0
+    path = csv_path(passed_copy / "data", "paragraphs")
     path.write_text(path.read_text(encoding="utf-8").replace("Introduction", "Foreword", 1), encoding="utf-8")
-    assert validate.main(["--root", str(package_copy)]) == 1
+    assert validate.main(["--root", str(passed_copy)]) == 1
     printed = capsys.readouterr().err.splitlines()
     assert "data/generated/paragraphs.csv:0: -: stale (made from sources/*/): run `make paragraphs`" in printed
 

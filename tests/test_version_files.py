@@ -73,7 +73,7 @@ def test_the_site_serves_the_versions_archive_with_its_sha256(tmp_path, built_da
     assert ld and ld.group(1) == written["sha256"], "schema.org's DataDownload names the archive served here"
     # A copy whose checksum file states another digest is not offered.
     write_archive(tmp_path, version(), checksum="0" * 64)
-    assert "does not match the SHA-256 its checksum file states" in html_of(app, "/changelog")
+    assert "does not match the SHA-256 its checksum file states" in html_of(app, "/changelog", fresh=True)
 
 
 @pytest.mark.slow
