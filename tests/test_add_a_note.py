@@ -68,6 +68,11 @@ def repo(tmp_path_factory) -> Path:
         if (ROOT / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target / name)
+    # The checkout's compiled bytecode too (ignored by git): Python checks each file against its
+    # source's time and size, which copy2 keeps, so the copy's tests and scripts compile nothing again.
+    for folder in {Path(name).parent for name in listed if name.endswith(".py")}:
+        if (ROOT / folder / "__pycache__").is_dir():
+            shutil.copytree(ROOT / folder / "__pycache__", target / folder / "__pycache__")
     commit_all(target, "before the note")
     return target
 
