@@ -9,6 +9,7 @@ Every breach is a Problem naming file, line, column, rule and value.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -83,6 +84,8 @@ class Table:
     file: str
     frame: pd.DataFrame
     lines: list[int]
+    # SHA-256 of the file's bytes as read (read_table), so that what was checked is known by content.
+    sha256: str = ""
 
     def line(self, index: int) -> int:
         return self.lines[index] if 0 <= index < len(self.lines) else 0
@@ -171,6 +174,8 @@ def read_table(root: Path, resource: dict, problems: list[Problem]) -> Table | N
         return None
     expected = [field["name"] for field in resource["schema"]["fields"]]
     table = parse_table(resource["name"], resource["path"], raw, expected, resource.get("minRows", 0), problems)
+    if table is not None:
+        table.sha256 = hashlib.sha256(raw).hexdigest()
     if table is not None and signature is not None and len(problems) == found:
         _READ[path] = _Read(signature, table.frame)
     return table

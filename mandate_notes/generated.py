@@ -26,6 +26,9 @@ CODE = ("mandate_notes", "schemas")
 # What the generated tables of `make paragraphs` are made from, and the tables themselves (a test
 # holds the maker to it: tests/test_validate.py); everything else generated may read any file.
 TABLE_INPUTS = ("sources", "data/generated")
+# In the record of a pass, the lines of the tables found clean (checks.checked_digest): a table whose
+# bytes, resource and checking code are those of such a line has no cell or schema problem to look for.
+CHECKED = "checked:"
 
 
 def stale(outputs: dict[Path, str]) -> list[Path]:
@@ -82,11 +85,11 @@ def _state(digests: dict[str, bytes], environment: bytes) -> str:
 
 
 def gate_states(root: Path) -> dict[str, str]:
-    """Two SHA-256, each over the names and contents of files, the Python that runs and the packages
+    """Three SHA-256, each over the names and contents of files, the Python that runs and the packages
     installed beside it (their dist-info folders name each one's version): "tables" over the
     package's TABLE_INPUTS and the code (CODE), "all" over every file of the package (all but
-    NOT_INPUTS' folders) and the code. No list of a generated file's inputs to keep up to date:
-    whatever a change could change, it changes a state."""
+    NOT_INPUTS' folders) and the code, "code" over the code alone. No list of a generated file's
+    inputs to keep up to date: whatever a change could change, it changes a state."""
     root = root.resolve()
     packages = sysconfig.get_paths()["purelib"]
     environment = "\0".join([sys.version, *(sorted(os.listdir(packages)) if os.path.isdir(packages) else [])])
@@ -96,7 +99,13 @@ def gate_states(root: Path) -> dict[str, str]:
     tables = {name: digest for name, digest in files.items()
               if any(name.startswith(f"{folder}/") for folder in TABLE_INPUTS)}
     return {"tables": _state(tables | code, environment.encode("utf-8")),
-            "all": _state(files | code, environment.encode("utf-8"))}
+            "all": _state(files | code, environment.encode("utf-8")),
+            "code": _state(code, environment.encode("utf-8"))}
+
+
+def clean_tables(passed: dict[str, str]) -> frozenset[str]:
+    """The checked_digest of each table a record of a pass (passed_states) names."""
+    return frozenset(digest for name, digest in passed.items() if name.startswith(CHECKED))
 
 
 def passed_states(root: Path) -> dict[str, str]:
@@ -108,17 +117,20 @@ def passed_states(root: Path) -> dict[str, str]:
     return dict(line.split(" ", 1) for line in lines if " " in line)
 
 
-def remember_passed(root: Path, states: dict[str, str]) -> None:
-    """Record that the gate passed on states, unless a file changed while it ran (the state it
-    checked is then not known)."""
+def remember_passed(root: Path, states: dict[str, str], checked: dict[str, str]) -> None:
+    """Record that the gate passed on states, and the checked_digest of each table it found clean
+    (checked: table name -> digest), unless a file changed while it ran (the state it checked is
+    then not known)."""
     if gate_states(root) != states:
         return
     record = root / PASSED
     written = partial_path(record)
+    lines = [f"{name} {state}\n" for name, state in states.items()]
+    lines += [f"{CHECKED}{name} {digest}\n" for name, digest in sorted(checked.items())]
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned(record)
-        written.write_text("".join(f"{name} {state}\n" for name, state in states.items()), encoding="utf-8")
+        written.write_text("".join(lines), encoding="utf-8")
         os.replace(written, record)
     except OSError:
         written.unlink(missing_ok=True)  # a read-only package is checked in full every time

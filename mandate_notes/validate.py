@@ -114,22 +114,23 @@ def gate(root: Path, frictionless: bool = False) -> Verdict:
     """Data problems (files, schemas, cross-table rules), then the others (sources, generated
     files, coverage and adjudication, read once the tables are valid), of the package at root."""
     from mandate_notes import agreement, changes, council, tiers
-    from mandate_notes.checks import check_package
+    from mandate_notes.checks import check_package, checked_digest, load_package
     from mandate_notes.completeness import coverage_problems
     from mandate_notes.documents import source_problems
-    from mandate_notes.generated import gate_states, passed_states, remember_passed
+    from mandate_notes.generated import clean_tables, gate_states, passed_states, remember_passed
     from mandate_notes.retirement import retirement_problems
 
-    data, tables = check_package(root)
-    data = [str(problem) for problem in sorted(set(at_their_source(
-        data + retirement_problems(root, tables) + council.series_problems(tables), tables, root)))]
     # Making the generated files and the agreement report again takes most of the gate's time; where
     # the gate passed on exactly this package (or its sources), code and environment, they are what
     # they were then. So too beside a data problem: a mistake in a coded table leaves the generated
-    # tables as they were (and, the package changed, the rest is compared again).
+    # tables as they were (and, the package changed, the rest is compared again). A table of the same
+    # bytes checked by the same code as at that pass has no cell or schema problem to look for.
     states = gate_states(root) if regenerates(root) else {}
     passed = passed_states(root) if states else {}
     unchanged = {name for name, state in states.items() if passed.get(name) == state}
+    data, tables = check_package(root, states.get("code", ""), clean_tables(passed))
+    data = [str(problem) for problem in sorted(set(at_their_source(
+        data + retirement_problems(root, tables) + council.series_problems(tables), tables, root)))]
     # The agreement report is made once, from valid tables only (it reads their values): compared
     # with its file here, its adjudication used below.
     report, adjudication = agreement.render(root) if not data and "all" not in unchanged else (None, [])
@@ -142,7 +143,9 @@ def gate(root: Path, frictionless: bool = False) -> Verdict:
     if frictionless and not data and not other:
         data = [str(problem) for problem in frictionless_problems(root)]
     if states and "all" not in unchanged and not data and not other:
-        remember_passed(root, states)
+        resources = {resource["name"]: resource for resource in load_package(root)["resources"]}
+        remember_passed(root, states, {name: checked_digest(states["code"], resources[name], table)
+                                       for name, table in tables.items()})
     return Verdict(data, other, tables)
 
 

@@ -1,6 +1,7 @@
 """The package validates, and a corrupted copy is reported as FILE:LINE: column: rule: value."""
 
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -213,8 +214,11 @@ def test_a_passing_gate_is_remembered_in_the_packages_build_folder_and_not_made_
     from mandate_notes import agreement, generated, paragraphs, validate
 
     states = generated.gate_states(passed_copy)
-    assert (passed_copy / "build" / "gate-passed.sha256").read_text(encoding="utf-8") == \
-        f"tables {states['tables']}\nall {states['all']}\n"
+    record = (passed_copy / "build" / "gate-passed.sha256").read_text(encoding="utf-8").splitlines()
+    assert record[:3] == [f"tables {states['tables']}", f"all {states['all']}", f"code {states['code']}"]
+    # Then each table found clean, by name.
+    names = sorted(resource["name"] for resource in json.loads((passed_copy / "datapackage.json").read_text())["resources"])
+    assert [line.split(" ")[0] for line in record[3:]] == [f"{generated.CHECKED}{name}" for name in names]
 
     def not_again(*args, **kwargs):
         raise AssertionError("made again on a package the gate passed unchanged")
@@ -243,6 +247,43 @@ def test_a_data_problem_after_a_pass_does_not_make_the_generated_tables_again(pa
     assert validate.main(["--root", str(passed_copy)]) == 1
     printed = capsys.readouterr().err.splitlines()
     assert any(line.startswith(f"{path.relative_to(passed_copy).as_posix()}:") for line in printed), printed
+
+
+def test_after_a_pass_only_a_table_whose_bytes_resource_or_code_changed_is_checked_for_cell_and_schema_problems(
+        passed_copy, capsys, monkeypatch):
+    from mandate_notes import checks, generated, validate
+
+    looked_at = []
+
+    def recording(problems):
+        return lambda table, resource: looked_at.append((problems.__name__, table.name)) or problems(table, resource)
+
+    for name in ("cell_problems", "pandera_problems"):
+        monkeypatch.setattr(checks, name, recording(getattr(checks, name)))
+    path = csv_path(passed_copy / "data", "support_levels")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].replace(",2,", ",two,")
+    path.write_text("".join(lines), encoding="utf-8")
+    assert validate.main(["--root", str(passed_copy)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == "data/support_levels.csv:3: rank: type integer: 'two'"
+    assert looked_at == [("cell_problems", "support_levels"), ("pandera_problems", "support_levels")]
+    # The table mended (its bytes those of the pass again) and another's resource changed in the
+    # descriptor: that one is checked again.
+    looked_at.clear()
+    path.write_text("".join(lines).replace(",two,", ",2,"), encoding="utf-8")
+    descriptor = passed_copy / "datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    [themes] = [resource for resource in package["resources"] if resource["name"] == "themes"]
+    themes["description"] += " Edited."
+    descriptor.write_text(json.dumps(package, indent=2) + "\n", encoding="utf-8")
+    validate.main(["--root", str(passed_copy), "-q"])
+    assert {name for _, name in looked_at} == {"themes"}
+    # Other code (its state): every table.
+    looked_at.clear()
+    states = generated.gate_states
+    monkeypatch.setattr(generated, "gate_states", lambda root: {**states(root), "code": "other code"})
+    validate.main(["--root", str(passed_copy), "-q"])
+    assert {name for _, name in looked_at} == {resource["name"] for resource in package["resources"]}
 
 
 def test_after_a_pass_any_change_to_the_package_is_checked_again(passed_copy, capsys):
