@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
-from mandate_notes.model import csv_path, field_title
+from mandate_notes.model import field_title
 from schemas.definitions import table
-from tests.browsing import SHOWN_JS, links_by_css, read_by_css, texts_by_css
+from tests.browsing import (DB, SHOWN_JS, WIDTHS, all_by_css, by_css, csv_rows, links_by_css, read_by_css,
+                            screenshot, texts_by_css)
 from tests.conftest import resize
 
-ROOT = Path(__file__).resolve().parents[1]
-DB = "mandate_notes"
-WIDTHS = [400, 1400]
 # The height of the window the tests use: what a reader sees before scrolling.
 WINDOW_HEIGHT = 900
 
@@ -33,34 +30,13 @@ def width(browser, request):
     return request.param
 
 
-def rows_of(name: str) -> list[dict]:
-    with open(csv_path(ROOT / "data", name), encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def labels(name: str) -> dict[str, str]:
-    return {row["code"]: row["label"] for row in rows_of(name)}
-
-
-def css(browser, selector: str):
-    return browser.find_element("css selector", selector)
-
-
-def all_css(browser, selector: str):
-    return browser.find_elements("css selector", selector)
+    return {row["code"]: row["label"] for row in csv_rows(name)}
 
 
 def shot(browser, name: str, width: int, max_height: int = 2400) -> None:
     """The page from its top, as far as max_height: what the reader meets first."""
-    import base64
-
-    size = browser.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-    image = browser.execute_cdp_cmd("Page.captureScreenshot", {
-        "captureBeyondViewport": True, "optimizeForSpeed": True,
-        "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], max_height), "scale": 1}})
-    folder = ROOT / "build" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"research-{name}-{width}.png").write_bytes(base64.b64decode(image["data"]))
+    screenshot(browser, f"research-{name}-{width}.png", max_height)
 
 
 def top_of(browser, element) -> float:
@@ -73,10 +49,10 @@ def top_of(browser, element) -> float:
 def test_a_table_page_shows_its_rows_first_with_titles_labels_and_yes_or_no(server, browser, width):
     spec = table("recommendations")
     browser.get(f"{server}/{DB}/recommendations")
-    first_row = css(browser, "table.rows-and-columns tbody tr")
+    first_row = by_css(browser, "table.rows-and-columns tbody tr")
     assert top_of(browser, first_row) < WINDOW_HEIGHT, "the first row is on the first screen"
-    assert css(browser, "h2.row-count").text == f"{len(rows_of('recommendations')):,} rows"
-    assert css(browser, "p.table-lead").text.startswith(spec.description.split(". ")[0])
+    assert by_css(browser, "h2.row-count").text == f"{len(csv_rows('recommendations')):,} rows"
+    assert by_css(browser, "p.table-lead").text.startswith(spec.description.split(". ")[0])
     # Key columns first, each headed by its title from the table model.
     titles = {field.name: field_title(spec, field) for field in spec.fields}
     columns = read_by_css(browser, "table.rows-and-columns thead th", "[e.getAttribute('data-column'), e.textContent]")
@@ -84,42 +60,42 @@ def test_a_table_page_shows_its_rows_first_with_titles_labels_and_yes_or_no(serv
     assert headers[:4] == ["recommendation_id", "summary", "theme", "support_level"]
     assert [text.strip().rstrip("▼▲").strip() for _, text in columns] == [titles[name] for name in headers]
     # A code by its label, a boolean as yes or no, long text clipped (the whole on the row's page).
-    first = rows_of("recommendations")[0]
-    assert css(browser, "tbody tr td.col-theme").get_attribute("textContent").strip() == labels("themes")[first["theme"]]
+    first = csv_rows("recommendations")[0]
+    assert by_css(browser, "tbody tr td.col-theme").get_attribute("textContent").strip() == labels("themes")[first["theme"]]
     booleans = {text.strip() for text in read_by_css(browser, "td.col-is_opening_bullet", "e.textContent")}
     assert booleans <= {"yes", "no"} and booleans
     clipped = any(read_by_css(browser, "td.col-quote .clip", "e.scrollHeight > e.clientHeight + 1"))
     if width == 1400:
         assert clipped, "a long quote is clipped to a few lines"
     # Facets and the filter form are folded, one click away.
-    facet = css(browser, "details#facet-support_level")
+    facet = by_css(browser, "details#facet-support_level")
     assert not facet.get_attribute("open")
     shot(browser, "table", width)
     facet.find_element("css selector", "summary").click()
     assert [link.text for link in facet.find_elements("css selector", "li a")]
-    explore = css(browser, "details.explore-table")
+    explore = by_css(browser, "details.explore-table")
     explore.find_element("css selector", "summary").click()
     assert explore.find_element("css selector", "form.filters select[name=_filter_column]").is_displayed()
     assert "SQL" in explore.find_element("css selector", "a[href*='sql=']").text
 
 
 def test_a_filtered_table_says_its_conditions_in_words_and_each_can_be_removed(server, browser, width):
-    rows = rows_of("recommendations")
+    rows = csv_rows("recommendations")
     theme = next(row["theme"] for row in rows if row["is_opening_bullet"] == "true")
     wanted = [row for row in rows if row["theme"] == theme and row["is_opening_bullet"] == "true"]
     assert wanted
     browser.get(f"{server}/{DB}/recommendations?" + urlencode({"theme": theme, "is_opening_bullet": "1"}))
-    assert css(browser, "h2.row-count").text == f"{len(wanted):,} of {len(rows):,} rows"
-    said = [item.text for item in all_css(browser, "ul.filters-in-words li")]
+    assert by_css(browser, "h2.row-count").text == f"{len(wanted):,} of {len(rows):,} rows"
+    said = [item.text for item in all_by_css(browser, "ul.filters-in-words li")]
     assert any(f"Theme is {labels('themes')[theme]}" in words for words in said), said
     assert any("Opening bullet is yes" in words for words in said), said
-    assert "theme =" not in css(browser, "main").text, "no condition shown as SQL"
-    assert top_of(browser, css(browser, "table.rows-and-columns tbody tr")) < WINDOW_HEIGHT
+    assert "theme =" not in by_css(browser, "main").text, "no condition shown as SQL"
+    assert top_of(browser, by_css(browser, "table.rows-and-columns tbody tr")) < WINDOW_HEIGHT
     shot(browser, "table-filtered", width, max_height=1600)
-    remove = next(item for item in all_css(browser, "ul.filters-in-words li") if "Theme" in item.text)
+    remove = next(item for item in all_by_css(browser, "ul.filters-in-words li") if "Theme" in item.text)
     remove.find_element("css selector", "a.remove").click()
     bullets = [row for row in rows if row["is_opening_bullet"] == "true"]
-    assert css(browser, "h2.row-count").text == f"{len(bullets):,} of {len(rows):,} rows"
+    assert by_css(browser, "h2.row-count").text == f"{len(bullets):,} of {len(rows):,} rows"
 
 
 # 2. Question inputs as choices with labels -----------------------------------------------------
@@ -129,25 +105,25 @@ def test_a_question_offers_its_inputs_as_labelled_choices_and_says_which_input_e
         server, browser, width):
     from selenium.webdriver.support.ui import Select
 
-    levels = sorted(rows_of("support_levels"), key=lambda row: (row["rank"] == "", int(row["rank"] or 0)))
+    levels = sorted(csv_rows("support_levels"), key=lambda row: (row["rank"] == "", int(row["rank"] or 0)))
     browser.get(f"{server}/{DB}/security_council_asks")
-    choice = Select(css(browser, "form.question select[name=narrowest_support]"))
+    choice = Select(by_css(browser, "form.question select[name=narrowest_support]"))
     assert [option.text for option in choice.options][1:] == [level["label"] for level in levels]
     choice.select_by_visible_text(levels[0]["label"])
-    css(browser, "form.question input[type=submit]").click()
+    by_css(browser, "form.question input[type=submit]").click()
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(browser, 10).until(lambda d: "narrowest_support=" + levels[0]["code"] in d.current_url)
-    asked = css(browser, "h2.row-count").text
+    asked = by_css(browser, "h2.row-count").text
     # The label as typed on the page answers as its code does.
     browser.get(f"{server}/{DB}/security_council_asks?" + urlencode({"narrowest_support": levels[0]["label"]}))
-    assert css(browser, "h2.row-count").text == asked
+    assert by_css(browser, "h2.row-count").text == asked
     # An actor is typed, with the names offered; one that nothing names says so.
     browser.get(f"{server}/{DB}/recommendations_about_actor?" + urlencode({"actor": "Nobody at all"}))
-    box = css(browser, "form.question input[name=actor]")
+    box = by_css(browser, "form.question input[name=actor]")
     offered = read_by_css(browser, f"datalist#{box.get_attribute('list')} option", "e.value")
-    assert offered == sorted(row["name"] for row in rows_of("actors"))
-    said = css(browser, "p.excluded-by").text
+    assert offered == sorted(row["name"] for row in csv_rows("actors"))
+    said = by_css(browser, "p.excluded-by").text
     assert "“Nobody at all”" in said and "none of the choices" in said
     shot(browser, "question-choices", width, max_height=1200)
 
@@ -156,10 +132,10 @@ def test_a_question_offers_its_inputs_as_labelled_choices_and_says_which_input_e
 
 
 def test_a_resolution_as_a_document_links_each_recommendation_with_its_outcome_in_words(server, browser, width):
-    outcomes = [row for row in rows_of("recommendation_outcomes") if row["paragraph_id"]]
+    outcomes = [row for row in csv_rows("recommendation_outcomes") if row["paragraph_id"]]
     outcome = outcomes[0]
-    resolution = next(row for row in rows_of("resolutions") if row["document_id"] == outcome["document_id"])
-    summary = next(row["summary"] for row in rows_of("recommendations")
+    resolution = next(row for row in csv_rows("resolutions") if row["document_id"] == outcome["document_id"])
+    summary = next(row["summary"] for row in csv_rows("recommendations")
                    if row["recommendation_id"] == outcome["recommendation_id"])
     browser.get(f"{server}/{DB}/resolution_text?" + urlencode({"resolution": resolution["symbol"]}))
     # The first row of the paragraph, found in one round trip (not one per row of the document).
@@ -178,13 +154,13 @@ def test_a_resolution_as_a_document_links_each_recommendation_with_its_outcome_i
 
 
 def test_a_resolution_as_a_document_shows_the_latest_adopted_until_one_is_chosen(server, browser, width):
-    resolutions = rows_of("resolutions")
+    resolutions = csv_rows("resolutions")
     latest = max(resolutions, key=lambda row: (row["adoption_date"], row["document_id"]))
-    paragraphs = [row for row in rows_of("paragraphs") if row["document_id"] == latest["document_id"]]
+    paragraphs = [row for row in csv_rows("paragraphs") if row["document_id"] == latest["document_id"]]
     browser.get(f"{server}/{DB}/resolution_text")
-    chosen = css(browser, "form.question select[name=resolution] option:checked")
+    chosen = by_css(browser, "form.question select[name=resolution] option:checked")
     assert (chosen.get_attribute("value"), chosen.text) == ("", "(the latest adopted)")
-    assert css(browser, "h2.row-count").text == f"{len(paragraphs)} paragraphs"
+    assert by_css(browser, "h2.row-count").text == f"{len(paragraphs)} paragraphs"
     shown = texts_by_css(browser, "table.rows-and-columns tbody tr", within=["td.col-paragraph_id", "td.col-symbol"])
     assert [paragraph for paragraph, _ in shown] == \
         [row["paragraph_id"] for row in sorted(paragraphs, key=lambda row: int(row["sequence"]))]
@@ -199,7 +175,7 @@ def test_a_resolution_as_a_document_shows_the_latest_adopted_until_one_is_chosen
 def test_search_finds_a_resolution_by_its_symbol_or_number(server, browser, typed):
     number = "2640" if "2640" in typed else "2690"
     browser.get(f"{server}/{DB}/search?" + urlencode({"q": typed}))
-    first = css(browser, "table.rows-and-columns tbody tr")
+    first = by_css(browser, "table.rows-and-columns tbody tr")
     assert first.find_element("css selector", "td.col-document").text.startswith(f"S/RES/{number} (")
     link = first.find_element("css selector", "td.col-row_id a")
     assert link.get_attribute("href").endswith(f"/{DB}/resolutions/s-res-{number}-" + link.text[-4:])
@@ -207,8 +183,8 @@ def test_search_finds_a_resolution_by_its_symbol_or_number(server, browser, type
 
 def test_a_search_that_finds_nothing_suggests_the_indexes_nearest_word(server, browser, width):
     browser.get(f"{server}/{DB}/search?" + urlencode({"q": "peacekeping"}))
-    assert css(browser, "h2.row-count").text == "0 matches"
-    suggestion = css(browser, "p.did-you-mean a")
+    assert by_css(browser, "h2.row-count").text == "0 matches"
+    suggestion = by_css(browser, "p.did-you-mean a")
     assert suggestion.text == "peacekeeping"
     shot(browser, "search-did-you-mean", width, max_height=1200)
     suggestion.click()
@@ -229,19 +205,19 @@ def fetched_csv(address: str) -> list[dict]:
 
 
 def test_a_filtered_tables_and_a_questions_csv_carry_labels_and_sources(server, browser, width):
-    statistics = rows_of("statistics")
+    statistics = csv_rows("statistics")
     unit = next(row["unit"] for row in statistics if row["citation_id"])
     wanted = {row["statistic_id"]: row for row in statistics if row["unit"] == unit}
     browser.get(f"{server}/{DB}/statistics?" + urlencode({"unit": unit}))
     shown_values = texts_by_css(browser, "td.col-value")
     assert shown_values == [f"{float(wanted[key]['value']):g}" for key in sorted(wanted)], "20, not 20.0"
-    link = css(browser, "p.export-links a.csv-sources")
+    link = by_css(browser, "p.export-links a.csv-sources")
     assert link.text == "CSV with labels and sources"
     shot(browser, "export-links", width, max_height=1400)
     rows = fetched_csv(link.get_attribute("href"))
     assert {row["statistic_id"] for row in rows} == set(wanted)
-    documents = {row["document_id"]: row["title"] for row in rows_of("documents")}
-    citations = {row["citation_id"]: row for row in rows_of("citations")}
+    documents = {row["document_id"]: row["title"] for row in csv_rows("documents")}
+    citations = {row["citation_id"]: row for row in csv_rows("citations")}
     for row in rows:
         assert row["unit_label"] == labels("units")[unit]
         assert row["source_document"] == documents[row["document_id"]]
@@ -250,8 +226,8 @@ def test_a_filtered_tables_and_a_questions_csv_carry_labels_and_sources(server, 
         assert row["source_citation"] == (f"footnote {cited['footnote_number']}: {cited['quote']}" if cited else "")
     # A question whose rows name recommendations: their quotes and paragraphs come along.
     browser.get(f"{server}/{DB}/what_became_of_each_recommendation")
-    rows = fetched_csv(css(browser, "p.export-links a.csv-sources").get_attribute("href"))
-    quotes = {row["recommendation_id"]: row["quote"] for row in rows_of("recommendations")}
+    rows = fetched_csv(by_css(browser, "p.export-links a.csv-sources").get_attribute("href"))
+    quotes = {row["recommendation_id"]: row["quote"] for row in csv_rows("recommendations")}
     assert rows and all(row["source_quote"] == quotes[row["recommendation_id"]] and row["source_document"]
                         for row in rows)
 
@@ -261,19 +237,19 @@ def test_a_filtered_tables_and_a_questions_csv_carry_labels_and_sources(server, 
 
 def test_a_mistyped_address_suggests_the_nearest_and_a_refused_query_keeps_its_sql(server, browser, width):
     browser.get(f"{server}/mandate_note/recommendations")
-    assert css(browser, "h1").text == "Page not found"
-    assert css(browser, "header p.crumbs a").text == "home", "the header leads home"
-    suggested = [link.get_attribute("href") for link in all_css(browser, "p.did-you-mean a")]
+    assert by_css(browser, "h1").text == "Page not found"
+    assert by_css(browser, "header p.crumbs a").text == "home", "the header leads home"
+    suggested = [link.get_attribute("href") for link in all_by_css(browser, "p.did-you-mean a")]
     assert suggested[0] == f"{server}/{DB}/recommendations"
     shot(browser, "error-404", width, max_height=1200)
     typed = "delete from recommendations where theme = 'x'"
     browser.get(f"{server}/{DB}?" + urlencode({"sql": typed}))
-    box = css(browser, "form.sql-again textarea[name=sql]")
+    box = by_css(browser, "form.sql-again textarea[name=sql]")
     assert box.get_attribute("value") == typed
-    assert css(browser, f"label[for='{box.get_attribute('id')}']").is_displayed()
+    assert by_css(browser, f"label[for='{box.get_attribute('id')}']").is_displayed()
     shot(browser, "error-sql", width, max_height=1200)
     browser.get(f"{server}/")
-    assert css(browser, "nav.explore a[href='/mandate_notes']").text == "Query in SQL"
+    assert by_css(browser, "nav.explore a[href='/mandate_notes']").text == "Query in SQL"
 
 
 def test_the_codebook_opens_with_its_contents_and_ends_with_the_maintainers_notes(server, browser, width):
