@@ -499,8 +499,10 @@ def table_problems(root: Path, resource: dict, tables: dict[str, Table], code: s
     if table is None:
         return problems
     tables[resource["name"]] = table
-    if code and checked_digest(code, resource, table) in clean:
-        return problems
+    if code:
+        table.checked = checked_digest(code, resource, table)
+        if table.checked in clean:
+            return problems
     return problems + cell_problems(table, resource) + pandera_problems(table, resource)
 
 

@@ -86,6 +86,8 @@ class Table:
     lines: list[int]
     # SHA-256 of the file's bytes as read (read_table), so that what was checked is known by content.
     sha256: str = ""
+    # What its cells and schema were checked as (checks.checked_digest), where the gate knows the code's state.
+    checked: str = ""
 
     def line(self, index: int) -> int:
         return self.lines[index] if 0 <= index < len(self.lines) else 0

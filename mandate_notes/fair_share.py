@@ -43,23 +43,41 @@ class ServerBusy(Exception):
     """A request refused because its client, or all the clients together, hold their share already."""
 
 
+class ByClient(dict):
+    """An amount for each client; a client whose amount is back to 0 is forgotten, so that the map
+    holds only the clients being answered.
+
+    >>> held = ByClient()
+    >>> held.add("a", 2), held.add("a", 1), held.remove("a", 3), held
+    (None, None, None, {})
+    """
+
+    def add(self, client: str, amount: int = 1) -> None:
+        self[client] = self.get(client, 0) + amount
+
+    def remove(self, client: str, amount: int = 1) -> None:
+        left = self[client] - amount
+        if left:
+            self[client] = left
+        else:
+            del self[client]
+
+
 class ClientRequests:
     """How many requests each client has being answered; at most `most` at once."""
 
     def __init__(self, most: int) -> None:
         self.most = most
-        self.running: dict[str, int] = {}
+        self.running = ByClient()
 
     def enter(self, client: str) -> None:
         if self.running.get(client, 0) >= self.most:
             raise ServerBusy(f"server busy: a client may have at most {self.most} requests answered at once; "
                              "try again in a moment")
-        self.running[client] = self.running.get(client, 0) + 1
+        self.running.add(client)
 
     def leave(self, client: str) -> None:
-        self.running[client] -= 1
-        if not self.running[client]:
-            del self.running[client]
+        self.running.remove(client)
 
 
 class FairExecutor(Executor):
@@ -75,7 +93,7 @@ class FairExecutor(Executor):
         self._ready = threading.Condition()
         # Clients with queries waiting, in the order they are served; each a queue of (since, future, call).
         self._waiting: OrderedDict[str, deque] = OrderedDict()
-        self._running: dict[str, int] = {}
+        self._running = ByClient()
         self._threads = threads
         self._started = False
 
@@ -100,7 +118,7 @@ class FairExecutor(Executor):
                     self._waiting.move_to_end(client)
                 else:
                     del self._waiting[client]
-                self._running[client] = self._running.get(client, 0) + 1
+                self._running.add(client)
                 return client, task
         return None
 
@@ -124,9 +142,7 @@ class FairExecutor(Executor):
                     future.set_exception(error)
             finally:
                 with self._ready:
-                    self._running[client] -= 1
-                    if not self._running[client]:
-                        del self._running[client]
+                    self._running.remove(client)
                     self._ready.notify_all()
 
 
@@ -139,7 +155,7 @@ class HeldRows:
         self.most_per_client = most_per_client
         self._lock = threading.Lock()
         self._total = 0
-        self._by_client: dict[str, int] = {}
+        self._by_client = ByClient()
 
     def take(self, client: str, amount: int) -> None:
         with self._lock:
@@ -149,16 +165,14 @@ class HeldRows:
                                  f"at once ({self.most:,} bytes, {self.most_per_client:,} for one client); "
                                  "try again in a moment")
             self._total += amount
-            self._by_client[client] = mine + amount
+            self._by_client.add(client, amount)
 
     def give_back(self, client: str, amount: int) -> None:
         if not amount:
             return
         with self._lock:
             self._total -= amount
-            self._by_client[client] -= amount
-            if not self._by_client[client]:
-                del self._by_client[client]
+            self._by_client.remove(client, amount)
 
     def held(self) -> int:
         return self._total

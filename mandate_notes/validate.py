@@ -114,7 +114,7 @@ def gate(root: Path, frictionless: bool = False) -> Verdict:
     """Data problems (files, schemas, cross-table rules), then the others (sources, generated
     files, coverage and adjudication, read once the tables are valid), of the package at root."""
     from mandate_notes import agreement, changes, council, tiers
-    from mandate_notes.checks import check_package, checked_digest, load_package
+    from mandate_notes.checks import check_package
     from mandate_notes.completeness import coverage_problems
     from mandate_notes.documents import source_problems
     from mandate_notes.generated import clean_tables, gate_states, passed_states, remember_passed
@@ -143,9 +143,7 @@ def gate(root: Path, frictionless: bool = False) -> Verdict:
     if frictionless and not data and not other:
         data = [str(problem) for problem in frictionless_problems(root)]
     if states and "all" not in unchanged and not data and not other:
-        resources = {resource["name"]: resource for resource in load_package(root)["resources"]}
-        remember_passed(root, states, {name: checked_digest(states["code"], resources[name], table)
-                                       for name, table in tables.items()})
+        remember_passed(root, states, {name: table.checked for name, table in tables.items()})
     return Verdict(data, other, tables)
 
 
