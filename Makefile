@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)
 # axe-core, which the browser tests run on every page type, from the npm registry at its locked version.
 AXE_DIR := tests/accessibility
 
-.PHONY: setup setup-cff setup-axe generate new-note paragraphs agreement validate validate-cff build serve test check load release diff bench package publish-cloudrun clean
+.PHONY: setup setup-cff setup-axe generate new-note paragraphs agreement validate validate-cff build serve test check screenshots load release diff bench package publish-cloudrun clean
 
 setup: $(VENV)/.synced $(VENV)/.importable
 setup-cff: $(VENV_CFF)/.synced
@@ -91,6 +91,11 @@ test: setup setup-cff setup-axe
 check: setup
 	$(VENV)/bin/ruff check --quiet .
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser and not served and not slow"
+
+# The browser tests, saving a screenshot of each page they read, at 400 and 1400 pixels, to
+# build/screenshots/ for looking at; `make test` runs the same tests and saves none.
+screenshots: setup setup-axe
+	SAVE_SCREENSHOTS=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m browser
 
 # Not part of `make test`: 20,000 requests on loopback take minutes.
 load: build

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import os
 import re
 from pathlib import Path
 
@@ -19,11 +20,17 @@ from tests.conftest import ROOT, SCREENSHOTS
 WIDTHS = [400, 1400]
 # Words the search tests type.
 SEARCH = "Wagner Group"
-__all__ = ["DB", "ROOT", "SCREENSHOTS", "SEARCH", "WIDTHS"]
+# Screenshots are for looking at the pages, not checks: `make screenshots` runs the browser tests
+# with SAVE_SCREENSHOTS=1 and saves each to build/screenshots/; `make test` takes none (they were
+# about a sixth of the browser tests' time).
+SAVE = os.environ.get("SAVE_SCREENSHOTS") == "1"
+__all__ = ["DB", "ROOT", "SAVE", "SCREENSHOTS", "SEARCH", "WIDTHS"]
 
 
-def screenshot(driver, name: str, max_height: int = 2400) -> Path:
+def screenshot(driver, name: str, max_height: int = 2400) -> Path | None:
     """The page beyond the window, down to max_height pixels (a long table's top is what matters)."""
+    if not SAVE:
+        return None
     size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
         "captureBeyondViewport": True, "optimizeForSpeed": True,
@@ -121,9 +128,11 @@ def row_url(name: str, row: dict) -> str:
     return f"/{DB}/{name}/" + ",".join(row[key] for key in table(name).primary_key)
 
 
-def element_screenshot(browser, element, name: str) -> Path:
+def element_screenshot(browser, element, name: str) -> Path | None:
     """Only the element (a chart), wherever it is on the page. Without its scroll bar the page keeps
     the same layout while the whole of it is captured, so the element is where it was measured."""
+    if not SAVE:
+        return None
     browser.execute_script("document.documentElement.style.overflow = 'hidden'; window.scrollTo(0, 0)")
     box = browser.execute_script(
         "const r = arguments[0].getBoundingClientRect(); "
@@ -133,6 +142,15 @@ def element_screenshot(browser, element, name: str) -> Path:
     browser.execute_script("document.documentElement.style.overflow = ''")
     path = SCREENSHOTS / name
     path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def window_screenshot(browser, name: str) -> Path | None:
+    """What the reader sees in the window, as it is scrolled."""
+    if not SAVE:
+        return None
+    path = SCREENSHOTS / name
+    browser.get_screenshot_as_file(str(path))
     return path
 
 

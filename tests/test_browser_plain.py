@@ -22,8 +22,8 @@ from mandate_notes.markup import marked_up
 from mandate_notes.paths import AGREEMENT, SUPERSCRIPT_DIGITS
 from mandate_notes.queries import queries
 from schemas.definitions import CODE_LISTS, CONTENT_TABLES, TABLES, table
-from tests.browsing import (DB, SCREENSHOTS, SHOWN_JS, WIDTHS, assert_no_sideways_scroll, by_css, csv_rows,
-                            links_by_css, read_by_css, screenshot, texts_by_css, wait_for_path)
+from tests.browsing import (DB, SHOWN_JS, WIDTHS, assert_no_sideways_scroll, by_css, csv_rows, links_by_css,
+                            read_by_css, screenshot, texts_by_css, wait_for_path, window_screenshot)
 
 QUESTIONS = queries()
 PARAMETER = re.compile(r"(?<!:):([a-z_]+)")
@@ -363,4 +363,4 @@ def test_every_see_codebook_in_a_column_description_links_to_its_place_in_the_co
         assert column in section, (name, column, target.fragment)
         assert_no_sideways_scroll(browser, "the codebook at a column's place")
         # What the reader sees on arriving (the window, scrolled to the place).
-        browser.get_screenshot_as_file(str(SCREENSHOTS / f"codebook-see-codebook-{name}-{column}-{window}.png"))
+        window_screenshot(browser, f"codebook-see-codebook-{name}-{column}-{window}.png")
