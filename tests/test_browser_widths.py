@@ -1,7 +1,7 @@
 """Every page of the site fits the window and passes axe-core, at 400 and 1400 pixels: every page
 type a reader reaches by following the site's own links from the home page, plus the pages nobody
 links to (errors, a search that finds nothing, a search the engine cannot parse). Each page is
-visited once per width; what it showed is kept for the tests below.
+loaded once and seen at each width (seen_at_each_width); what it showed is kept for the tests below.
 
 axe-core (tests/accessibility/, installed by `make test`) runs on the first page of each kind of page
 at each width: no serious or critical violation. Rows of a long table and sections of a long document
@@ -24,7 +24,8 @@ import pytest
 
 from mandate_notes.queries import queries
 from schemas.definitions import TABLES
-from tests.browsing import DB, SEARCH, screenshot
+from tests.browsing import DB, SEARCH, WIDTHS, screenshot
+from tests.conftest import DEFAULT_WINDOW, resize
 
 TABLE_NAMES = [spec.name for spec in TABLES]
 # Enough pages that every type is reached from the home page; the crawl stops there.
@@ -125,28 +126,44 @@ def coarse(kind: str) -> str:
     return kind
 
 
-@pytest.fixture(scope="module", params=[400, 1400])
-def visited(request, served, browser, pages, accessibility_violations):
-    """Each page seen at one width: {kind: (address, page width, window width, axe-core's grave
-    violations or None where another page of its kind was read)}."""
-    width = request.param
-    browser.set_window_size(width, 900)
-    seen, read = {}, set()
+@pytest.fixture(scope="module")
+def seen_at_each_width(served, browser, pages, accessibility_violations):
+    """Each page loaded once and seen at each width: {width: {kind: (address, page width, window
+    width, axe-core's grave violations or None where another page of its kind was read)}}.
+
+    A page is loaded at one width and the window then resized to the other (the next page starts at
+    the width the last ended on, so half the pages are loaded at each). The site's script does not
+    read the window's size; what differs between widths is the layout, which the browser makes
+    again on a resize, media queries included: the page's width and height after a resize are those
+    of a page loaded at that width. A navigation costs about three times a resize."""
+    seen = {width: {} for width in WIDTHS}
+    read = {width: set() for width in WIDTHS}
+    order = list(WIDTHS)
     try:
         for kind, address in sorted(pages.items()):
             browser.get(served.running() + address)
-            wide, window_width = browser.execute_script(
-                "return [document.documentElement.scrollWidth, window.innerWidth]")
-            violations = None
-            if coarse(kind) not in read:
-                read.add(coarse(kind))
-                violations = accessibility_violations(browser, exclude=REPEATED)
-            if not kind.startswith(("table ", "row of ", "question ")):
-                screenshot(browser, f"width-{width}-{re.sub(r'[^a-z0-9]+', '-', kind).strip('-')}.png")
-            seen[kind] = (address, wide, window_width, violations)
+            for width in order:
+                resize(browser, width)
+                wide, window_width = browser.execute_script(
+                    "return [document.documentElement.scrollWidth, window.innerWidth]")
+                assert window_width == width, f"{kind}: a {window_width}px window, not {width}px, after the resize"
+                violations = None
+                if coarse(kind) not in read[width]:
+                    read[width].add(coarse(kind))
+                    violations = accessibility_violations(browser, exclude=REPEATED)
+                if not kind.startswith(("table ", "row of ", "question ")):
+                    screenshot(browser, f"width-{width}-{re.sub(r'[^a-z0-9]+', '-', kind).strip('-')}.png")
+                seen[width][kind] = (address, wide, window_width, violations)
+            order.reverse()
     finally:
-        browser.set_window_size(1280, 900)
-    return width, seen
+        resize(browser, *DEFAULT_WINDOW)
+    return seen
+
+
+@pytest.fixture(params=WIDTHS)
+def visited(request, seen_at_each_width):
+    """Each page as seen at one width (seen_at_each_width)."""
+    return request.param, seen_at_each_width[request.param]
 
 
 def test_the_crawl_reaches_every_page_type_and_every_table_and_question(pages):
