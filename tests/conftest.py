@@ -335,7 +335,10 @@ def accessibility_violations():
 
     def violations(driver, exclude: tuple[str, ...] = ()) -> list[str]:
         """exclude: selectors of parts of the page axe-core leaves out."""
-        driver.execute_script(source)
+        # axe-core (half a megabyte) is sent once per page loaded, not again for a second reading of
+        # the same page (at another width).
+        if not driver.execute_script("return typeof axe !== 'undefined'"):
+            driver.execute_script(source)
         found = driver.execute_async_script(
             "const [exclude, done] = arguments;"
             "axe.run(exclude.length ? {exclude: exclude} : document, {resultTypes: ['violations']})"
