@@ -343,7 +343,11 @@ def _from_failure_cases(table: Table, resource: dict, cases: pd.DataFrame) -> li
 # ---------------------------------------------------------------- cross-table rules
 
 
-def foreign_key_problems(tables: dict[str, Table], resource: dict) -> list[Problem]:
+def foreign_key_problems(tables: dict[str, Table], resource: dict, keys: dict | None = None) -> list[Problem]:
+    """Values of the resource's foreign keys that name no row; keys holds the set of values of each
+    referenced column, made once for every resource that refers to it (the paragraphs' ids are
+    referred to by a dozen tables)."""
+    keys = {} if keys is None else keys
     problems = []
     table = tables.get(resource["name"])
     if table is None:
@@ -357,7 +361,9 @@ def foreign_key_problems(tables: dict[str, Table], resource: dict) -> list[Probl
         target_column = key["reference"]["fields"][0]
         values = table.frame[column]
         # Set arithmetic first: the row-by-row pass runs only when some value is unknown.
-        unknown = set(values.tolist()) - set(target.frame[target_column].tolist()) - {""}
+        if (target_name, target_column) not in keys:
+            keys[(target_name, target_column)] = set(target.frame[target_column].tolist())
+        unknown = set(values.tolist()) - keys[(target_name, target_column)] - {""}
         if target_name in CODE_LIST_NAMES:
             rule = f"not in code list {target_name} (see docs/generated/codebook.md)"
         else:
@@ -509,8 +515,9 @@ def table_problems(root: Path, resource: dict, tables: dict[str, Table], code: s
 def cross_table_problems(package: dict, tables: dict[str, Table]) -> list[Problem]:
     """Rules between the tables that could be read."""
     problems: list[Problem] = []
+    keys: dict = {}
     for resource in package["resources"]:
-        problems += foreign_key_problems(tables, resource)
+        problems += foreign_key_problems(tables, resource, keys)
     # The meanings declared on the fields of the model (datapackage.json is checked to equal it).
     problems += semantic_problems(tables, TABLES)
     return problems

@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -261,29 +262,27 @@ def parse_table(name: str, file: str, raw: bytes, expected: list[str], least: in
     if header != expected:
         _header_problems(file, header, expected, problems)
         return None
-    clean_rows = []
-    clean_lines = []
-    # When every row has the header's width (the usual case) no row-by-row pass is needed.
-    ragged = rows if set(map(len, rows)) - {len(expected)} else []
-    if not ragged:
-        clean_rows, clean_lines = rows, lines[1:]
-    unlisted, first_unlisted = 0, 0
-    for record, line in zip(ragged, lines[1:]):
-        if len(record) != len(expected):
-            if len(problems) >= MAX_PROBLEMS_PER_FILE:  # counted, not made: a file may hold millions
-                unlisted, first_unlisted = unlisted + 1, first_unlisted or line
-                continue
-            # Name the first column without a value, or the first field beyond the header.
-            where = expected[len(record)] if len(record) < len(expected) else f"field {len(expected) + 1}"
-            problems.append(
-                Problem(file, line, where, f"row has {len(record)} fields, header has {len(expected)}",
-                        ",".join(record))
-            )
-            continue
-        clean_rows.append(record)
-        clean_lines.append(line)
-    if unlisted:
-        problems.append(not_listed(file, first_unlisted, unlisted))
+    clean_rows, clean_lines = rows, lines[1:]
+    # The rows without the header's width: usually none (one look at the widths says so). A file of
+    # millions of blank lines has millions: the first are made problems, the rest counted at once.
+    ragged = [at for at, width in enumerate(map(len, rows)) if width != len(expected)] \
+        if set(map(len, rows)) - {len(expected)} else []
+    for listed, at in enumerate(ragged):
+        if len(problems) >= MAX_PROBLEMS_PER_FILE:  # counted, not made: a file may hold millions
+            problems.append(not_listed(file, clean_lines[at], len(ragged) - listed))
+            break
+        record = rows[at]
+        # Name the first column without a value, or the first field beyond the header.
+        where = expected[len(record)] if len(record) < len(expected) else f"field {len(expected) + 1}"
+        problems.append(
+            Problem(file, clean_lines[at], where, f"row has {len(record)} fields, header has {len(expected)}",
+                    ",".join(record))
+        )
+    if ragged:
+        kept = [True] * len(rows)
+        for at in ragged:
+            kept[at] = False
+        clean_rows, clean_lines = list(compress(rows, kept)), list(compress(clean_lines, kept))
     _long_cells(file, expected, clean_rows, clean_lines, problems)
     import pandas as pd  # here, not above: what only reads a CSV as dicts (the server's citations) needs no pandas
 

@@ -116,6 +116,23 @@ def test_every_international_actor_type_is_a_code_of_actor_types(root):
     assert set(INTERNATIONAL_ACTOR_TYPES) <= codes
 
 
+def test_rows_of_the_wrong_width_are_named_on_their_lines_and_the_rows_after_them_keep_theirs():
+    """A row too short, a blank line and a row too long among good rows: each named on its own line,
+    the good rows read with theirs (their lines are where the rules name their problems)."""
+    from mandate_notes.csvio import Problem, parse_table
+
+    raw = b"a,b\n1,2\n3\n4,5\n\n6,7,8\n9,10\n"
+    problems: list[Problem] = []
+    table = parse_table("t", "t.csv", raw, ["a", "b"], 0, problems)
+    assert [str(problem) for problem in problems] == [
+        "t.csv:3: b: row has 1 fields, header has 2: '3'",
+        "t.csv:5: a: row has 0 fields, header has 2: ''",
+        "t.csv:6: field 3: row has 3 fields, header has 2: '6,7,8'",
+    ]
+    assert table.frame.values.tolist() == [["1", "2"], ["4", "5"], ["9", "10"]]
+    assert table.lines == [2, 4, 7]
+
+
 def test_holding_repeated_values_once_changes_no_cell_and_no_problem(root, package_copy, monkeypatch):
     """Large tables hold each repeated value of a column once (csvio._with_shared_values): every
     table of the real data read that way is the same frame, and a broken copy the same problems."""
