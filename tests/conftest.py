@@ -75,13 +75,34 @@ def passed_package(tmp_path_factory) -> Path:
     return target
 
 
+def _file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Each file under folder by its kind and mode, size and modification time."""
+    states = {}
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            status = os.lstat(os.path.join(parent, name))
+            states[os.path.join(parent, name)] = (status.st_mode, status.st_size, status.st_mtime_ns)
+    return states
+
+
 @pytest.fixture()
-def passed_copy(passed_package: Path, tmp_path: Path) -> Path:
+def passed_copy(passed_package: Path, tmp_path: Path):
     """A scratch copy of the package to corrupt, with the record of a pass: the gate on it remakes
     only what the change could have changed, as on a contributor's checkout (package_copy, without
-    the record, is checked in full)."""
-    shutil.copytree(passed_package, tmp_path, dirs_exist_ok=True, symlinks=True)
-    return tmp_path
+    the record, is checked in full).
+
+    Its sources/ are hard links to the files of passed_package (300 of the package's 350 files,
+    most of the time a copy took), as no test of a copy changes them; one that wrote into such a
+    file would change it for every later test, so each test ends by checking they are as they were."""
+    sources = passed_package / "sources"
+    shutil.copytree(passed_package, tmp_path, dirs_exist_ok=True, symlinks=True,
+                    ignore=lambda folder, names: ["sources"] if Path(folder) == passed_package else [])
+    shutil.copytree(sources, tmp_path / "sources", symlinks=True, copy_function=os.link)
+    before = _file_states(sources)
+    yield tmp_path
+    assert _file_states(sources) == before, (
+        "a test wrote into a file of sources/ of passed_copy, a link to the file of passed_package that "
+        "every test shares: remove the file and write it anew, or take package_copy")
 
 
 @pytest.fixture(scope="session")
