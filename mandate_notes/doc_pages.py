@@ -8,6 +8,7 @@ any other heading a slug of its words (`coding-rules`), numbered on repeat (`sta
 
 from __future__ import annotations
 
+import functools
 import re
 
 from schemas.definitions import CODE_LIST_NAMES, TABLES
@@ -42,6 +43,14 @@ def rendered(text: str) -> tuple[str, list[dict]]:
     """(HTML, sections): the Markdown as HTML with the anchors above, each table in a box of its own
     that scrolls sideways; sections as {"id", "level", "text"} in order, text being the Markdown
     source of the section's body."""
+    html, sections = _rendered(text)
+    return html, [dict(section) for section in sections]
+
+
+@functools.lru_cache(maxsize=8)
+def _rendered(text: str) -> tuple[str, tuple[dict, ...]]:
+    """rendered(), made once per text in a process: the codebook's anchors for the server's
+    settings and its page are read from the same rendering (the gate makes both to compare them)."""
     parser = _parser()
     tokens = parser.parse(text)
     lines = text.splitlines()
@@ -79,7 +88,7 @@ def rendered(text: str) -> tuple[str, list[dict]]:
         "</table>", "</table></div>")
     for section in sections:
         section["text"] = "\n".join(lines[section.pop("start"):section.pop("end")])
-    return html, sections
+    return html, tuple(sections)
 
 
 def template(html: str, source: str) -> str:
