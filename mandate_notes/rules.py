@@ -111,6 +111,8 @@ class Paragraphs:
             by_eid = {(document, eid): pid for pid, document, eid
                       in zip(ids, frame["document_id"].tolist(), frame["eid"].tolist()) if eid}
             for (document, eid), pid in by_eid.items():
+                if "list_point_" not in eid:
+                    continue  # not a list point: no paragraph encloses it
                 enclosing = by_eid.get((document, LIST_POINT.sub("", eid)))
                 if enclosing and enclosing != pid:
                     found.parent[pid] = enclosing
@@ -580,9 +582,10 @@ def inherits_problems(tables: dict[str, Table], specs: list[Spec], paragraphs: P
         first_line: dict[str, int] = {}
         for index, unit, code, source in zip(frame.index, frame[rule.unit].tolist(), frame[rule.code].tolist(),
                                               frame[column].tolist()):
-            codes.setdefault(unit, set()).add(code)
-            sources.setdefault(unit, set()).add(source)
-            first_line.setdefault(unit, table.line(index))
+            if unit not in codes:
+                codes[unit], sources[unit], first_line[unit] = set(), set(), table.line(index)
+            codes[unit].add(code)
+            sources[unit].add(source)
         for unit, named in sources.items():
             if named == {""}:
                 continue

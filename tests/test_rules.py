@@ -285,3 +285,26 @@ def test_a_date_may_be_held_between_dates_reached_through_foreign_keys():
         "data/meetings.csv:3: met: met before before.adopted (2023-06-30): '2023-05-18'",
         "data/meetings.csv:3: met: met after after.adopted (2022-06-29): '2023-05-18'",
     ]
+
+
+def test_an_inherited_paragraph_holds_exactly_the_codes_of_the_identical_paragraph_it_names():
+    model = checked_tables([
+        PARAGRAPHS_SPEC,
+        spec("tasks", [text("paragraph_id", references="paragraphs.paragraph_id"), "task",
+                       text("inherited_from", references="paragraphs.paragraph_id",
+                            inherits={"unit": "paragraph_id", "code": "task", "rule": "not the codes it inherits"})])])
+    paragraphs = [["r1-p1", "r1", "operative", "", "", "Protects civilians."],
+                  ["r2-p1", "r2", "operative", "", "", "Protects  civilians."],
+                  ["r2-p2", "r2", "operative", "", "", "Supports elections."],
+                  ["r3-p1", "r3", "operative", "", "", "Protects civilians."]]
+    # r1-p1 is coded on its own text; r3-p1 inherits its two codes, r2-p1 only one of them (named on
+    # its first row); r2-p2's text is not r1-p1's.
+    tasks = [["r1-p1", "poc", ""], ["r1-p1", "elections", ""], ["r2-p1", "poc", "r1-p1"],
+             ["r3-p1", "poc", "r1-p1"], ["r3-p1", "elections", "r1-p1"], ["r2-p2", "elections", "r1-p1"]]
+    made = {name: Table(name, f"data/{name}.csv", pd.DataFrame(rows, columns=table_spec.field_names, dtype=object),
+                        list(range(2, len(rows) + 2)))
+            for name, table_spec, rows in (("paragraphs", model[0], paragraphs), ("tasks", model[1], tasks))}
+    assert [str(p) for p in semantic_problems(made, model)] == [
+        "data/tasks.csv:4: inherited_from: not the codes it inherits: 'r1-p1'",
+        "data/tasks.csv:7: inherited_from: inherited from a paragraph whose text differs: 'r1-p1'",
+    ]
