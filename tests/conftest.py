@@ -19,10 +19,27 @@ PORT_BASE = int(os.environ.get("TEST_PORT_BASE", "8100"))
 SCREENSHOTS = ROOT / "build" / "screenshots"
 
 
+def outgoing_ports() -> range:
+    """The ports the kernel gives outgoing connections (Linux); none known elsewhere."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        return range(0)
+    return range(low, high + 1)
+
+
 def worker_ports() -> range:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     start = PORT_BASE + PORT_BLOCK * int(worker.removeprefix("gw"))
-    return range(start, start + PORT_BLOCK)
+    ports = range(start, start + PORT_BLOCK)
+    # A connection to such a port that nothing listens on may be given it as its own outgoing port and
+    # connect to itself: a server's start-up check then read its own request back as the answer.
+    outgoing = outgoing_ports()
+    if ports.start < outgoing.stop and outgoing.start < ports.stop:
+        raise RuntimeError(f"TEST_PORT_BASE={PORT_BASE}: ports {ports.start}-{ports.stop - 1} are among those the "
+                           f"system gives outgoing connections ({outgoing.start}-{outgoing.stop - 1}); "
+                           f"choose a base below {outgoing.start - 8 * PORT_BLOCK}")
+    return ports
 
 
 @pytest.fixture(scope="session")
