@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -510,7 +511,9 @@ def running_command(command: list[str], host: str, port: int, timeout: float = 6
                 with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2) as response:
                     if response.status == 200:
                         break
-            except OSError:
+            # Not yet listening; or, on a port among those the system gives outgoing connections, the
+            # probe was given that very port and connected to itself (its own request read back).
+            except (OSError, http.client.HTTPException):
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not answer on {base} within {timeout:.0f} s")

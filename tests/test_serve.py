@@ -104,3 +104,37 @@ def test_a_workers_socket_hands_its_connections_to_asyncio_with_nagle_off(free_p
         return value
 
     assert asyncio.run(accepted_nodelay()) == 1
+
+
+def test_a_start_up_check_answered_by_no_http_server_tries_again(monkeypatch, free_port):
+    """On a port among those the system gives outgoing connections, the check of a starting server
+    could connect to itself and read its own request back: it tries again, as on a refused connection."""
+    import http.client
+    import sys
+    import urllib.request
+
+    from mandate_notes import serve
+
+    class Answered:
+        status = 200
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    tries = []
+
+    def urlopen(url, timeout):
+        tries.append(url)
+        if len(tries) == 1:
+            raise http.client.BadStatusLine("GET /-/versions.json HTTP/1.1")
+        return Answered()
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    command = [sys.executable, "-c", "import time; time.sleep(60)"]
+    with serve.running_command(command, "127.0.0.1", free_port()) as (process, base):
+        assert process.poll() is None
+    # Tried again after the answer that was no HTTP; the child stopped on leaving.
+    assert len(tries) == 2 and process.wait(timeout=10) is not None
