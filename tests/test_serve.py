@@ -138,3 +138,19 @@ def test_a_start_up_check_answered_by_no_http_server_tries_again(monkeypatch, fr
         assert process.poll() is None
     # Tried again after the answer that was no HTTP; the child stopped on leaving.
     assert len(tries) == 2 and process.wait(timeout=10) is not None
+
+
+def test_a_port_base_among_the_outgoing_ports_is_refused_naming_them(monkeypatch):
+    import pytest
+
+    from tests import conftest
+
+    outgoing = conftest.outgoing_ports()
+    if not outgoing:
+        pytest.skip("this system does not say which ports it gives outgoing connections")
+    monkeypatch.setattr(conftest, "PORT_BASE", outgoing.start + 1000)
+    with pytest.raises(RuntimeError, match=f"among those the system gives outgoing connections "
+                                           f"\\({outgoing.start}-{outgoing.stop - 1}\\)"):
+        conftest.worker_ports()
+    monkeypatch.setattr(conftest, "PORT_BASE", 8100)
+    assert conftest.worker_ports().start >= 8100
