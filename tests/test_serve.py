@@ -1,11 +1,17 @@
 """Datasette serves every table read-only, with the CSVs' row counts."""
 
 import csv
+import http.client
+import sys
+import urllib.request
 
+import pytest
 
-from schemas.definitions import TABLES
+from mandate_notes import serve
 from mandate_notes.model import csv_path
 from mandate_notes.paths import DATABASE_NAME as DB
+from schemas.definitions import TABLES
+from tests import conftest
 
 
 
@@ -109,12 +115,6 @@ def test_a_workers_socket_hands_its_connections_to_asyncio_with_nagle_off(free_p
 def test_a_start_up_check_answered_by_no_http_server_tries_again(monkeypatch, free_port):
     """On a port among those the system gives outgoing connections, the check of a starting server
     could connect to itself and read its own request back: it tries again, as on a refused connection."""
-    import http.client
-    import sys
-    import urllib.request
-
-    from mandate_notes import serve
-
     class Answered:
         status = 200
 
@@ -141,10 +141,6 @@ def test_a_start_up_check_answered_by_no_http_server_tries_again(monkeypatch, fr
 
 
 def test_a_port_base_among_the_outgoing_ports_is_refused_naming_them(monkeypatch):
-    import pytest
-
-    from tests import conftest
-
     outgoing = conftest.outgoing_ports()
     if not outgoing:
         pytest.skip("this system does not say which ports it gives outgoing connections")
