@@ -133,6 +133,39 @@ def test_rows_of_the_wrong_width_are_named_on_their_lines_and_the_rows_after_the
     assert table.lines == [2, 4, 7]
 
 
+def test_the_cycle_collector_never_runs_while_a_table_is_read_and_is_left_as_it_was():
+    """A table read is many small objects in no reference cycle: collecting them over and over took
+    most of the time to read a file of millions of blank lines (csvio.cycle_collector_paused)."""
+    import gc
+    import sys
+
+    from mandate_notes import csvio
+    from mandate_notes.csvio import parse_table
+
+    raw = b"a,b\n" + b"1,2\n" * 50_000 + b"\n" * 50_000
+    collections = []
+
+    def count(phase, info):
+        frame = sys._getframe()
+        while frame is not None:  # a collection that starts while the file is read (not as the pause ends)
+            if frame.f_code.co_filename == csvio.__file__ and phase == "start" and frame.f_code.co_name not in (
+                    "parse_table", "cycle_collector_paused"):
+                collections.append(frame.f_code.co_name)
+            frame = frame.f_back
+
+    gc.callbacks.append(count)
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            problems: list = []
+            assert len(parse_table("t", "t.csv", raw, ["a", "b"], 0, problems).frame) == 50_000
+            assert gc.isenabled() == enabled and len(problems) == 51
+    finally:
+        gc.callbacks.remove(count)
+        gc.enable()
+    assert collections == []
+
+
 def test_holding_repeated_values_once_changes_no_cell_and_no_problem(root, package_copy, monkeypatch):
     """Large tables hold each repeated value of a column once (csvio._with_shared_values): every
     table of the real data read that way is the same frame, and a broken copy the same problems."""
