@@ -376,9 +376,14 @@ def foreign_key_problems(tables: dict[str, Table], resource: dict, keys: dict | 
 
 def _descriptor_lines(root: Path) -> dict[tuple[str, str], int]:
     """Line of each resource's "path", "bytes" and "hash" in datapackage.json, by (path, key)."""
+    return dict(_lines_of_keys((root / "datapackage.json").read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=4)
+def _lines_of_keys(text: str) -> tuple[tuple[tuple[str, str], int], ...]:
+    """_descriptor_lines of a descriptor's text, found once per text (the gate asks twice)."""
     lines: dict[tuple[str, str], int] = {}
     path = ""
-    text = (root / "datapackage.json").read_text(encoding="utf-8")
     for number, line in enumerate(text.split("\n"), start=1):
         found = re.match(r'\s*"(path|bytes|hash)":\s*"?([^",]*)', line)
         if found is None:
@@ -388,7 +393,7 @@ def _descriptor_lines(root: Path) -> dict[tuple[str, str], int]:
             path = value
         if path and (path, key) not in lines:
             lines[(path, key)] = number
-    return lines
+    return tuple(lines.items())
 
 
 def resource_file_problems(root: Path, package: dict) -> list[Problem]:
