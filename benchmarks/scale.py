@@ -2,7 +2,8 @@
 
 The package's notes are copied whole, again and again: copy k of every content row gets each of its
 own ids, and every reference to a content table's id, suffixed with `-sK` (copy 0 keeps the real
-ids). Texts are left as they are, so every quote still occurs verbatim in its (renamed) paragraph,
+ids); a resolution's symbol keeps its form, with the copy's number before its own (RENAMED_WITH names
+the columns that repeat one). Texts are left as they are, so every quote still occurs verbatim in its (renamed) paragraph,
 every bullet still follows its lead-in and every footnote marker still points at its footnote.
 Code lists are copied unchanged. Tables grow in the real tables' proportions; a content table that
 is empty today stays empty and grows as soon as it holds rows.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -56,10 +58,22 @@ def renamed_columns() -> dict[str, list[str]]:
     return renamed
 
 
+# Columns that repeat a renamed value of the row another column of theirs names, by a rule between
+# tables rather than a foreign key: a catalogue row's resolution symbol is that of the resolution its
+# id names (council.series_problems), so it is renamed with it, where the id is given.
+RENAMED_WITH = {"series_notes": {"mandate_in_force_symbol": "mandate_in_force_id", "decision_symbol": "decision_id"}}
+SYMBOL = re.compile(r"^S/RES/([0-9]+) (\([0-9]{4}\))$")
+
+
 def renamed(value: str, copy: int) -> str:
-    """The value in copy `copy`: ids get a -sK suffix; a file name gets it before its extension."""
+    """The value in copy `copy`: ids get a -sK suffix; a file name gets it before its extension; a
+    resolution's symbol keeps its form (SYMBOL_PATTERN), the copy's number written before its own
+    (S/RES/2640 (2022) -> S/RES/1002640 (2022) in copy 1)."""
     if copy == 0 or value == "":
         return value
+    symbol = SYMBOL.match(value)
+    if symbol:
+        return f"S/RES/{copy}{int(symbol.group(1)):06d} {symbol.group(2)}"
     stem, dot, extension = value.rpartition(".")
     if dot and stem and "/" not in extension:
         return f"{stem}-s{copy}.{extension}"
@@ -102,12 +116,17 @@ def scale_package(source: Path, output: Path, rows: int) -> dict[str, int]:
     for name, columns in renamed_columns().items():
         header, body = tables[name]
         positions = [header.index(column) for column in columns]
+        alongside = [(header.index(column), header.index(named_by))
+                     for column, named_by in RENAMED_WITH.get(name, {}).items()]
         with open(csv_path(data_out, name), "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(header)
             for copy in range(copies):
                 for record in body:
                     record = list(record)
+                    for position, named_by in alongside:
+                        if record[named_by]:
+                            record[position] = renamed(record[position], copy)
                     for position in positions:
                         record[position] = renamed(record[position], copy)
                     writer.writerow(record)
