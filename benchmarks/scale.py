@@ -2,9 +2,9 @@
 
 The package's notes are copied whole, again and again: copy k of every content row gets each of its
 own ids, and every reference to a content table's id, suffixed with `-sK` (copy 0 keeps the real
-ids); a resolution's symbol keeps its form, with the copy's number before its own (RENAMED_WITH names
-the columns that repeat one). Texts are left as they are, so every quote still occurs verbatim in its (renamed) paragraph,
-every bullet still follows its lead-in and every footnote marker still points at its footnote.
+ids); a resolution's symbol keeps its form, with the copy's number before its own (RENAMED_WITH
+names the columns that repeat one). Texts are left as they are, so every quote still occurs verbatim
+in its (renamed) paragraph, every bullet still follows its lead-in and every footnote marker still points at its footnote.
 Code lists are copied unchanged. Tables grow in the real tables' proportions; a content table that
 is empty today stays empty and grows as soon as it holds rows.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from mandate_notes.paths import ROOT
 
-from schemas.definitions import CODE_LISTS, CONTENT_TABLES
+from schemas.definitions import CODE_LISTS, CONTENT_TABLES, SYMBOL_PATTERN
 from mandate_notes.csvio import read_rows
 from mandate_notes.model import csv_path, descriptor
 
@@ -62,7 +62,6 @@ def renamed_columns() -> dict[str, list[str]]:
 # tables rather than a foreign key: a catalogue row's resolution symbol is that of the resolution its
 # id names (council.series_problems), so it is renamed with it, where the id is given.
 RENAMED_WITH = {"series_notes": {"mandate_in_force_symbol": "mandate_in_force_id", "decision_symbol": "decision_id"}}
-SYMBOL = re.compile(r"^S/RES/([0-9]+) (\([0-9]{4}\))$")
 
 
 def renamed(value: str, copy: int) -> str:
@@ -71,9 +70,9 @@ def renamed(value: str, copy: int) -> str:
     (S/RES/2640 (2022) -> S/RES/1002640 (2022) in copy 1)."""
     if copy == 0 or value == "":
         return value
-    symbol = SYMBOL.match(value)
-    if symbol:
-        return f"S/RES/{copy}{int(symbol.group(1)):06d} {symbol.group(2)}"
+    if re.fullmatch(SYMBOL_PATTERN, value):
+        number, year = value.removeprefix("S/RES/").split(" ")
+        return f"S/RES/{copy}{int(number):06d} {year}"
     stem, dot, extension = value.rpartition(".")
     if dot and stem and "/" not in extension:
         return f"{stem}-s{copy}.{extension}"

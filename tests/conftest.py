@@ -262,10 +262,12 @@ def coded(tmp_path_factory):
 
 # ---------------------------------------------------------------- the browser tests (tests/test_browser*.py)
 
+# The window a browser test gets unless it asks for a width (the window fixture).
+DEFAULT_WINDOW = (1280, 900)
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1280,900",  # DEFAULT_WINDOW
+    "--window-size={},{}".format(*DEFAULT_WINDOW),
 ]
 
 
@@ -298,10 +300,6 @@ def server(served):
     """The base address of the shared server, running (started again if it died since the last test)."""
     chromium_paths()
     return served.running()
-
-
-# The window a browser test gets unless it asks for a width (the window fixture).
-DEFAULT_WINDOW = (1280, 900)
 
 
 def resize(browser, width: int, height: int = 900) -> None:
