@@ -1,4 +1,5 @@
-# Front door: each target is a thin call of a script in scripts/ or benchmarks/ (each also runs alone, with -h).
+# Front door: each data, build, serve and release target is a thin call of a script in scripts/ or benchmarks/
+# (each also runs alone, with -h); setup, test, check, screenshots, validate-cff and clean call their tools.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -119,7 +120,7 @@ diff: setup
 bench: build
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
-# Deploy (docs in README, "Serving beyond one machine"): a container image made by `datasette package`
+# Deploy (docs in README, "Serving beyond one process, and beyond one machine"): a container image made by `datasette package`
 # (needs Docker), or a Google Cloud Run service by `datasette publish cloudrun` (needs gcloud).
 package: build
 	$(PY) scripts/deploy.py package

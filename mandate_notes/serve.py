@@ -549,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
                              "writes them; '' for none)")
     parser.add_argument("--supervisor", choices=SUPERVISORS, default="ours",
                         help="with --workers: each worker on a socket of its own (ours, the default) or uvicorn's "
-                             "own supervisor, all workers on one socket (see README, 'Serving beyond one process')")
+                             "own supervisor, all workers on one socket (see README, 'Serving beyond one process, and beyond one machine')")
     parser.add_argument("--cdn", action="store_true",
                         help="for serving behind a CDN or caching proxy: the database's address carries its "
                              "hash and its pages are cached for a year (datasette-hashed-urls)")
