@@ -24,3 +24,22 @@ def test_every_csv_in_data_is_a_resource_and_every_resource_has_a_csv(root):
     files = {path.relative_to(root).as_posix() for path in (root / "data").rglob("*.csv")}
     assert resources == files
     assert all(resource["path"] == table_file(resource["name"]) for resource in package["resources"])
+
+
+def test_gitattributes_marks_every_made_file_as_generated_and_no_other(root):
+    """Review tools fold away what .gitattributes marks linguist-generated: every tracked file under a
+    `generated/` folder and the descriptor and citation files made by `make generate`, and nothing
+    written by hand."""
+    import subprocess
+
+    tracked = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, text=True,
+                             check=True).stdout.split("\0")
+    tracked = [path for path in tracked if path]
+    answer = subprocess.run(["git", "-C", str(root), "check-attr", "-z", "--stdin", "linguist-generated"],
+                            input="\0".join(tracked) + "\0", capture_output=True, text=True, check=True).stdout
+    fields = answer.split("\0")
+    marked = {fields[i] for i in range(0, len(fields) - 2, 3) if fields[i + 2] == "true"}
+    made = {path for path in tracked if "generated/" in path or path in ("datapackage.json", "CITATION.cff",
+                                                                         ".zenodo.json")}
+    assert sorted(made - marked) == [], "made by a command, yet not marked generated in .gitattributes"
+    assert sorted(marked - made) == [], "marked generated in .gitattributes, yet written by hand"
