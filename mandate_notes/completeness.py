@@ -214,9 +214,11 @@ def stale_exclusions(root: Path = ROOT) -> list[Miss]:
     """Exclusions must each point at text that is really there and give a reason."""
     paragraphs = read_dicts(csv_path(root / DATA_DIR, "paragraphs"))
     text_of = {row["paragraph_id"]: row["text"] for row in paragraphs}
-    document_text: dict[str, str] = {}
+    texts_of: dict[str, list[str]] = {}
     for row in paragraphs:
-        document_text[row["document_id"]] = document_text.get(row["document_id"], "") + "\n" + row["text"]
+        texts_of.setdefault(row["document_id"], []).append(row["text"])
+    # Joined once per document (adding each paragraph to the text so far copied it again each time).
+    document_text = {document_id: "\n" + "\n".join(texts) for document_id, texts in texts_of.items()}
     misses = []
     for row in coding_rows(root, "number_exclusions.csv"):
         if row["number_as_written"] not in text_of.get(row["paragraph_id"], "") or not row["reason"]:

@@ -232,8 +232,9 @@ def test_the_whole_column_cell_test_agrees_with_the_cell_by_cell_rules():
                                   or hidden_characters(value) or mixed_scripts(value)
                                   or (text and value.startswith(FORMULA_START))) for value in values)
 
-    pieces = st.sampled_from(["a", " ", "\t", "\n", "\x1b", "\u00a0", "\u2028", "\u200b", "e\u0301", "é",
-                              "\u0430", "\u03bc", "\u0378", "=", "-", "@", "+", "b"])
+    pieces = st.sampled_from(["a", " ", "\t", "\n", "\x1b", "\x7f", "\x85", "\u00a0", "\u2028", "\u200b", "e\u0301",
+                              "é", "\u0430", "\u03bc", "\u0378", "\ue000", "\U000f0000", "\ud800", "\u3164", "\ufe0f", "\u3000",
+                              "=", "-", "@", "+", "b"])
     cells = st.lists(st.lists(pieces, max_size=4).map("".join), min_size=1, max_size=5)
 
     @settings(max_examples=500, deadline=None)
