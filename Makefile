@@ -114,7 +114,7 @@ diff: setup
 	$(PY) scripts/diff.py --from "$(FROM)" --to "$(TO)"
 
 # Timings against frictionless and sqlite-utils up to 1M rows per table, and Datasette under load;
-# the test suite (make check, make test); writes docs/generated/benchmarks.md. Takes about 25
+# the test suite (make check, make test); writes docs/generated/benchmarks.md. Takes about 35
 # minutes on 2 cores; never part of `make test`.
 # make bench [BENCH_ARGS="--sizes 10000"]
 bench: build
