@@ -92,6 +92,13 @@ def series_problems(tables: dict[str, Table]) -> list[Problem]:
         # none leaves the note's own dates to the rules on documents).
         named = (row["mandate_in_force_id"], row["decision_id"])
         if any(named) and row["document_id"] in council_of and council_of[row["document_id"]] != named:
-            problem("mandate_in_force_id", "not the resolutions the coded note's document.toml names",
-                    row["mandate_in_force_id"])
+            if any(council_of[row["document_id"]]):
+                rule = "not the resolutions the coded note's document.toml names"
+            else:
+                # A new note whose catalogue row already names its resolutions: the fix is in the note.
+                keys = ", ".join(f'{key} = "{value}"' for key, value in zip(("mandate_in_force", "decision"), named)
+                                 if value)
+                rule = (f"the coded note's document.toml names no resolutions: give it [council] {keys}, "
+                        "then code the Council's side (CONTRIBUTING.md, recipe 1, step 3)")
+            problem("mandate_in_force_id", rule, row["mandate_in_force_id"])
     return problems

@@ -226,8 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make new-note: {error}", file=sys.stderr)
         return 1
     print("wrote " + "\n      ".join(written))
-    print(f"next: fill in sources/{args.document_id}/{METADATA_FILE}, check the pre-filled exclusions in its "
-          f"{CODING_DIR}/ and the stub citations, then `make paragraphs` and `make validate` (CONTRIBUTING.md, recipe 1)")
+    print(f"next: fill in sources/{args.document_id}/{METADATA_FILE} and `make paragraphs`, code the note in data/*.csv, "
+          f"check the pre-filled exclusions in its {CODING_DIR}/ and the stub citations, then `make generate` and "
+          "`make validate` (CONTRIBUTING.md, recipe 1, steps 2 to 6)")
     return 0
 
 

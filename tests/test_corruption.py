@@ -351,9 +351,10 @@ def invisible_at_an_edge(character, at_start, name):
 
 
 def cyrillic_look_alike_in_an_id(root):
-    value = records(root, "actors")[-1]["actor_id"].replace("a", "\u0430", 1)
-    assert "\u0430" in value, "the last actor's id holds no a"
-    line = set_cell(root, "actors", "actor_id", value)
+    """The last actor id holding an "a" (whichever note added it) gets a Cyrillic one instead."""
+    original = next(row["actor_id"] for row in reversed(records(root, "actors")) if "a" in row["actor_id"])
+    value = original.replace("a", "\u0430", 1)
+    line = set_cell_where(root, "actors", {"actor_id": original}, "actor_id", value)
     word = next(word for word in re.findall(r"\w+", value) if "\u0430" in word)
     return message("actors", line, "actor_id", f"look-alike letters of two scripts in one word ({word})", value)
 

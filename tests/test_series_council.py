@@ -52,6 +52,26 @@ def test_a_mandate_before_2020_when_the_dataset_has_a_later_one_is_refused(table
     assert ("mandate_in_force_id", "the dates give s-res-2531-2020") in rules(problems)
 
 
+def test_a_coded_note_without_its_resolutions_in_document_toml_is_told_to_name_them_there(tables):
+    """A new note marked coded in a catalogue row that names its resolutions: the note's
+    document.toml must name them too, and the problem says how."""
+    documents = tables["documents"]
+    frame = documents.frame.copy()
+    index = frame.index[frame["document_id"] == "ipi-2023-minusma"][0]
+    frame.at[index, "mandate_in_force_id"], frame.at[index, "decision_id"] = "", ""
+    changed = {**tables, "documents": type(documents)(documents.name, documents.file, frame, documents.lines)}
+    found = [problem for problem in council.series_problems(changed) if problem.column == "mandate_in_force_id"]
+    assert [problem.rule for problem in found] == [
+        'the coded note\'s document.toml names no resolutions: give it [council] mandate_in_force = '
+        '"s-res-2640-2022", decision = "s-res-2690-2023", then code the Council\'s side (CONTRIBUTING.md, '
+        'recipe 1, step 3)']
+    wrong = {**tables, "documents": type(documents)(documents.name, documents.file,
+                                                   frame.assign(mandate_in_force_id=frame["mandate_in_force_id"].where(
+                                                       frame.index != index, "s-res-2531-2020")), documents.lines)}
+    assert ("mandate_in_force_id", "not the resolutions the coded note's document.toml names") in rules(
+        council.series_problems(wrong))
+
+
 def test_a_named_document_must_carry_its_own_symbol_and_date(tables):
     problems = council.series_problems(edited(tables, "unama-2023", decision_adopted="2023-03-17"))
     assert ("decision_id", "symbol and adoption date are not those of the resolution it names") in rules(problems)
