@@ -37,6 +37,9 @@ def frictionless_problems(root: Path) -> list:
     return problems
 
 
+STALE_FROM_SOURCES = "stale (made from sources/*/): run `make paragraphs`"
+
+
 def generated_problems(root: Path, agreement_report: str | None, tables_valid: bool = True,
                        tables: bool = True) -> list[str]:
     """Generated files that differ from what their inputs give (none is ever edited by hand).
@@ -51,8 +54,7 @@ def generated_problems(root: Path, agreement_report: str | None, tables_valid: b
 
     problems = []
     if tables and (root / "sources").is_dir():
-        problems += [f"{path.relative_to(root)}:0: -: stale (made from sources/*/): run `make paragraphs`"
-                     for path in paragraphs.stale(root)]
+        problems += [f"{path.relative_to(root)}:0: -: {STALE_FROM_SOURCES}" for path in paragraphs.stale(root)]
     if root == ROOT and tables_valid:
         problems += [f"{path.relative_to(root)}:0: -: stale: run `make generate`" for path in generate.stale_files()]
         # None while the tables have problems: the report is remade once they are mended.
@@ -79,7 +81,11 @@ class Verdict:
 
     @property
     def problems(self) -> list[str]:
-        return self.data + self.other
+        """Data problems first, then the others; but a generated table that its sources no longer
+        give is named before all: the rows read from it are not the sources' (a document.toml edited
+        without `make paragraphs` shows as problems of the rows that rely on it)."""
+        stale = [problem for problem in self.other if problem.endswith(STALE_FROM_SOURCES)]
+        return stale + self.data + [problem for problem in self.other if problem not in stale]
 
 
 def at_their_source(problems: list, tables: dict, root: Path) -> list:

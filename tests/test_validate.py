@@ -337,6 +337,27 @@ def test_after_a_pass_only_a_table_whose_bytes_resource_or_code_changed_is_check
     assert {name for _, name in looked_at} == {resource["name"] for resource in package["resources"]}
 
 
+def test_a_generated_table_behind_its_sources_is_named_before_the_rows_it_misleads(passed_copy, capsys):
+    """The note's row of documents.csv loses its resolutions (as when document.toml gains them and
+    `make paragraphs` is not run): the catalogue's row then disagrees with it, a knock-on; the stale
+    table, the root, is named first."""
+    from mandate_notes import validate
+
+    path = csv_path(passed_copy / "data", "documents")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    row = next(row for row in rows if row["document_id"] == "ipi-2023-minusma")
+    row["mandate_in_force_id"], row["decision_id"] = "", ""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert validate.main(["--root", str(passed_copy)]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert printed[0] == "data/generated/documents.csv:0: -: stale (made from sources/*/): run `make paragraphs`"
+    assert any("series_notes.csv" in line for line in printed[1:]), printed[:5]
+
+
 def test_after_a_pass_any_change_to_the_package_is_checked_again(passed_copy, capsys):
     from mandate_notes import validate
 
