@@ -248,7 +248,10 @@ CONTENT_TABLES = [
              "constraints": {"required": True}, "references": "missions.code"},
             {"name": "mission_actor_id", "type": "string",
              "description": "That mission as an actor of the notes: required for a note; for a resolution, filled where the mission is an actor of a coded note.",
-             "references": "actors.actor_id", "required_when": NOTE_ONLY["required_when"]},
+             "references": "actors.actor_id", "required_when": NOTE_ONLY["required_when"],
+             "equals_via": {"path": "mission.actor_id",
+                            "rule": "not the mission's actor_id in data/missions.csv (a mission a coded note names "
+                                    "has its actor_id filled there)"}},
             {"name": "host_country_iso3", "type": "string",
              "description": "ISO 3166-1 alpha-3 code of the mission's host country.",
              "constraints": {"required": True, "pattern": r"^[A-Z]{3}$"}},

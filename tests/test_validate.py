@@ -358,6 +358,29 @@ def test_a_generated_table_behind_its_sources_is_named_before_the_rows_it_mislea
     assert any("series_notes.csv" in line for line in printed[1:]), printed[:5]
 
 
+def test_a_note_names_its_mission_as_the_actor_missions_csv_gives_it(passed_copy, capsys):
+    """A new note's mission_actor_id while the mission's row in missions.csv has none (or another):
+    named at the line of document.toml, saying where the mission's actor is given."""
+    from mandate_notes import validate
+
+    path = csv_path(passed_copy / "data", "missions")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    next(row for row in rows if row["code"] == "minusma")["actor_id"] = ""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    toml = passed_copy / "sources" / "ipi-2023-minusma" / "document.toml"
+    line = 1 + next(number for number, text in enumerate(toml.read_text(encoding="utf-8").splitlines())
+                    if text.startswith("mission_actor_id"))
+    assert validate.main(["--root", str(passed_copy)]) == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert (f"sources/ipi-2023-minusma/document.toml:{line}: [workshop] mission_actor_id: not the mission's "
+            "actor_id in data/missions.csv (a mission a coded note names has its actor_id filled there): "
+            "'minusma'") in printed, printed[:5]
+
+
 def test_after_a_pass_any_change_to_the_package_is_checked_again(passed_copy, capsys):
     from mandate_notes import validate
 
