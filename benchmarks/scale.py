@@ -1,7 +1,7 @@
 """Grow the package to about N rows in its largest table, keeping every key, foreign key and quote rule valid.
 
 The package's notes are copied whole, again and again: copy k of every content row gets each of its
-own ids, and every reference to a content table's id, suffixed with `-sK` (copy 0 keeps the real
+own ids, and every reference to a content table's id but those KEPT, suffixed with `-sK` (copy 0 keeps the real
 ids); a resolution's symbol keeps its form, with the copy's number before its own (RENAMED_WITH
 names the columns that repeat one). Texts are left as they are, so every quote still occurs verbatim
 in its (renamed) paragraph, every bullet still follows its lead-in and every footnote marker still points at its footnote.
@@ -47,7 +47,7 @@ def renamed_columns() -> dict[str, list[str]]:
         for key in spec.foreign_keys:
             if key.table in content and key.column not in columns:
                 columns.append(key.column)
-        renamed[spec.name] = columns
+        renamed[spec.name] = [column for column in columns if column not in KEPT.get(spec.name, ())]
     for spec in CONTENT_TABLES:
         # A copy whose key had no renamed column would repeat the original's key.
         if not set(spec.primary_key) & set(renamed[spec.name]):
@@ -62,6 +62,12 @@ def renamed_columns() -> dict[str, list[str]]:
 # tables rather than a foreign key: a catalogue row's resolution symbol is that of the resolution its
 # id names (council.series_problems), so it is renamed with it, where the id is given.
 RENAMED_WITH = {"series_notes": {"mandate_in_force_symbol": "mandate_in_force_id", "decision_symbol": "decision_id"}}
+
+
+# Foreign keys into a content table that keep their value in every copy, by a rule between tables: a
+# document's mission actor is the one its mission's row of missions.csv names (a code list, copied
+# unchanged), so every copy of a note on a mission names the same actor.
+KEPT = {"documents": ("mission_actor_id",)}
 
 
 def renamed(value: str, copy: int) -> str:
