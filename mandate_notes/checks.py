@@ -32,7 +32,7 @@ FORMULA_START = ("=", "+", "-", "@")
 # In a column's cells joined by NUL, a cell opens after a NUL (and closes before one). re's \s is the
 # same test as str.strip's (both are Py_UNICODE_ISSPACE).
 SPACE_AFTER_NUL = re.compile("\x00\\s")
-FORMULA_AFTER_NUL = re.compile("\x00[=+\\-@]")
+FORMULA_AFTER_NUL = re.compile("\x00[" + re.escape("".join(FORMULA_START)) + "]")
 # Characters no cell may hold: controls but the line feed of a cell written on several lines (ESC,
 # DEL, tab, ...), line and paragraph separators, the controls of text direction (a right-to-left
 # override), the byte order mark, private-use code points and lone surrogates. They are invisible or
@@ -65,8 +65,8 @@ NOT_AN_ASCII_CONTROL = bytes(byte for byte in range(256) if byte > 0x7f or not N
 # A cell's first and last characters: an invisible one opening or closing it pads it unseen.
 INVISIBLE_FIRST = re.compile(f"[{FORMAT_CHARACTERS}{IGNORABLE_FILLERS}{IGNORABLE_MARKS}]")
 INVISIBLE_LAST = re.compile(f"[{FORMAT_CHARACTERS}{IGNORABLE_FILLERS}]")
-INVISIBLE_FIRST_AFTER_NUL = re.compile(f"\x00[{FORMAT_CHARACTERS}{IGNORABLE_FILLERS}{IGNORABLE_MARKS}]")
-INVISIBLE_LAST_AFTER_NUL = re.compile(f"\x00[{FORMAT_CHARACTERS}{IGNORABLE_FILLERS}]")
+INVISIBLE_FIRST_AFTER_NUL = re.compile("\x00" + INVISIBLE_FIRST.pattern)
+INVISIBLE_LAST_AFTER_NUL = re.compile("\x00" + INVISIBLE_LAST.pattern)
 # Letters of these scripts look alike ("а" is Cyrillic, "a" Latin): one word may not mix them.
 LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 # A word holding a Greek or Cyrillic letter (their blocks); only such a word can mix scripts.

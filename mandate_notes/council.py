@@ -96,7 +96,7 @@ def series_problems(tables: dict[str, Table]) -> list[Problem]:
                 rule = "not the resolutions the coded note's document.toml names"
             else:
                 # A new note whose catalogue row already names its resolutions: the fix is in the note.
-                keys = ", ".join(f'{key} = "{value}"' for key, value in zip(("mandate_in_force", "decision"), named)
+                keys = ", ".join(f'{key} = "{value}"' for key, value in zip(SIDES, named)
                                  if value)
                 rule = (f"the coded note's document.toml names no resolutions: give it [council] {keys}, "
                         "then code the Council's side (CONTRIBUTING.md, recipe 1, step 3)")
